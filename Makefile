@@ -1,0 +1,66 @@
+# zhuxin: `make run` serves the demo on http://127.0.0.1:5000, `make test` runs every test.
+VENV      := .venv
+PY        := $(VENV)/bin/python
+FLASK     := $(VENV)/bin/flask --app web
+PG_URL    ?= postgresql://postgres@127.0.0.1:5432/test
+BANK_PORT ?= 8090
+export ZHUXIN_BANK_URL ?= http://127.0.0.1:$(BANK_PORT)
+
+.PHONY: run test deps system-run system-test vendor translations migrate demo keys lint bench \
+        test-sqlite test-postgres postgres
+
+run: system-run deps migrate keys demo
+	@echo "筑薪 on http://127.0.0.1:5000  (Ctrl-C stops)"
+	ZHUXIN_SECURE_COOKIES=0 $(FLASK) zhuxin serve --host 127.0.0.1 --port 5000
+
+test: system-test deps postgres lint test-sqlite test-postgres
+
+system-run:
+	@tools/ensure_system.sh run
+
+system-test:
+	@tools/ensure_system.sh test
+
+deps: $(VENV)/.installed node_modules/.installed vendor translations
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+vendor: node_modules/.installed
+	@$(PY) tools/copy_vendor.py
+
+translations: $(VENV)/.installed
+	@$(VENV)/bin/pybabel compile -q -d web/translations
+
+migrate: deps
+	$(FLASK) db upgrade
+
+keys: deps
+	$(FLASK) zhuxin keys
+
+demo: migrate keys
+	$(FLASK) zhuxin demo
+
+postgres:
+	@tools/ensure_postgres.sh
+
+lint: deps
+	$(VENV)/bin/ruff check .
+
+# Unit, web, BPMN and browser tests on a fresh SQLite file per test.
+test-sqlite: deps
+	$(VENV)/bin/pytest -m "not postgres"
+
+# The database-backed tests again on PostgreSQL, plus the locking and concurrency tests.
+test-postgres: deps postgres
+	TEST_DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -m "not e2e" tests/integration tests/web tests/bpmn
+
+bench: deps postgres
+	TEST_DATABASE_URL=$(PG_URL) $(PY) -m bench

@@ -1,0 +1,188 @@
+"""Tables of real-name management: enterprises, projects, units, people, assignments, users."""
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from domain.db import Base, utcnow
+
+
+class Enterprise(Base):
+    """A general contractor (施工总包) or subcontractor (分包) with its credit code."""
+
+    __tablename__ = "enterprise"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    credit_code: Mapped[str] = mapped_column(String(18), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))  # "general" | "sub"
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    __table_args__ = (CheckConstraint("kind in ('general', 'sub')", name="kind"),)
+
+
+class Project(Base):
+    """A construction project with its wage special account (工资专用账户) and sign-in point."""
+
+    __tablename__ = "project"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(300))
+    gc_enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"))
+    wage_bank_name: Mapped[str] = mapped_column(String(100))
+    wage_account_no: Mapped[str] = mapped_column(String(40))
+    wage_bank_cnaps: Mapped[str] = mapped_column(String(12))
+    # Sign-in point, stored in WGS-84 (GPS); None until the GC manager sets it.
+    signin_lat: Mapped[float | None] = mapped_column(Float)
+    signin_lng: Mapped[float | None] = mapped_column(Float)
+    signin_radius_m: Mapped[int] = mapped_column(Integer, default=300)
+    signin_start: Mapped[str] = mapped_column(String(5), default="04:00")
+    signin_end: Mapped[str] = mapped_column(String(5), default="12:00")
+    # 月工资结算日期: 1–28, 0 = month end, None = not set yet.
+    settlement_day: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    general_contractor: Mapped[Enterprise] = relationship()
+    units: Mapped[list["Unit"]] = relationship(back_populates="project", order_by="Unit.id")
+
+
+class Unit(Base):
+    """A subcontracting unit on a project (the GC's own workers form a unit too)."""
+
+    __tablename__ = "unit"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    is_gc_own: Mapped[bool] = mapped_column(Boolean, default=False)
+    __table_args__ = (UniqueConstraint("project_id", "enterprise_id"),)
+
+    project: Mapped[Project] = relationship(back_populates="units")
+    enterprise: Mapped[Enterprise] = relationship()
+
+
+class Person(Base):
+    """A construction worker (建筑工人) under real-name management."""
+
+    __tablename__ = "person"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50), index=True)
+    id_number: Mapped[str] = mapped_column(String(18), unique=True)
+    phone: Mapped[str] = mapped_column(String(11))
+    trade: Mapped[str] = mapped_column(String(30))  # 工种
+    bank_card: Mapped[str] = mapped_column(String(19))
+    bank_name: Mapped[str] = mapped_column(String(100))
+    bank_cnaps: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+ASSIGNMENT_STATES = ("assigned", "accepted", "rejected")
+
+
+class Assignment(Base):
+    """A worker assigned to a project and unit: assigned → accepted | rejected (项目人员接收)."""
+
+    __tablename__ = "assignment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    state: Mapped[str] = mapped_column(String(10), default="assigned")
+    assigned_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    reason: Mapped[str | None] = mapped_column(String(300))
+    __table_args__ = (
+        UniqueConstraint("person_id", "project_id"),
+        CheckConstraint("state in ('assigned', 'accepted', 'rejected')", name="state"),
+    )
+
+    person: Mapped[Person] = relationship()
+    unit: Mapped[Unit] = relationship()
+    project: Mapped[Project] = relationship()
+
+
+class User(Base):
+    """A login: staff of an enterprise, or a worker (linked to a person)."""
+
+    __tablename__ = "user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(50), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(11), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), unique=True)
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    grants: Mapped[list["RoleGrant"]] = relationship(back_populates="user")
+    person: Mapped[Person | None] = relationship()
+
+    # The session-login protocol (what Flask-Login calls), without importing it here.
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+class RoleGrant(Base):
+    """A role held by a user on a project (and for one unit), for an enterprise, or globally."""
+
+    __tablename__ = "role_grant"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"))
+    __table_args__ = (
+        UniqueConstraint("user_id", "role", "project_id", "unit_id", "enterprise_id"),
+    )
+
+    user: Mapped[User] = relationship(back_populates="grants")
+
+
+class Authorisation(Base):
+    """A post (班前签到员) given to an accepted worker on a project (项目角色授权管理)."""
+
+    __tablename__ = "authorisation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    post: Mapped[str] = mapped_column(String(20))
+    granted_by: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    granted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    revoked_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    person: Mapped[Person] = relationship()
+    project: Mapped[Project] = relationship()
+
+
+class AuditEntry(Base):
+    """Append-only record of a change: who, what, when, before and after (JSON)."""
+
+    __tablename__ = "audit_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    project_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    action: Mapped[str] = mapped_column(String(50))
+    entity: Mapped[str] = mapped_column(String(50))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+
+    actor: Mapped[User | None] = relationship()

@@ -1,0 +1,253 @@
+"""Real-name management (建筑工人实名制管理): registering, assigning and accepting workers."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from domain import roles
+from domain.access import Actor
+from domain.audit import record, snapshot
+from domain.checks import (
+    check_bank_card,
+    check_cnaps,
+    check_credit_code,
+    check_phone,
+    check_resident_id,
+    require,
+)
+from domain.db import utcnow
+from domain.errors import Conflict, InvalidInput, NotFound
+from domain.i18n import Text
+from domain.model import Assignment, Enterprise, Person, Project, Unit
+
+UNKNOWN_PROJECT = Text("项目不存在", "Unknown project")
+UNKNOWN_UNIT = Text("该项目下没有这个参建单位", "No such subcontracting unit on this project")
+UNKNOWN_ASSIGNMENT = Text("找不到该分配记录", "Unknown assignment")
+DUPLICATE_PERSON = Text("身份证号码 {id} 已登记", "ID number {id} is already registered")
+DUPLICATE_CREDIT = Text("统一社会信用代码已登记", "This credit code is already registered")
+DUPLICATE_ASSIGNMENT = Text(
+    "该工人已分配到本项目（{unit}，状态：{state}）",
+    "This worker is already assigned to the project ({unit}, state: {state})",
+)
+ALREADY_DECIDED = Text(
+    "{name} 已处理（{state}），不能重复操作", "{name} was already handled ({state})"
+)
+REASON_REQUIRED = Text("请填写退回原因", "Please give a reason for the rejection")
+NOTHING_CHOSEN = Text("请选择要接收的人员", "Please choose the workers to accept")
+STATE_LABELS = {
+    "assigned": Text("待接收", "assigned"),
+    "accepted": Text("已接收", "accepted"),
+    "rejected": Text("已退回", "rejected"),
+}
+
+
+@dataclass
+class WorkerForm:
+    """What is needed to register a construction worker."""
+
+    name: str
+    id_number: str
+    phone: str
+    trade: str
+    bank_card: str
+    bank_name: str
+    bank_cnaps: str
+
+
+def register_enterprise(session: Session, actor_id, name: str, credit_code: str, kind: str):
+    code = check_credit_code(credit_code)
+    name = require(name, "name", "单位名称", "Enterprise name")
+    if session.scalar(select(Enterprise.id).where(Enterprise.credit_code == code)):
+        raise Conflict(DUPLICATE_CREDIT, field="credit_code")
+    enterprise = Enterprise(name=name, credit_code=code, kind=kind)
+    session.add(enterprise)
+    record(session, actor_id, "enterprise.register", enterprise)
+    return enterprise
+
+
+def get_project(session: Session, project_id: int) -> Project:
+    project = session.get(Project, project_id)
+    if project is None:
+        raise NotFound(UNKNOWN_PROJECT, field="project_id")
+    return project
+
+
+def get_unit(session: Session, project_id: int, unit_id: int) -> Unit:
+    unit = session.get(Unit, unit_id)
+    if unit is None or unit.project_id != project_id:
+        raise NotFound(UNKNOWN_UNIT, field="unit_id")
+    return unit
+
+
+def clean_worker(form: WorkerForm) -> WorkerForm:
+    """Every field checked; the first fault raises ``InvalidInput`` naming its field."""
+    return WorkerForm(
+        name=require(form.name, "name", "姓名", "Name"),
+        id_number=check_resident_id(form.id_number),
+        phone=check_phone(form.phone),
+        trade=require(form.trade, "trade", "工种", "Trade"),
+        bank_card=check_bank_card(form.bank_card),
+        bank_name=require(form.bank_name, "bank_name", "开户银行", "Bank name"),
+        bank_cnaps=check_cnaps(form.bank_cnaps),
+    )
+
+
+def register_and_assign(
+    session: Session, actor: Actor, project_id: int, unit_id: int, form: WorkerForm
+) -> Assignment:
+    """Register a worker (or find him by ID number) and assign him to a unit of the project."""
+    get_project(session, project_id)
+    get_unit(session, project_id, unit_id)
+    actor.require(roles.CONTRACTOR, project_id, unit_id)
+    clean = clean_worker(form)
+    person = session.scalar(select(Person).where(Person.id_number == clean.id_number))
+    if person is None:
+        person = Person(**vars(clean))
+        session.add(person)
+        record(session, actor.user_id, "person.register", person, project_id=project_id)
+    assignment = _assign(session, actor, person, project_id, unit_id)
+    session.commit()
+    return assignment
+
+
+def _assign(session, actor: Actor, person: Person, project_id: int, unit_id: int) -> Assignment:
+    existing = session.scalar(
+        select(Assignment).where(
+            Assignment.person_id == person.id, Assignment.project_id == project_id
+        )
+    )
+    if existing is not None and existing.state != "rejected":
+        raise Conflict(
+            DUPLICATE_ASSIGNMENT,
+            field="id_number",
+            unit=existing.unit.name,
+            state=STATE_LABELS[existing.state].zh,
+        )
+    if existing is not None:  # a rejected worker may be assigned again
+        before = snapshot(existing)
+        existing.unit_id, existing.state, existing.assigned_at = unit_id, "assigned", utcnow()
+        existing.decided_by = existing.decided_at = existing.reason = None
+        record(session, actor.user_id, "assignment.reassign", existing, before)
+        return existing
+    assignment = Assignment(person=person, project_id=project_id, unit_id=unit_id)
+    session.add(assignment)
+    record(session, actor.user_id, "assignment.create", assignment)
+    return assignment
+
+
+@dataclass
+class AssignmentQuery:
+    """Filters of the 项目人员接收 list."""
+
+    name: str = ""
+    id_number: str = ""
+    trade: str = ""
+    state: str = ""
+    unit_id: int | None = None
+
+
+def list_assignments(
+    session: Session, actor: Actor, project_id: int, query: AssignmentQuery
+) -> list[Assignment]:
+    """Workers assigned to the project, limited to the units the actor may see."""
+    get_project(session, project_id)
+    actor.require(roles.CONTRACTOR, project_id)
+    stmt = (
+        select(Assignment)
+        .join(Person)
+        .where(Assignment.project_id == project_id)
+        .order_by(Assignment.state != "assigned", Person.name, Assignment.id)
+    )
+    units = actor.unit_limits(roles.CONTRACTOR, project_id)
+    if units is not None:
+        stmt = stmt.where(Assignment.unit_id.in_(units))
+    if query.unit_id:
+        stmt = stmt.where(Assignment.unit_id == query.unit_id)
+    if query.name.strip():
+        stmt = stmt.where(Person.name.contains(query.name.strip()))
+    if query.id_number.strip():
+        stmt = stmt.where(Person.id_number.contains(query.id_number.strip().upper()))
+    if query.trade.strip():
+        stmt = stmt.where(Person.trade == query.trade.strip())
+    if query.state in STATE_LABELS:
+        stmt = stmt.where(Assignment.state == query.state)
+    return list(session.scalars(stmt))
+
+
+def trades_on(session: Session, project_id: int) -> list[str]:
+    stmt = (
+        select(Person.trade)
+        .join(Assignment)
+        .where(Assignment.project_id == project_id)
+        .group_by(Person.trade)
+        .order_by(func.count().desc())
+    )
+    return list(session.scalars(stmt))
+
+
+def _decidable(session, actor: Actor, project_id: int, assignment_id: int) -> Assignment:
+    a = session.get(Assignment, assignment_id)
+    if a is None or a.project_id != project_id:
+        raise NotFound(UNKNOWN_ASSIGNMENT, field="assignment_id")
+    actor.require(roles.CONTRACTOR, project_id, a.unit_id)
+    if a.state != "assigned":
+        raise Conflict(ALREADY_DECIDED, name=a.person.name, state=STATE_LABELS[a.state].zh)
+    return a
+
+
+def accept_workers(session: Session, actor: Actor, project_id: int, ids: list[int]) -> int:
+    """项目人员接收: accept one or many assigned workers; all or nothing."""
+    if not ids:
+        raise InvalidInput(NOTHING_CHOSEN, field="ids")
+    for a in [_decidable(session, actor, project_id, i) for i in dict.fromkeys(ids)]:
+        before = snapshot(a)
+        a.state, a.decided_by, a.decided_at = "accepted", actor.user_id, utcnow()
+        record(session, actor.user_id, "assignment.accept", a, before)
+    session.commit()
+    return len(set(ids))
+
+
+def reject_worker(
+    session: Session, actor: Actor, project_id: int, assignment_id: int, reason: str
+) -> Assignment:
+    """Reject an assigned worker with a reason (退回)."""
+    a = _decidable(session, actor, project_id, assignment_id)
+    if not (reason or "").strip():
+        raise InvalidInput(REASON_REQUIRED, field="reason")
+    before = snapshot(a)
+    a.state, a.decided_by, a.decided_at = "rejected", actor.user_id, utcnow()
+    a.reason = reason.strip()[:300]
+    record(session, actor.user_id, "assignment.reject", a, before)
+    session.commit()
+    return a
+
+
+def accepted_on(session: Session, project_id: int, name: str = "") -> list[Assignment]:
+    """The project's roster: accepted workers, optionally by (part of) name."""
+    stmt = (
+        select(Assignment)
+        .join(Person)
+        .where(Assignment.project_id == project_id, Assignment.state == "accepted")
+        .order_by(Person.name, Person.id)
+    )
+    if name.strip():
+        stmt = stmt.where(or_(Person.name == name.strip(), Person.name.contains(name.strip())))
+    return list(session.scalars(stmt))
+
+
+def visible_units(session: Session, actor: Actor, project_id: int) -> list[Unit]:
+    """The project's units this actor may see (a subcontractor sees only his own)."""
+    units = session.scalars(select(Unit).where(Unit.project_id == project_id).order_by(Unit.id))
+    limits = actor.unit_limits((*roles.CONTRACTOR, roles.GC_ENTERPRISE), project_id)
+    return [u for u in units if limits is None or u.id in limits]
+
+
+def roster_counts(session: Session, project_id: int, unit_ids: list[int]) -> dict:
+    """{(unit_id, state): count} for the project home page."""
+    rows = session.execute(
+        select(Assignment.unit_id, Assignment.state, func.count())
+        .where(Assignment.project_id == project_id, Assignment.unit_id.in_(unit_ids))
+        .group_by(Assignment.unit_id, Assignment.state)
+    )
+    return {(u, s): n for u, s, n in rows}

@@ -1,0 +1,42 @@
+"""Alembic environment: one schema for the domain and the engine tables."""
+
+import importlib
+import logging
+
+from alembic import context
+from flask import current_app
+
+logger = logging.getLogger("alembic.env")
+
+
+def target_metadata():
+    from domain.db import Base
+
+    metadata = [Base.metadata]
+    for module in ("domain.model", "domain.signin.model", "domain.payroll.model"):
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError:
+            pass
+    try:
+        engine_models = importlib.import_module("engine.models")
+        metadata.append(engine_models.EngineBase.metadata)
+    except ModuleNotFoundError:
+        pass
+    return metadata
+
+
+def run_migrations_online():
+    connectable = current_app.extensions["migrate"].db.engine
+    with connectable.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata(),
+            render_as_batch=connection.dialect.name == "sqlite",
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+run_migrations_online()

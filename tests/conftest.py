@@ -1,0 +1,149 @@
+"""Fixtures shared by the suite: a migrated database with the demo data, the app, logins.
+
+The database is an SQLite file per test (copied from a migrated template) unless
+``TEST_DATABASE_URL`` names a PostgreSQL server: then each test session gets its own schema,
+created by the migrations, and each test starts from truncated tables with fresh demo data.
+"""
+
+import os
+import shutil
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+TEST_CONFIG = {
+    "TESTING": True,
+    "ZHUXIN_BACKGROUND": False,
+    "SESSION_COOKIE_SECURE": False,
+    "REMEMBER_COOKIE_SECURE": False,
+    "SECRET_KEY": "test-secret",
+    "WTF_CSRF_ENABLED": False,  # tests/web/test_security.py checks CSRF with it on
+}
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "postgres: needs PostgreSQL (runs in the PostgreSQL pass)")
+    config.addinivalue_line("markers", "e2e: browser test (Debian Chromium)")
+
+
+def _migrate(url: str) -> None:
+    from flask_migrate import upgrade
+
+    from web import create_app
+
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+
+
+def _load_demo(url: str) -> None:
+    from domain.demo import load_demo
+    from web import create_app
+    from web.extensions import db
+
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        load_demo(db.session)
+        db.engine.dispose()
+
+
+def pg_schema_url(base: str, schema: str) -> str:
+    sep = "&" if "?" in base else "?"
+    return f"{base}{sep}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory):
+    """A migrated database with demo data: an SQLite file path, or a PostgreSQL URL."""
+    if PG_URL:
+        schema = f"t_{uuid.uuid4().hex[:10]}"
+        engine = sa.create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+        with engine.begin() as conn:  # fails loudly when PostgreSQL is down: no silent skip
+            conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+        url = pg_schema_url(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1), schema)
+        _migrate(url)
+        yield url
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+        engine.dispose()
+        return
+    path = tmp_path_factory.mktemp("db") / "template.db"
+    url = f"sqlite:///{path}"
+    _migrate(url)
+    _load_demo(url)
+    yield str(path)
+
+
+@pytest.fixture
+def database_url(database_template, tmp_path):
+    """A fresh copy of the demo database for one test."""
+    if PG_URL:
+        _reset_postgres(database_template)
+        return database_template
+    path = tmp_path / "test.db"
+    shutil.copy(database_template, path)
+    return f"sqlite:///{path}"
+
+
+def _reset_postgres(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        tables = [
+            t
+            for (t,) in conn.execute(
+                sa.text(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+                    " AND tablename <> 'alembic_version'"
+                )
+            )
+        ]
+        conn.execute(sa.text("SET session_replication_role = replica"))  # skip the audit trigger
+        conn.execute(
+            sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+        )
+    engine.dispose()
+    _load_demo(url)
+
+
+@pytest.fixture
+def app(database_url):
+    from web import create_app
+    from web.extensions import db
+
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url})
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def session(app):
+    """The app's SQLAlchemy session inside an app context (for domain-level tests)."""
+    from web.extensions import db
+
+    with app.app_context():
+        yield db.session
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, account: str, password: str = "zhuxin2026"):
+        return self.client.post("/login", data={"account": account, "password": password})
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)

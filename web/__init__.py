@@ -1,0 +1,85 @@
+"""Flask front end of zhuxin: the composition root (``create_app``) wires domain, engine and
+connectors; blueprints per area parse requests, call one service function and respond."""
+
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
+from flask import Flask, g, request, session
+from flask_login import current_user
+
+from domain.access import load_actor
+from domain.model import User
+from web.extensions import babel, csrf, db, login_manager, migrate
+from web.settings import ROOT, Settings
+
+LANGS = ("zh", "en")
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(ROOT / "instance"))
+    app.config.from_mapping(Settings().as_dict())
+    if test_config:
+        app.config.from_mapping(test_config)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_request_hooks(app)
+    from web.errors import register_error_handlers
+
+    register_error_handlers(app)
+    from web.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(ROOT / "web" / "translations"),
+    )
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.user_loader(lambda uid: db.session.get(User, int(uid)))
+
+
+def _register_blueprints(app: Flask) -> None:
+    from web.auth import bp as auth_bp
+    from web.project import bp as project_bp
+
+    for bp in (auth_bp, project_bp):
+        app.register_blueprint(bp)
+
+
+def select_locale() -> str:
+    chosen = request.args.get("lang") or session.get("lang")
+    if chosen in LANGS:
+        return chosen
+    return request.accept_languages.best_match(LANGS) or "zh"
+
+
+def localtime(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored UTC timestamp shown in Shanghai time."""
+    if value is None:
+        return ""
+    return value.replace(tzinfo=UTC).astimezone(SHANGHAI).strftime(fmt)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def load_user_context():
+        g.lang = select_locale()
+        g.actor = None
+        if current_user.is_authenticated and current_user.is_active:
+            g.actor = load_actor(db.session, current_user)
+
+    app.add_template_filter(localtime)
+
+    @app.context_processor
+    def inject():
+        return {"actor": g.get("actor"), "lang": g.get("lang", "zh")}

@@ -1,0 +1,57 @@
+"""Command line (``flask --app web zhuxin …``): setup, demo data."""
+
+import click
+from flask import Flask
+
+from domain.demo import DEMO_PASSWORD, load_demo
+from domain.roles import LABELS
+from web.extensions import db
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(zhuxin)
+
+
+@click.group()
+def zhuxin():
+    """筑薪 administration."""
+
+
+@zhuxin.command("demo")
+def demo_command():
+    """Load the demo data once (a no-op on a database that has a project) and print the logins."""
+    logins = load_demo(db.session)
+    click.echo(f"\n演示账号 Demo logins (password / 密码: {DEMO_PASSWORD})")
+    click.echo("-" * 72)
+    seen = set()
+    for login in logins:
+        if (login.username, login.role) in seen:
+            continue
+        seen.add((login.username, login.role))
+        account = login.phone or login.username
+        label = LABELS[login.role]
+        click.echo(f"  {account:<13} {login.username:<8} {label.zh}/{label.en} {login.scope}")
+    click.echo("-" * 72)
+
+
+@zhuxin.command("keys")
+def keys_command():
+    """Create the instance secrets once: session key (and the keys later steps add)."""
+    from web.keys import ensure_keys
+
+    for line in ensure_keys():
+        click.echo(line)
+
+
+@zhuxin.command("serve")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+def serve_command(host: str, port: int):
+    """Serve the app with its background job executor and scheduler (one process)."""
+    from flask import current_app
+
+    from web.background import start_background
+
+    app = current_app._get_current_object()
+    start_background(app)
+    app.run(host=host, port=port, threaded=True, use_reloader=False)

@@ -1,0 +1,7 @@
+"""Project area (项目): my projects, project home, personnel acceptance, role authorisation, audit."""
+
+from flask import Blueprint
+
+bp = Blueprint("project", __name__)
+
+from web.project import views  # noqa: E402,F401

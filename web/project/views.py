@@ -1,0 +1,186 @@
+from flask import flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from domain import authorisation as auth_service
+from domain import realname, roles
+from domain.checks import mask_card, mask_id
+from domain.errors import DomainError
+from domain.model import Project
+from domain.realname import STATE_LABELS, AssignmentQuery, WorkerForm
+from web.access import guard
+from web.extensions import db
+from web.forms import int_arg, int_list
+from web.project import bp
+
+PROJECT_VIEWERS = (*roles.CONTRACTOR, roles.GC_ENTERPRISE)
+
+
+@bp.route("/")
+@guard()
+def index():
+    """我的项目: every project the user holds a role on."""
+    actor = g.actor
+    if roles.WORKER in actor.roles() and not actor.can(PROJECT_VIEWERS):
+        return render_template("project/worker_home.html")
+    stmt = select(Project).order_by(Project.id)
+    if not actor.can((roles.PROCESS_ADMIN,)):
+        stmt = stmt.where(Project.id.in_(actor.project_ids()))
+    return render_template("project/index.html", projects=db.session.scalars(stmt).all())
+
+
+@bp.route("/projects/<int:project_id>")
+@guard(*PROJECT_VIEWERS)
+def home(project_id: int):
+    project = realname.get_project(db.session, project_id)
+    units = realname.visible_units(db.session, g.actor, project_id)
+    counts = realname.roster_counts(db.session, project_id, [u.id for u in units])
+    return render_template("project/home.html", project=project, units=units, counts=counts)
+
+
+def _query() -> AssignmentQuery:
+    return AssignmentQuery(
+        name=request.args.get("name", ""),
+        id_number=request.args.get("id_number", ""),
+        trade=request.args.get("trade", ""),
+        state=request.args.get("state", "assigned"),
+        unit_id=int_arg("unit_id", request.args),
+    )
+
+
+@bp.route("/projects/<int:project_id>/acceptance")
+@guard(*roles.CONTRACTOR)
+def acceptance(project_id: int):
+    """项目人员接收: query assigned workers, accept or reject them."""
+    query = _query()
+    rows = realname.list_assignments(db.session, g.actor, project_id, query)
+    return render_template(
+        "project/acceptance.html",
+        project=realname.get_project(db.session, project_id),
+        rows=rows,
+        query=query,
+        states=STATE_LABELS,
+        mask_id=mask_id,
+        trades=realname.trades_on(db.session, project_id),
+        units=realname.visible_units(db.session, g.actor, project_id),
+    )
+
+
+@bp.post("/projects/<int:project_id>/acceptance/accept")
+@guard(*roles.CONTRACTOR)
+def acceptance_accept(project_id: int):
+    count = realname.accept_workers(db.session, g.actor, project_id, int_list("ids"))
+    flash(_("已接收 %(n)d 名人员", n=count), "success")
+    return redirect(request.referrer or url_for(".acceptance", project_id=project_id))
+
+
+@bp.post("/projects/<int:project_id>/acceptance/<int:assignment_id>/reject")
+@guard(*roles.CONTRACTOR)
+def acceptance_reject(project_id: int, assignment_id: int):
+    a = realname.reject_worker(
+        db.session, g.actor, project_id, assignment_id, request.form.get("reason", "")
+    )
+    flash(_("已退回 %(name)s", name=a.person.name), "success")
+    return redirect(request.referrer or url_for(".acceptance", project_id=project_id))
+
+
+@bp.route("/projects/<int:project_id>/workers/new", methods=["GET", "POST"])
+@guard(*roles.CONTRACTOR)
+def worker_new(project_id: int):
+    """人员登记: register a worker and assign him to one of the user's units."""
+    project = realname.get_project(db.session, project_id)
+    units = realname.visible_units(db.session, g.actor, project_id)
+    form = WorkerForm(**{f: request.form.get(f, "") for f in WorkerForm.__dataclass_fields__})
+    error = None
+    if request.method == "POST":
+        try:
+            a = realname.register_and_assign(
+                db.session, g.actor, project_id, int_arg("unit_id", request.form) or 0, form
+            )
+        except DomainError as err:
+            db.session.rollback()
+            error = err
+        else:
+            flash(_("已登记 %(name)s，待接收", name=a.person.name), "success")
+            return redirect(url_for(".acceptance", project_id=project_id))
+    status = 400 if error else 200
+    return render_template(
+        "project/worker_new.html", project=project, units=units, form=form, error=error, lang=g.lang
+    ), status
+
+
+@bp.route("/projects/<int:project_id>/authorisations")
+@guard(roles.GC_MANAGER)
+def authorisations(project_id: int):
+    """项目角色授权管理: list authorisations; search accepted workers by name to add one."""
+    name = request.args.get("name", "")
+    candidates = (
+        auth_service.search_candidates(db.session, g.actor, project_id, name) if name else []
+    )
+    return render_template(
+        "project/authorisations.html",
+        project=realname.get_project(db.session, project_id),
+        rows=auth_service.list_authorisations(db.session, g.actor, project_id, True),
+        name=name,
+        candidates=candidates,
+        mask_id=mask_id,
+        posts=roles.POSTS,
+        labels=roles.LABELS,
+    )
+
+
+@bp.post("/projects/<int:project_id>/authorisations")
+@guard(roles.GC_MANAGER)
+def authorisation_add(project_id: int):
+    auth = auth_service.authorise(
+        db.session,
+        g.actor,
+        project_id,
+        int_arg("person_id", request.form) or 0,
+        request.form.get("post", roles.SIGNIN_OFFICER),
+    )
+    flash(_("已授权 %(name)s 为班前签到员", name=auth.person.name), "success")
+    return redirect(url_for(".authorisations", project_id=project_id))
+
+
+@bp.post("/projects/<int:project_id>/authorisations/<int:authorisation_id>/revoke")
+@guard(roles.GC_MANAGER)
+def authorisation_revoke(project_id: int, authorisation_id: int):
+    auth = auth_service.revoke(db.session, g.actor, project_id, authorisation_id)
+    flash(_("已撤销 %(name)s 的授权", name=auth.person.name), "success")
+    return redirect(url_for(".authorisations", project_id=project_id))
+
+
+@bp.route("/projects/<int:project_id>/audit")
+@guard(roles.GC_MANAGER)
+def audit(project_id: int):
+    """操作日志: the project's append-only audit entries."""
+    entries = auth_service.audit_log(
+        db.session, g.actor, project_id, before_id=int_arg("before", request.args)
+    )
+    return render_template(
+        "project/audit.html", project=realname.get_project(db.session, project_id), entries=entries
+    )
+
+
+@bp.route("/api/projects/<int:project_id>/assignments")
+@guard(*roles.CONTRACTOR)
+def api_assignments(project_id: int):
+    """JSON: the acceptance list with the same filters and scope as the page."""
+    rows = realname.list_assignments(db.session, g.actor, project_id, _query())
+    return jsonify(
+        assignments=[
+            {
+                "id": a.id,
+                "name": a.person.name,
+                "id_number": mask_id(a.person.id_number),
+                "trade": a.person.trade,
+                "unit_id": a.unit_id,
+                "unit": a.unit.name,
+                "state": a.state,
+                "reason": a.reason,
+                "bank_card": mask_card(a.person.bank_card),
+            }
+            for a in rows
+        ]
+    )

@@ -1,0 +1,51 @@
+"""All configuration in one place, read from the environment once (prefix ZHUXIN_ or the names below)."""
+
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+@dataclass
+class Settings:
+    # Database: an SQLite file by default; postgresql://… switches to PostgreSQL.
+    SQLALCHEMY_DATABASE_URI: str = field(
+        default_factory=lambda: _env("DATABASE_URL", f"sqlite:///{INSTANCE / 'zhuxin.db'}")
+    )
+    # Session signing key; `make run` writes a random one to instance/secret_key.
+    SECRET_KEY: str = field(default_factory=lambda: _env("SECRET_KEY", _instance_secret()))
+    # Cookies only over HTTPS; on by default, off for http://127.0.0.1 development (`make run`).
+    SESSION_COOKIE_SECURE: bool = field(
+        default_factory=lambda: _env("ZHUXIN_SECURE_COOKIES", "1") == "1"
+    )
+    # Cookies unreadable by scripts and not sent on cross-site requests.
+    SESSION_COOKIE_HTTPONLY: bool = True
+    SESSION_COOKIE_SAMESITE: str = "Lax"
+    REMEMBER_COOKIE_HTTPONLY: bool = True
+    REMEMBER_COOKIE_SECURE: bool = field(
+        default_factory=lambda: _env("ZHUXIN_SECURE_COOKIES", "1") == "1"
+    )
+    # Language when the browser asks for neither Chinese nor English.
+    BABEL_DEFAULT_LOCALE: str = "zh"
+    BABEL_DEFAULT_TIMEZONE: str = "Asia/Shanghai"
+    # Start the job executor and scheduler threads inside the web process.
+    ZHUXIN_BACKGROUND: bool = field(default_factory=lambda: _env("ZHUXIN_BACKGROUND", "1") == "1")
+    # CSRF tokens on every form (Flask-WTF); tests switch it off only where they say so.
+    WTF_CSRF_ENABLED: bool = True
+    WTF_CSRF_TIME_LIMIT: int | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _instance_secret() -> str:
+    path = INSTANCE / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    return "dev-only-" + os.urandom(16).hex()
