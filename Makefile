@@ -40,7 +40,7 @@ translations: $(VENV)/.installed
 	@$(VENV)/bin/pybabel compile -q -d web/translations
 
 migrate: deps
-	$(FLASK) db upgrade
+	$(FLASK) db upgrade heads
 
 keys: deps
 	$(FLASK) zhuxin keys

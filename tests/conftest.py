@@ -35,7 +35,7 @@ def _migrate(url: str) -> None:
 
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
 
 
 def _load_demo(url: str) -> None:

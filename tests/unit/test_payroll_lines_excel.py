@@ -1,0 +1,172 @@
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from domain.payroll.excel import export_compile_table, import_compile_table
+from domain.payroll.lines import (
+    WageLine,
+    canonical_lines_digest,
+    has_errors,
+    luhn_ok,
+    mask_card,
+    mask_id_number,
+    validate_lines,
+)
+from domain.payroll.messages import PayrollError
+from domain.payroll.period import pay_period_for
+
+PERIOD = pay_period_for("2025-11", 25)
+
+
+def card(prefix: str = "622202020011223344") -> str:
+    """Complete `prefix` with its Luhn check digit."""
+    for digit in "0123456789":
+        if luhn_ok(prefix + digit):
+            return prefix + digit
+    raise AssertionError
+
+
+def line(line_id=1, **changes) -> WageLine:
+    base = WageLine(
+        line_id=line_id, worker_name="张敏明", id_number="11010519491231002X", trade="木工",
+        unit="某某劳务有限公司", days=22, makeup_days=0, day_rate=Decimal("300.00"),
+        gross=Decimal("6600.00"), deductions=Decimal("100.00"), deduction_reason="借支",
+        net=Decimal("6500.00"), bank_card=card(), bank_name="中国工商银行上海市分行",
+        cnaps="102290000018",
+    )
+    return replace(base, **changes)
+
+
+def codes(lines):
+    return {(f.line_id, f.field, f.code, f.severity) for f in validate_lines(lines, PERIOD)}
+
+
+def test_a_good_line_has_no_findings():
+    assert validate_lines([line()], PERIOD) == []
+
+
+def test_net_above_gross_and_mismatch():
+    found = codes([line(net=Decimal("7000.00")), line(2, net=Decimal("6400.00"))])
+    assert (1, "net", "NET_ABOVE_GROSS", "error") in found
+    assert (2, "net", "NET_MISMATCH", "error") in found
+
+
+def test_amounts_must_be_non_negative_with_two_decimals():
+    found = codes([line(gross=Decimal("-1")), line(2, deductions=Decimal("1.005")), line(3, net=None)])
+    assert (1, "gross", "AMOUNT_INVALID", "error") in found
+    assert (2, "deductions", "AMOUNT_INVALID", "error") in found
+    assert (3, "net", "AMOUNT_MISSING", "error") in found
+
+
+def test_deduction_reason_required():
+    assert (1, "deduction_reason", "DEDUCTION_REASON_REQUIRED", "error") in codes(
+        [line(deduction_reason=" ")]
+    )
+
+
+def test_card_missing_or_failing_luhn():
+    bad = card()[:-1] + str((int(card()[-1]) + 1) % 10)
+    found = codes([line(bank_card=""), line(2, bank_card=bad)])
+    assert (1, "bank_card", "CARD_MISSING", "error") in found
+    assert (2, "bank_card", "CARD_INVALID", "error") in found
+
+
+def test_below_minimum_wage_for_days_worked_is_a_warning():
+    low = line(days=10, gross=Decimal("1200.00"), deductions=Decimal("0.00"), net=Decimal("1200.00"))
+    findings = validate_lines([low], PERIOD)
+    assert [(f.code, f.severity) for f in findings] == [("BELOW_MINIMUM_WAGE", "warning")]
+    assert "¥1,259.77" in findings[0].message()
+    assert "minimum wage" in findings[0].message("en")
+    assert not has_errors(findings)
+    ok = replace(low, gross=Decimal("1259.77"), net=Decimal("1259.77"))
+    assert validate_lines([ok], PERIOD) == []
+
+
+def test_makeup_days_count_as_days_worked():
+    assert validate_lines([line(days=20, makeup_days=2)], PERIOD) == []
+
+
+def test_paid_without_attendance_and_attendance_without_pay():
+    found = codes([
+        line(days=0),
+        line(2, gross=Decimal("0.00"), deductions=Decimal("0.00"), net=Decimal("0.00")),
+    ])
+    assert (1, "days", "PAID_WITHOUT_ATTENDANCE", "warning") in found
+    assert (2, "net", "ATTENDANCE_WITHOUT_PAY", "warning") in found
+
+
+def test_days_beyond_the_period_and_bad_cnaps():
+    found = codes([line(days=30, makeup_days=2, cnaps="1022")])
+    assert (1, "days", "DAYS_EXCEED_PERIOD", "error") in found
+    assert (1, "cnaps", "CNAPS_INVALID", "error") in found
+
+
+def test_masks():
+    assert mask_id_number("11010519491231002X") == "110105********002X"
+    assert mask_card("6222020200112233445") == "6222 **** **** 3445"
+
+
+def test_digest_is_stable_and_covers_only_bank_fields():
+    a, b = line(1), line(2, worker_name="胡平建")
+    digest = canonical_lines_digest([a, b])
+    assert digest == canonical_lines_digest([b, a])
+    assert len(digest) == 64
+    assert digest == canonical_lines_digest([replace(a, trade="电焊工"), b])
+    assert digest != canonical_lines_digest([replace(a, net=Decimal("6500.01")), b])
+    assert digest != canonical_lines_digest([replace(a, bank_card=card("622202020011223345")), b])
+
+
+def lines_for_excel():
+    return [line(i, worker_name=f"工人{i}", bank_card=card(f"62220202001122{i:04d}")) for i in (1, 2, 3)]
+
+
+def test_excel_round_trip():
+    lines = lines_for_excel()
+    data = export_compile_table(lines, title="2025年11月 工资编制表")
+    sheet = load_workbook(__import__("io").BytesIO(data)).active
+    assert [c.value for c in sheet[2]][:3] == ["行号", "姓名", "身份证号"]
+    assert sheet["C3"].value == "110105********002X"
+    merged, errors = import_compile_table(data, lines)
+    assert errors == []
+    assert merged == lines
+
+
+def _edit(data: bytes, edits: dict) -> bytes:
+    import io
+
+    book = load_workbook(io.BytesIO(data))
+    for ref, value in edits.items():
+        book.active[ref] = value
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_excel_import_applies_edits_and_reports_cells():
+    lines = lines_for_excel()
+    data = _edit(export_compile_table(lines), {
+        "H3": 6800.5, "K3": "6700.50",     # row 3: new gross and net
+        "H5": "六千", "L4": 6.2220202001122e18,  # row 5 bad amount; row 4 card became a number
+    })
+    merged, errors = import_compile_table(data, lines)
+    assert merged[0].gross == Decimal("6800.50") and merged[0].net == Decimal("6700.50")
+    assert merged[1] == lines[1] and merged[2] == lines[2]  # rows with errors change nothing
+    messages = sorted(e.message() for e in errors)
+    assert messages[1] == "第 5 行 【应发工资】: 金额格式不正确"
+    assert messages[0].startswith("第 4 行 【工资卡号】")
+    assert errors[0].message("en").startswith("Row ")
+
+
+def test_excel_import_refuses_unknown_lines_and_non_excel():
+    data = _edit(export_compile_table(lines_for_excel()), {"A3": "999"})
+    _, errors = import_compile_table(data, lines_for_excel())
+    assert errors[0].message() == "第 3 行 【行号】: 行号 999 不在本表中"
+    with pytest.raises(PayrollError):
+        import_compile_table(b"not a workbook", [])
+
+
+def test_period_dates_are_dates():
+    assert PERIOD.start == date(2025, 10, 26)

@@ -1,0 +1,38 @@
+"""Every route × every demo role: who is allowed. A new route without an entry fails the test.
+
+Ids refer to the deterministic demo data (domain/demo.py): project 1; units 1 (GC's own),
+2 (subcontractor A), 3 (subcontractor B); assignments 1–14 unit 1, 15–40 unit 2, 41–60 unit 3
+(the last three of each unit still *assigned*); authorisation 1 = the demo sign-in officer.
+"""
+
+GC = {"gc_pm", "gc_op"}
+SUB_A = {"suba_pm", "suba_op"}
+SUB_B = {"subb_pm", "subb_op"}
+CONTRACTORS = GC | SUB_A | SUB_B
+EVERYONE = {"gc_pm", "gc_op", "suba_pm", "suba_op", "subb_pm", "subb_op", "gc_ent", "admin",
+            "worker", "officer"}
+PUBLIC = "public"  # also allowed for anonymous visitors
+
+# endpoint: (method, url, allowed users, form data)
+ROUTES: dict[str, tuple[str, str, set[str] | str, dict]] = {
+    "static": ("GET", "/static/app.css", PUBLIC, {}),
+    "auth.login": ("GET", "/login", PUBLIC, {}),
+    "auth.set_language": ("GET", "/lang/en", PUBLIC, {}),
+    "auth.logout": ("POST", "/logout", EVERYONE, {}),
+    "auth.me": ("GET", "/me", EVERYONE, {}),
+    "project.index": ("GET", "/", EVERYONE, {}),
+    "project.home": ("GET", "/projects/1", CONTRACTORS | {"gc_ent"}, {}),
+    "project.acceptance": ("GET", "/projects/1/acceptance", CONTRACTORS, {}),
+    "project.acceptance_accept": (
+        "POST", "/projects/1/acceptance/accept", GC | SUB_B, {"ids": "58"}),
+    "project.acceptance_reject": (
+        "POST", "/projects/1/acceptance/39/reject", GC | SUB_A, {"reason": "资料不全"}),
+    "project.worker_new": ("GET", "/projects/1/workers/new", CONTRACTORS, {}),
+    "project.authorisations": ("GET", "/projects/1/authorisations", {"gc_pm"}, {}),
+    "project.authorisation_add": (
+        "POST", "/projects/1/authorisations", {"gc_pm"}, {"person_id": "2"}),
+    "project.authorisation_revoke": (
+        "POST", "/projects/1/authorisations/1/revoke", {"gc_pm"}, {}),
+    "project.audit": ("GET", "/projects/1/audit", {"gc_pm"}, {}),
+    "project.api_assignments": ("GET", "/api/projects/1/assignments", CONTRACTORS, {}),
+}
