@@ -1,6 +1,6 @@
 import csv
 import io
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -22,23 +22,39 @@ from connectors.bank_reports import merge_statuses, parse_pacs004, parse_pain002
 from domain.payroll.lines import WageLine, canonical_lines_digest, canonical_records_digest
 from domain.payroll.messages import PayrollError
 
-DEBTOR = DebtorAccount("上海某某建设集团有限公司徐汇滨江项目农民工工资专用账户", "31001234567890123",
-                       "102290000018", "中国工商银行上海市徐汇支行")
+DEBTOR = DebtorAccount(
+    "上海某某建设集团有限公司徐汇滨江项目农民工工资专用账户",
+    "31001234567890123",
+    "102290000018",
+    "中国工商银行上海市徐汇支行",
+)
 
 
 def lines(n=3):
     return [
-        WageLine(i, f"工人{i}", "11010519491231002X", net=Decimal(f"{5000 + i}.50"),
-                 gross=Decimal(f"{5000 + i}.50"), bank_card=f"62220202001122{i:05d}",
-                 bank_name="中国建设银行上海分行", cnaps="105290000010")
+        WageLine(
+            i,
+            f"工人{i}",
+            "11010519491231002X",
+            net=Decimal(f"{5000 + i}.50"),
+            gross=Decimal(f"{5000 + i}.50"),
+            bank_card=f"62220202001122{i:05d}",
+            bank_name="中国建设银行上海分行",
+            cnaps="105290000010",
+        )
         for i in range(1, n + 1)
     ]
 
 
 def batch(items, msg_id="XHBJ-202511-01"):
-    return PaymentBatch(msg_id, DEBTOR, transfers_from_lines(items, "工资 2025-11 徐汇滨江项目"),
-                        date(2025, 12, 5), "上海某某建设集团有限公司",
-                        datetime(2025, 12, 1, 9, 0, tzinfo=timezone.utc))
+    return PaymentBatch(
+        msg_id,
+        DEBTOR,
+        transfers_from_lines(items, "工资 2025-11 徐汇滨江项目"),
+        date(2025, 12, 5),
+        "上海某某建设集团有限公司",
+        datetime(2025, 12, 1, 9, 0, tzinfo=UTC),
+    )
 
 
 def q(xml, path):
@@ -60,7 +76,10 @@ def test_pain001_content():
     assert q(xml, ".//p:DbtrAcct/p:Ccy")[0].text == "CNY"
     assert q(xml, ".//p:DbtrAgt//p:ClrSysId/p:Cd")[0].text == "CNAPS"
     assert [e.text for e in q(xml, ".//p:CdtTrfTxInf/p:PmtId/p:EndToEndId")] == [
-        "WL1-1", "WL2-1", "WL3-1"]
+        "WL1-1",
+        "WL2-1",
+        "WL3-1",
+    ]
     assert {e.get("Ccy") for e in q(xml, ".//p:InstdAmt")} == {"CNY"}
     assert q(xml, ".//p:CdtrAgt//p:MmbId")[0].text == "105290000010"
 
@@ -97,7 +116,9 @@ def test_the_file_pays_exactly_the_signed_lines():
     xml = build_pain001(batch(items))
     assert canonical_records_digest(bank_records_from_pain001(xml)) == canonical_lines_digest(items)
     forged = xml.replace(b"6222020200112200002", b"6222020200112299999")
-    assert canonical_records_digest(bank_records_from_pain001(forged)) != canonical_lines_digest(items)
+    assert canonical_records_digest(bank_records_from_pain001(forged)) != canonical_lines_digest(
+        items
+    )
 
 
 PAIN002 = b"""<?xml version='1.0' encoding='utf-8'?>
@@ -132,14 +153,18 @@ def test_a_dupl_refusal_does_not_touch_the_original_outcome():
 
 
 def test_parse_pacs004():
-    xml = """<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.004.001.09"><PmtRtr><GrpHdr>
+    xml = b"""<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.004.001.09"><PmtRtr><GrpHdr>
     <MsgId>MB-P004-1</MsgId></GrpHdr><OrgnlGrpInf><OrgnlMsgId>XHBJ-202511-01</OrgnlMsgId>
     </OrgnlGrpInf><TxInf><RtrId>MB-RTR-4</RtrId><OrgnlEndToEndId>WL5-1</OrgnlEndToEndId>
     <RtrdIntrBkSttlmAmt Ccy="CNY">6500.00</RtrdIntrBkSttlmAmt><RtrRsnInf><Rsn><Cd>AC04</Cd></Rsn>
-    </RtrRsnInf></TxInf></PmtRtr></Document>""".encode()
+    </RtrRsnInf></TxInf></PmtRtr></Document>"""
     (back,) = parse_pacs004(xml)
     assert (back.original_msg_id, back.line_id, back.amount, back.reason_code) == (
-        "XHBJ-202511-01", "5", Decimal("6500.00"), "AC04")
+        "XHBJ-202511-01",
+        "5",
+        Decimal("6500.00"),
+        "AC04",
+    )
 
 
 def test_bank_csv_layout():
@@ -147,8 +172,15 @@ def test_bank_csv_layout():
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0] == ["序号", "收款人姓名", "收款账号", "开户行", "联行号", "金额", "用途"]
-    assert rows[1] == ["1", "工人1", "6222020200112200001", "中国建设银行上海分行", "105290000010",
-                       "5001.50", "工资 2025-11"]
+    assert rows[1] == [
+        "1",
+        "工人1",
+        "6222020200112200001",
+        "中国建设银行上海分行",
+        "105290000010",
+        "5001.50",
+        "工资 2025-11",
+    ]
     data.decode("utf-8-sig").encode("gbk")
 
 

@@ -31,10 +31,20 @@ def card(prefix: str = "622202020011223344") -> str:
 
 def line(line_id=1, **changes) -> WageLine:
     base = WageLine(
-        line_id=line_id, worker_name="张敏明", id_number="11010519491231002X", trade="木工",
-        unit="某某劳务有限公司", days=22, makeup_days=0, day_rate=Decimal("300.00"),
-        gross=Decimal("6600.00"), deductions=Decimal("100.00"), deduction_reason="借支",
-        net=Decimal("6500.00"), bank_card=card(), bank_name="中国工商银行上海市分行",
+        line_id=line_id,
+        worker_name="张敏明",
+        id_number="11010519491231002X",
+        trade="木工",
+        unit="某某劳务有限公司",
+        days=22,
+        makeup_days=0,
+        day_rate=Decimal("300.00"),
+        gross=Decimal("6600.00"),
+        deductions=Decimal("100.00"),
+        deduction_reason="借支",
+        net=Decimal("6500.00"),
+        bank_card=card(),
+        bank_name="中国工商银行上海市分行",
         cnaps="102290000018",
     )
     return replace(base, **changes)
@@ -55,7 +65,9 @@ def test_net_above_gross_and_mismatch():
 
 
 def test_amounts_must_be_non_negative_with_two_decimals():
-    found = codes([line(gross=Decimal("-1")), line(2, deductions=Decimal("1.005")), line(3, net=None)])
+    found = codes(
+        [line(gross=Decimal("-1")), line(2, deductions=Decimal("1.005")), line(3, net=None)]
+    )
     assert (1, "gross", "AMOUNT_INVALID", "error") in found
     assert (2, "deductions", "AMOUNT_INVALID", "error") in found
     assert (3, "net", "AMOUNT_MISSING", "error") in found
@@ -75,7 +87,9 @@ def test_card_missing_or_failing_luhn():
 
 
 def test_below_minimum_wage_for_days_worked_is_a_warning():
-    low = line(days=10, gross=Decimal("1200.00"), deductions=Decimal("0.00"), net=Decimal("1200.00"))
+    low = line(
+        days=10, gross=Decimal("1200.00"), deductions=Decimal("0.00"), net=Decimal("1200.00")
+    )
     findings = validate_lines([low], PERIOD)
     assert [(f.code, f.severity) for f in findings] == [("BELOW_MINIMUM_WAGE", "warning")]
     assert "¥1,259.77" in findings[0].message()
@@ -90,10 +104,12 @@ def test_makeup_days_count_as_days_worked():
 
 
 def test_paid_without_attendance_and_attendance_without_pay():
-    found = codes([
-        line(days=0),
-        line(2, gross=Decimal("0.00"), deductions=Decimal("0.00"), net=Decimal("0.00")),
-    ])
+    found = codes(
+        [
+            line(days=0),
+            line(2, gross=Decimal("0.00"), deductions=Decimal("0.00"), net=Decimal("0.00")),
+        ]
+    )
     assert (1, "days", "PAID_WITHOUT_ATTENDANCE", "warning") in found
     assert (2, "net", "ATTENDANCE_WITHOUT_PAY", "warning") in found
 
@@ -120,7 +136,9 @@ def test_digest_is_stable_and_covers_only_bank_fields():
 
 
 def lines_for_excel():
-    return [line(i, worker_name=f"工人{i}", bank_card=card(f"62220202001122{i:04d}")) for i in (1, 2, 3)]
+    return [
+        line(i, worker_name=f"工人{i}", bank_card=card(f"62220202001122{i:04d}")) for i in (1, 2, 3)
+    ]
 
 
 def test_excel_round_trip():
@@ -147,10 +165,15 @@ def _edit(data: bytes, edits: dict) -> bytes:
 
 def test_excel_import_applies_edits_and_reports_cells():
     lines = lines_for_excel()
-    data = _edit(export_compile_table(lines), {
-        "H3": 6800.5, "K3": "6700.50",     # row 3: new gross and net
-        "H5": "六千", "L4": 6.2220202001122e18,  # row 5 bad amount; row 4 card became a number
-    })
+    data = _edit(
+        export_compile_table(lines),
+        {
+            "H3": 6800.5,
+            "K3": "6700.50",  # row 3: new gross and net
+            "H5": "六千",
+            "L4": 6.2220202001122e18,  # row 5 bad amount; row 4 card became a number
+        },
+    )
     merged, errors = import_compile_table(data, lines)
     assert merged[0].gross == Decimal("6800.50") and merged[0].net == Decimal("6700.50")
     assert merged[1] == lines[1] and merged[2] == lines[2]  # rows with errors change nothing

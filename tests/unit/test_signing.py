@@ -3,8 +3,13 @@
 import pytest
 from reportlab.pdfgen import canvas
 
-from connectors.signing import SigningError, generate_test_pki, sign_as_enterprise, sign_as_pm
-from connectors.signing import verify_pdf
+from connectors.signing import (
+    SigningError,
+    generate_test_pki,
+    sign_as_enterprise,
+    sign_as_pm,
+    verify_pdf,
+)
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +48,7 @@ def test_both_signatures_validate(pki, signed):
 
 def test_changing_one_byte_is_detected(pki, signed):
     at = signed.index(b"ReportLab PDF Library")  # the Producer, in the first revision
-    tampered = signed[:at] + b"X" + signed[at + 1:]
+    tampered = signed[:at] + b"X" + signed[at + 1 :]
     result = verify_pdf(tampered, [pki.root])
     assert not result.ok
     assert not any(s.intact for s in result.signatures)

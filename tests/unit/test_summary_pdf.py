@@ -9,16 +9,34 @@ from connectors.summary_pdf import SummaryHeader, find_font, render_summary_pdf
 from domain.payroll.lines import WageLine, canonical_lines_digest
 from domain.payroll.period import pay_period_for
 
-HEADER = SummaryHeader("徐汇滨江项目", "XHBJ-202511-01", "2025年11月", pay_period_for("2025-11", 25),
-                       "上海某某建设集团有限公司")
+HEADER = SummaryHeader(
+    "徐汇滨江项目",
+    "XHBJ-202511-01",
+    "2025年11月",
+    pay_period_for("2025-11", 25),
+    "上海某某建设集团有限公司",
+)
 
 
 def lines(n: int) -> list[WageLine]:
     return [
-        WageLine(i, "张敏明·阿卜杜" if i % 7 == 0 else "胡平建", "11010519491231002X", "电焊工",
-                 f"第{i % 3}劳务有限公司", 21, 1, Decimal("300.00"), Decimal("6600.00"),
-                 Decimal("100.00"), "借支", Decimal("6500.00"), "6222020200112233445", "工商银行",
-                 "102290000018")
+        WageLine(
+            i,
+            "张敏明·阿卜杜" if i % 7 == 0 else "胡平建",
+            "11010519491231002X",
+            "电焊工",
+            f"第{i % 3}劳务有限公司",
+            21,
+            1,
+            Decimal("300.00"),
+            Decimal("6600.00"),
+            Decimal("100.00"),
+            "借支",
+            Decimal("6500.00"),
+            "6222020200112233445",
+            "工商银行",
+            "102290000018",
+        )
         for i in range(1, n + 1)
     ]
 
@@ -52,8 +70,9 @@ def test_every_page_has_the_digest_and_page_n_of_m():
 def test_the_cjk_font_is_embedded():
     reader = PdfReader(io.BytesIO(render_summary_pdf(HEADER, lines(3))))
     fonts = reader.pages[0]["/Resources"]["/Font"]
-    embedded = [f.get_object() for f in fonts.values()
-                if f.get_object()["/BaseFont"].startswith("/AAAAAA")]
+    embedded = [
+        f.get_object() for f in fonts.values() if f.get_object()["/BaseFont"].startswith("/AAAAAA")
+    ]
     assert embedded, "no subset TrueType font"
     descriptor = embedded[0]["/FontDescriptor"].get_object()
     assert "/FontFile2" in descriptor

@@ -1,0 +1,294 @@
+"""Wage lines (工资明细) of a compile table, their checks, and the canonical digest of what the bank
+is asked to pay (printed on the signed PDF and compared with the pain.001 before sending)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+
+from domain.payroll.messages import Text
+from domain.payroll.minimum_wage import SHANGHAI, MinimumWageTable
+from domain.payroll.money import format_yuan, is_money, plain
+from domain.payroll.period import PayPeriod
+
+ERROR, WARNING = "error", "warning"
+AMOUNT_FIELDS = ("day_rate", "gross", "deductions", "net")
+# The fields that go to the bank; their canonical JSON is what the signatures cover.
+BANK_FIELDS = ("line_id", "worker_name", "bank_card", "bank_name", "cnaps", "net")
+
+
+@dataclass
+class WageLine:
+    """One worker's line in a unit's monthly wage table. Amounts are Decimal yuan or None."""
+
+    line_id: int | str
+    worker_name: str
+    id_number: str
+    trade: str = ""
+    unit: str = ""
+    days: int = 0
+    makeup_days: int = 0
+    day_rate: Decimal | None = None
+    gross: Decimal | None = None
+    deductions: Decimal | None = Decimal("0.00")
+    deduction_reason: str = ""
+    net: Decimal | None = None
+    bank_card: str = ""
+    bank_name: str = ""
+    cnaps: str = ""
+
+    @property
+    def days_worked(self) -> int:
+        return (self.days or 0) + (self.makeup_days or 0)
+
+    @property
+    def masked_id(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_card(self) -> str:
+        return mask_card(self.bank_card)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A check's result on one cell of the table: `row` is 1-based in table order."""
+
+    row: int
+    line_id: int | str
+    field: str
+    code: str
+    severity: str
+    text: Text
+
+    def message(self, lang: str = "zh") -> str:
+        return self.text.message(lang)
+
+
+def mask_id_number(id_number: str) -> str:
+    """'310101199001011234' → '310101********1234' (PIPL: show region and last four)."""
+    value = (id_number or "").strip()
+    if len(value) <= 10:
+        return "*" * len(value)
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+def mask_card(card: str) -> str:
+    """'6222020200112233445' → '6222 **** **** 3445'."""
+    value = (card or "").replace(" ", "")
+    if len(value) <= 8:
+        return "*" * len(value)
+    return f"{value[:4]} **** **** {value[-4:]}"
+
+
+def luhn_ok(card: str) -> bool:
+    """Luhn (mod 10) check of a bank card number of 12–19 digits (UnionPay cards carry it)."""
+    digits = (card or "").replace(" ", "")
+    if not digits.isdigit() or not 12 <= len(digits) <= 19:
+        return False
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if index % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def validate_lines(
+    lines: list[WageLine], period: PayPeriod, min_wage_table: MinimumWageTable = SHANGHAI
+) -> list[Finding]:
+    """Every finding on every line, in table order. Errors block submission; warnings are shown."""
+    findings: list[Finding] = []
+    for row, line in enumerate(lines, start=1):
+        findings.extend(_line_findings(row, line, period, min_wage_table))
+    return findings
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.severity == ERROR for f in findings)
+
+
+def _line_findings(row, line, period, table):
+    out = []
+
+    def add(field, code, severity, en, zh, **args):
+        out.append(Finding(row, line.line_id, field, code, severity, Text(en, zh, args)))
+
+    amounts_ok = _check_amounts(line, add)
+    _check_days(line, period, add)
+    if amounts_ok:
+        _check_arithmetic(line, add)
+        _check_attendance_and_minimum(line, period, table, add)
+    _check_bank(line, add)
+    return out
+
+
+def _check_amounts(line, add) -> bool:
+    ok = True
+    for name in AMOUNT_FIELDS:
+        value = getattr(line, name)
+        if value is None:
+            if name != "day_rate":
+                add(name, "AMOUNT_MISSING", ERROR, "Amount is missing", "金额未填写")
+                ok = False
+        elif not is_money(value):
+            add(
+                name,
+                "AMOUNT_INVALID",
+                ERROR,
+                "Amount must be ≥ 0 with at most two decimals: {value}",
+                "金额须不小于 0 且最多两位小数：{value}",
+                value=str(value),
+            )
+            ok = False
+    return ok
+
+
+def _check_days(line, period, add):
+    for name in ("days", "makeup_days"):
+        value = getattr(line, name)
+        if not isinstance(value, int) or value < 0:
+            add(
+                name,
+                "DAYS_INVALID",
+                ERROR,
+                "Days must be a whole number ≥ 0",
+                "天数须为不小于 0 的整数",
+            )
+            return
+    if line.days_worked > period.days:
+        add(
+            "days",
+            "DAYS_EXCEED_PERIOD",
+            ERROR,
+            "{days} days worked is more than the {period} days of the pay period",
+            "出勤 {days} 天超过结算周期的 {period} 天",
+            days=line.days_worked,
+            period=period.days,
+        )
+
+
+def _check_arithmetic(line, add):
+    if line.net > line.gross:
+        add(
+            "net",
+            "NET_ABOVE_GROSS",
+            ERROR,
+            "Net pay {net} is more than gross pay {gross}",
+            "实发工资 {net} 大于应发工资 {gross}",
+            net=plain(line.net),
+            gross=plain(line.gross),
+        )
+    elif line.net != line.gross - line.deductions:
+        add(
+            "net",
+            "NET_MISMATCH",
+            ERROR,
+            "Net pay must equal gross pay minus deductions ({want})",
+            "实发工资应等于应发工资减扣款（{want}）",
+            want=plain(line.gross - line.deductions),
+        )
+    if line.deductions > 0 and not (line.deduction_reason or "").strip():
+        add(
+            "deduction_reason",
+            "DEDUCTION_REASON_REQUIRED",
+            ERROR,
+            "A reason is required when there are deductions",
+            "有扣款时须填写扣款原因",
+        )
+
+
+def _check_attendance_and_minimum(line, period, table, add):
+    if line.days_worked == 0 and line.net > 0:
+        add(
+            "days",
+            "PAID_WITHOUT_ATTENDANCE",
+            WARNING,
+            "Paid without any attendance in the period",
+            "本周期无出勤记录却有工资",
+        )
+    if line.days_worked > 0 and line.net == 0:
+        add(
+            "net",
+            "ATTENDANCE_WITHOUT_PAY",
+            WARNING,
+            "Attended {days} days but is paid nothing",
+            "出勤 {days} 天但实发工资为 0",
+            days=line.days_worked,
+        )
+    if line.days_worked == 0 or line.net == 0:
+        return
+    minimum = table.minimum_for_days(line.days_worked, period.end)
+    if minimum is not None and line.net < minimum:
+        add(
+            "net",
+            "BELOW_MINIMUM_WAGE",
+            WARNING,
+            "Net pay {net} is below the Shanghai minimum wage {minimum} for {days} days",
+            "实发工资 {net} 低于上海最低工资标准折算的 {minimum}（{days} 天）",
+            net=format_yuan(line.net),
+            minimum=format_yuan(minimum),
+            days=line.days_worked,
+        )
+
+
+def _check_bank(line, add):
+    card = (line.bank_card or "").replace(" ", "")
+    if not card:
+        add("bank_card", "CARD_MISSING", ERROR, "Bank card number is missing", "工资卡号未填写")
+    elif not luhn_ok(card):
+        add(
+            "bank_card",
+            "CARD_INVALID",
+            ERROR,
+            "Bank card number {card} fails its check digit",
+            "工资卡号 {card} 校验位不正确",
+            card=mask_card(card),
+        )
+    if not (line.bank_name or "").strip():
+        add("bank_name", "BANK_NAME_MISSING", ERROR, "Bank name is missing", "开户银行未填写")
+    cnaps = (line.cnaps or "").strip()
+    if not (cnaps.isdigit() and len(cnaps) == 12):
+        add(
+            "cnaps",
+            "CNAPS_INVALID",
+            ERROR,
+            "CNAPS bank code must be 12 digits",
+            "联行号须为 12 位数字",
+        )
+
+
+def bank_record(line: WageLine) -> dict:
+    """The canonical form of what the bank is asked to pay for one line (all text)."""
+    return {
+        "line_id": str(line.line_id),
+        "worker_name": line.worker_name.strip(),
+        "bank_card": (line.bank_card or "").replace(" ", ""),
+        "bank_name": (line.bank_name or "").strip(),
+        "cnaps": (line.cnaps or "").strip(),
+        "net": plain(line.net),
+    }
+
+
+def canonical_records_digest(records: list[dict]) -> str:
+    """sha256 of the stable JSON of bank records (keys sorted, sorted by line id, UTF-8)."""
+    ordered = sorted(records, key=lambda r: _id_key(r["line_id"]))
+    data = json.dumps(ordered, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def canonical_lines_digest(lines: list[WageLine]) -> str:
+    """sha256 of the canonical data of the lines that go to the bank (on the PDF, checked at push).
+
+    Only payable lines (net > 0) go to the bank, so only they are in the digest.
+    """
+    return canonical_records_digest([bank_record(line) for line in lines if _payable(line)])
+
+
+def _payable(line: WageLine) -> bool:
+    return isinstance(line.net, Decimal) and line.net > 0
+
+
+def _id_key(line_id: str):
+    return (0, int(line_id), "") if line_id.isdigit() else (1, 0, line_id)
