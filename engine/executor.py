@@ -1,0 +1,141 @@
+"""The job executor (作业执行器): runs claimed jobs, in a thread of the app or a worker process."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from uuid import UUID
+
+from SpiffWorkflow import TaskState
+from sqlalchemy.orm import Session
+
+from engine.connectors import ConnectorContext, ConnectorRegistry
+from engine.connectors import registry as default_registry
+from engine.jobs import Claimed, claim_jobs, default_worker_id, fail_job, finish_job
+from engine.persistence import Loaded, mutate
+from engine.serializer import dump_value, load_value
+
+log = logging.getLogger(__name__)
+
+
+class LeaseLost(Exception):
+    """Another worker holds the job now (our lease ran out); our result is dropped."""
+
+
+def _finish(session: Session, job: Claimed, worker_id: str, status: str) -> None:
+    if finish_job(session, job.id, worker_id, status) != 1:
+        raise LeaseLost(job.job_key)
+
+
+def _apply_result(task, result) -> None:
+    variable = task.task_spec.result_variable
+    generated = variable.startswith("spiff__") and variable.endswith("_result")
+    if generated and isinstance(result, dict):
+        task.data.update(result)
+    else:
+        task.data[variable] = result
+
+
+def _run_service(session, job: Claimed, worker_id: str, connectors: ConnectorRegistry) -> None:
+    connector = connectors.get(job.operation)
+    ctx = ConnectorContext(
+        idempotency_key=job.job_key,
+        business_key=job.business_key,
+        instance_id=job.instance_id,
+        task_guid=job.task_guid,
+        operation=job.operation,
+        attempt=job.attempts,
+    )
+    result = connector(load_value(job.params_json) or {}, ctx)
+    result = load_value(dump_value(result))  # only JSON-able values enter task data
+
+    def complete(loaded: Loaded) -> None:
+        task = loaded.wf.get_task_from_id(UUID(job.task_guid))
+        if task is None or task.state != TaskState.STARTED:
+            _finish(session, job, worker_id, "cancelled")  # e.g. a boundary event cut it off
+            return
+        _apply_result(task, result)
+        task.complete()
+        _finish(session, job, worker_id, "done")
+
+    mutate(session, job.instance_id, complete)
+
+
+def _run_timer(session, job: Claimed, worker_id: str) -> None:
+    def fire(loaded: Loaded) -> None:
+        loaded.wf.refresh_timers()
+        _finish(session, job, worker_id, "done")
+
+    mutate(session, job.instance_id, fire)
+
+
+def run_job(session: Session, job: Claimed, worker_id: str, connectors=None) -> bool:
+    """Run one claimed job; on failure record the attempt.  True when it succeeded."""
+    try:
+        if job.kind == "service":
+            _run_service(session, job, worker_id, connectors or default_registry)
+        else:
+            _run_timer(session, job, worker_id)
+        return True
+    except LeaseLost:
+        session.rollback()
+        return False
+    except Exception as exc:  # every failure of a job is recorded, whatever it is
+        log.warning("job %s failed: %s", job.job_key, exc)
+        fail_job(session, job, worker_id, exc)
+        return False
+
+
+def run_due_jobs(
+    session: Session,
+    *,
+    worker_id: str | None = None,
+    limit: int = 20,
+    connectors: ConnectorRegistry | None = None,
+) -> int:
+    """Claim and run one batch of due jobs; the number claimed."""
+    worker_id = worker_id or default_worker_id()
+    jobs = claim_jobs(session, worker_id, limit)
+    for job in jobs:
+        run_job(session, job, worker_id, connectors)
+    return len(jobs)
+
+
+class JobExecutor:
+    """A thread that keeps running due jobs until stopped (the app's default executor)."""
+
+    def __init__(self, session_factory: Callable[[], Session], *, poll_seconds: float = 2.0,
+                 batch: int = 20, connectors: ConnectorRegistry | None = None):  # fmt: skip
+        self.session_factory = session_factory
+        self.poll_seconds = poll_seconds
+        self.batch = batch
+        self.connectors = connectors
+        self.worker_id = default_worker_id()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def run_forever(self) -> None:
+        """Loop in the calling thread: run batches, sleep when nothing was due."""
+        while not self._stop.is_set():
+            try:
+                with self.session_factory() as session:
+                    claimed = run_due_jobs(session, worker_id=self.worker_id, limit=self.batch,
+                                           connectors=self.connectors)  # fmt: skip
+            except Exception:  # keep the executor alive; the next poll retries
+                log.exception("job executor batch failed")
+                claimed = 0
+            if not claimed:
+                self._stop.wait(self.poll_seconds)
+
+    def start(self) -> None:
+        if self._thread is None or not self._thread.is_alive():
+            self._stop.clear()
+            self._thread = threading.Thread(target=self.run_forever, name="engine-executor",
+                                            daemon=True)  # fmt: skip
+            self._thread.start()
+
+    def stop(self, timeout: float = 10) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)

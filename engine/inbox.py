@@ -1,0 +1,197 @@
+"""The inbox (待办): one ``engine_human_task`` row per READY user task, queried over a user's
+role grants, and task completion with its checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from SpiffWorkflow import TaskState
+from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy.orm import Session
+
+from engine import settings as engine_settings
+from engine.clock import as_utc, utcnow
+from engine.errors import NotFound, TaskNotAllowed, TaskNotOpen
+from engine.models import HumanTask
+from engine.persistence import Loaded, mutate
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A role held in a scope: ``project_id`` None = every project, ``unit_id`` None = every unit."""
+
+    role: str
+    project_id: int | None = None
+    unit_id: int | None = None
+
+    def covers(self, role: str | None, project_id: int | None, unit_id: int | None) -> bool:
+        """Whether this grant lets its holder act on a task of ``role`` in that scope."""
+        if role != self.role:
+            return False
+        if self.project_id is not None and project_id != self.project_id:
+            return False
+        return self.unit_id is None or unit_id == self.unit_id
+
+
+def _as_int(value) -> int | None:
+    try:
+        return int(value) if value is not None and value != "" else None
+    except (TypeError, ValueError):
+        return None
+
+
+def rebuild_inbox(session: Session, loaded: Loaded) -> None:
+    """Make the instance's open rows match its READY user tasks (new rows, cancelled rows)."""
+    cfg, row, now = engine_settings.current(), loaded.row, utcnow()
+    ready = {str(t.id): t for t in loaded.wf.get_tasks(state=TaskState.READY, manual=True)}
+    open_rows = session.scalars(
+        select(HumanTask).where(HumanTask.instance_id == row.id, HumanTask.status == "open")
+    )
+    for task_row in open_rows:
+        if ready.pop(task_row.task_guid, None) is None:
+            task_row.status = "cancelled"
+    for guid, task in ready.items():
+        spec = task.task_spec
+        session.add(
+            HumanTask(
+                instance_id=row.id,
+                task_guid=guid,
+                bpmn_id=spec.bpmn_id,
+                name=spec.bpmn_name or spec.bpmn_id,
+                process_id=row.process_id,
+                business_key=row.business_key,
+                role=spec.lane,
+                project_id=_as_int(task.data.get(cfg.project_key)),
+                unit_id=_as_int(task.data.get(cfg.unit_key)),
+                status="open",
+                created_at=now,
+            )
+        )
+
+
+def _grants_clause(grants: Iterable[Grant]):
+    clauses = []
+    for g in grants:
+        parts = [HumanTask.role == g.role]
+        if g.project_id is not None:
+            parts.append(HumanTask.project_id == g.project_id)
+        if g.unit_id is not None:
+            parts.append(HumanTask.unit_id == g.unit_id)
+        clauses.append(and_(*parts))
+    return or_(*clauses) if clauses else false()
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    """One open task as the inbox lists it."""
+
+    id: int
+    instance_id: int
+    bpmn_id: str
+    name: str
+    process_id: str
+    business_key: str | None
+    role: str | None
+    project_id: int | None
+    unit_id: int | None
+    created_at: datetime
+
+    def age_seconds(self, now: datetime | None = None) -> float:
+        return ((now or utcnow()) - as_utc(self.created_at)).total_seconds()
+
+
+def _open_query(grants, project_id=None, process_id=None, name=None):
+    query = select(HumanTask).where(HumanTask.status == "open", _grants_clause(grants))
+    if project_id is not None:
+        query = query.where(HumanTask.project_id == project_id)
+    if process_id:
+        query = query.where(HumanTask.process_id == process_id)
+    if name:
+        query = query.where(or_(HumanTask.name.contains(name), HumanTask.bpmn_id == name))
+    return query
+
+
+def list_inbox(
+    session: Session,
+    grants: Iterable[Grant],
+    *,
+    project_id: int | None = None,
+    process_id: str | None = None,
+    name: str | None = None,
+    limit: int = 200,
+    offset: int = 0,
+) -> list[InboxItem]:
+    """Open tasks the holder of ``grants`` may do now, oldest first, with optional filters."""
+    query = _open_query(list(grants), project_id, process_id, name)
+    rows = session.scalars(
+        query.order_by(HumanTask.created_at, HumanTask.id).limit(limit).offset(offset)
+    )
+    return [_item(r) for r in rows]
+
+
+def inbox_counts(
+    session: Session, grants: Iterable[Grant], *, project_id: int | None = None
+) -> dict[tuple[str, str, str], int]:
+    """Open task counts per (process id, task BPMN id, task name) for the holder of ``grants``."""
+    sub = _open_query(list(grants), project_id).subquery()
+    query = select(sub.c.process_id, sub.c.bpmn_id, sub.c.name, func.count()).group_by(
+        sub.c.process_id, sub.c.bpmn_id, sub.c.name
+    )
+    return {(p, b, n): c for p, b, n, c in session.execute(query)}
+
+
+def _item(r: HumanTask) -> InboxItem:
+    return InboxItem(
+        r.id, r.instance_id, r.bpmn_id, r.name or r.bpmn_id, r.process_id, r.business_key,
+        r.role, r.project_id, r.unit_id, as_utc(r.created_at),
+    )  # fmt: skip
+
+
+def get_human_task(session: Session, human_task_id: int) -> HumanTask:
+    row = session.get(HumanTask, human_task_id, populate_existing=True)
+    if row is None:
+        raise NotFound(f"task {human_task_id} does not exist")
+    return row
+
+
+def check_may_act(row: HumanTask, grants: Iterable[Grant]) -> None:
+    """Raise TaskNotAllowed unless a grant covers the task's role and scope."""
+    if not any(g.covers(row.role, row.project_id, row.unit_id) for g in grants):
+        raise TaskNotAllowed(f"you may not act on task {row.id} ({row.name})")
+
+
+def _clean_form_data(data: dict) -> dict:
+    for key in data:
+        if not isinstance(key, str) or not key.isidentifier() or key.startswith("_"):
+            raise ValueError(f"invalid field name {key!r}")
+    return data
+
+
+def complete_task(
+    session: Session, human_task_id: int, data: dict, *, user: str, grants: Iterable[Grant]
+) -> None:
+    """Complete an open user task with ``data`` as ``user``; one transaction, committed.
+
+    Checks, under the instance lock: the row is open, a grant covers its role and scope, and
+    the Spiff task is READY.  Records who completed it and when.
+    """
+    grants, data = list(grants), _clean_form_data(dict(data))
+    instance_id = get_human_task(session, human_task_id).instance_id
+
+    def act(loaded: Loaded) -> None:
+        row = get_human_task(session, human_task_id)
+        if row.status != "open":
+            raise TaskNotOpen(f"task {row.id} is already {row.status}")
+        check_may_act(row, grants)
+        task = loaded.wf.get_task_from_id(UUID(row.task_guid))
+        if task is None or task.state != TaskState.READY:
+            raise TaskNotOpen(f"task {row.id} is not ready any more")
+        task.data.update(data)
+        task.run()
+        row.status, row.completed_by, row.completed_at = "completed", user, utcnow()
+
+    mutate(session, instance_id, act)

@@ -1,0 +1,68 @@
+"""Incidents (故障): jobs that failed their last attempt, listed for admins and retried by them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.clock import utcnow
+from engine.errors import NotFound, TaskNotOpen
+from engine.models import Incident, Job
+
+
+def open_incident(session: Session, job: Job, error: str) -> Incident:
+    """Record an incident for ``job`` in the caller's transaction."""
+    incident = Incident(
+        job_id=job.id, instance_id=job.instance_id, error=error, created_at=utcnow()
+    )
+    session.add(incident)
+    return incident
+
+
+@dataclass(frozen=True)
+class IncidentView:
+    """An incident as the admin page and the CLI show it."""
+
+    id: int
+    job_id: int
+    instance_id: int | None
+    operation: str | None
+    kind: str
+    attempts: int
+    error: str
+    created_at: datetime
+    resolved_at: datetime | None
+    resolved_by: str | None
+
+
+def list_incidents(
+    session: Session, *, open_only: bool = True, instance_id: int | None = None
+) -> list[IncidentView]:
+    """Incidents, newest first."""
+    query = select(Incident, Job).join(Job, Job.id == Incident.job_id)
+    if open_only:
+        query = query.where(Incident.resolved_at.is_(None))
+    if instance_id is not None:
+        query = query.where(Incident.instance_id == instance_id)
+    return [
+        IncidentView(i.id, i.job_id, i.instance_id, j.operation, j.kind, j.attempts, i.error,
+                     i.created_at, i.resolved_at, i.resolved_by)
+        for i, j in session.execute(query.order_by(Incident.id.desc()))
+    ]  # fmt: skip
+
+
+def retry_incident(session: Session, incident_id: int, *, by: str | None = None) -> None:
+    """Resolve the incident and make its job due again with fresh attempts; commit."""
+    incident = session.get(Incident, incident_id, populate_existing=True)
+    if incident is None:
+        raise NotFound(f"incident {incident_id} does not exist")
+    if incident.resolved_at is not None:
+        raise TaskNotOpen(f"incident {incident_id} was already resolved")
+    job = session.get(Job, incident.job_id, populate_existing=True)
+    job.status, job.attempts, job.due_at = "pending", 0, utcnow()
+    job.locked_by = job.locked_until = None
+    incident.resolved_at, incident.resolved_by = utcnow(), by
+    session.commit()

@@ -1,0 +1,123 @@
+"""Process instances (流程实例): start, list and describe."""
+
+from __future__ import annotations
+
+from SpiffWorkflow import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.clock import utcnow
+from engine.definitions import latest_definition, specs_for
+from engine.errors import NotFound
+from engine.models import HumanTask, Job, ProcessInstance
+from engine.persistence import Loaded, after_action, load_workflow
+from engine.runtime import new_workflow
+from engine.serializer import SERIALIZER_VERSION
+
+
+def start_instance(
+    session: Session,
+    process_id: str,
+    *,
+    data: dict | None = None,
+    business_key: str | None = None,
+    started_by: str | None = None,
+) -> int:
+    """Start the newest version of ``process_id`` with ``data``; run it to its first wait; commit."""
+    definition = latest_definition(session, process_id)
+    spec, subs = specs_for(session, definition.id)
+    wf = new_workflow(spec, subs, data)
+    now = utcnow()
+    row = ProcessInstance(
+        definition_id=definition.id, process_id=process_id, business_key=business_key,
+        status="running", version=0, has_timers=False, state_json="{}",
+        serializer_version=SERIALIZER_VERSION, started_by=started_by, created_at=now,
+        updated_at=now,
+    )  # fmt: skip
+    session.add(row)
+    try:
+        session.flush()
+        after_action(session, Loaded(row, wf, wf.script_engine, 0))
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return row.id
+
+
+def list_instances(
+    session: Session,
+    *,
+    process_id: str | None = None,
+    status: str | None = None,
+    business_key: str | None = None,
+    limit: int = 100,
+) -> list[ProcessInstance]:
+    """Instances, newest first, optionally filtered."""
+    query = select(ProcessInstance).order_by(ProcessInstance.id.desc()).limit(limit)
+    if process_id:
+        query = query.where(ProcessInstance.process_id == process_id)
+    if status:
+        query = query.where(ProcessInstance.status == status)
+    if business_key:
+        query = query.where(ProcessInstance.business_key == business_key)
+    return list(session.scalars(query))
+
+
+def _task_view(task) -> dict:
+    spec = task.task_spec
+    return {
+        "id": str(task.id),
+        "bpmn_id": getattr(spec, "bpmn_id", None),
+        "name": getattr(spec, "bpmn_name", None) or spec.name,
+        "state": TaskState.get_name(task.state),
+        "lane": getattr(spec, "lane", None),
+    }
+
+
+def _current_data(wf) -> dict:
+    if wf.is_completed():
+        return dict(wf.data)
+    return dict(wf.last_task.data) if wf.last_task is not None else {}
+
+
+def _job_view(job: Job) -> dict:
+    keys = ("id", "kind", "operation", "status", "attempts", "max_attempts", "due_at",
+            "last_error", "job_key")  # fmt: skip
+    return {k: getattr(job, k) for k in keys}
+
+
+def get_instance(session: Session, instance_id: int) -> ProcessInstance:
+    row = session.get(ProcessInstance, instance_id)
+    if row is None:
+        raise NotFound(f"process instance {instance_id} does not exist")
+    return row
+
+
+def load_instance(session: Session, instance_id: int):
+    """The workflow of an instance for reading only (no lock; do not save it)."""
+    return load_workflow(session, get_instance(session, instance_id))[0]
+
+
+def describe_instance(session: Session, instance_id: int) -> dict:
+    """State, data, live tasks, jobs, incidents and inbox rows of one instance."""
+    from engine.incidents import list_incidents
+
+    row = get_instance(session, instance_id)
+    wf = load_workflow(session, row)[0]
+    live = TaskState.READY | TaskState.STARTED | TaskState.WAITING | TaskState.ERROR
+    jobs = session.scalars(select(Job).where(Job.instance_id == row.id).order_by(Job.id))
+    human = session.scalars(select(HumanTask).where(HumanTask.instance_id == row.id))
+    return {
+        "id": row.id, "process_id": row.process_id, "definition_id": row.definition_id,
+        "business_key": row.business_key, "status": row.status, "version": row.version,
+        "created_at": row.created_at, "updated_at": row.updated_at,
+        "data": _current_data(wf),
+        "tasks": [_task_view(t) for t in wf.get_tasks(state=live)],
+        "jobs": [_job_view(j) for j in jobs],
+        "human_tasks": [
+            {"id": h.id, "bpmn_id": h.bpmn_id, "role": h.role, "status": h.status,
+             "completed_by": h.completed_by} for h in human
+        ],
+        "incidents": list_incidents(session, open_only=False, instance_id=row.id),
+    }  # fmt: skip

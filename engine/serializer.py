@@ -1,0 +1,144 @@
+"""Serialization of specs and instance state (状态序列化).
+
+An instance's state is stored without its spec: the spec is stored once per process version
+and restored from a per-process cache, which also saves half of every load.  ``Decimal``,
+``date`` and ``datetime`` in task data round-trip through registered converters.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.helpers.encoder import create_encoder
+from SpiffWorkflow.bpmn.serializer.migration.version_migration import MIGRATIONS
+from SpiffWorkflow.bpmn.serializer.workflow import VERSION
+from SpiffWorkflow.spiff.serializer import DEFAULT_CONFIG as SPIFF_CONFIG
+from SpiffWorkflow.spiff.serializer.task_spec import ServiceTaskConverter
+
+from engine.specs import DeferredServiceTask
+
+SERIALIZER_VERSION = VERSION
+
+
+class SpeclessWorkflowConverter(BpmnWorkflowConverter):
+    """Workflow converter that leaves the spec out and takes it back in as an argument."""
+
+    def to_dict(self, workflow):
+        dct = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct, spec=None, subprocess_specs=None):
+        workflow = self.target_class(spec, subprocess_specs, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+def _build_registry():
+    config = dict(SPIFF_CONFIG)
+    config[DeferredServiceTask] = ServiceTaskConverter
+    config[BpmnWorkflow] = SpeclessWorkflowConverter
+    registry = BpmnWorkflowSerializer.configure(config)
+    registry.register(Decimal, lambda v: {"value": str(v)}, lambda d: Decimal(d["value"]))
+    registry.register(
+        date, lambda v: {"value": v.isoformat()}, lambda d: date.fromisoformat(d["value"])
+    )
+    return registry
+
+
+class _Codec:
+    """A registry and its JSON encoder; one per thread (the registry carries a mode flag)."""
+
+    def __init__(self):
+        self.registry = _build_registry()
+        self.encoder = create_encoder(self.registry)
+
+    def dumps(self, obj) -> str:
+        self.registry._encoder_mode = True
+        try:
+            return json.dumps(self.registry.convert(obj), cls=self.encoder, ensure_ascii=False)
+        finally:
+            self.registry._encoder_mode = False
+
+
+_local = threading.local()
+
+
+def _codec() -> _Codec:
+    codec = getattr(_local, "codec", None)
+    if codec is None:
+        codec = _local.codec = _Codec()
+    return codec
+
+
+def dump_value(value) -> str:
+    """JSON text of a value that may hold Decimal, date, datetime (connector params, payloads)."""
+    return _codec().dumps(value)
+
+
+def load_value(text: str | None):
+    """Inverse of :func:`dump_value`."""
+    if text is None:
+        return None
+    return _codec().registry.restore(json.loads(text))
+
+
+def dump_specs(spec, subprocess_specs) -> str:
+    """JSON text of a process spec and the specs of its subprocesses and call activities."""
+    return dump_value({"spec": spec, "subprocess_specs": subprocess_specs})
+
+
+def load_specs(text: str):
+    """(spec, subprocess_specs) from :func:`dump_specs` text."""
+    dct = load_value(text)
+    return dct["spec"], dct["subprocess_specs"]
+
+
+def dump_state(workflow: BpmnWorkflow) -> str:
+    """JSON text of an instance's state without its spec."""
+    return dump_value(workflow)
+
+
+def load_state(text: str, spec, subprocess_specs, version: str = SERIALIZER_VERSION):
+    """A workflow restored from :func:`dump_state` text onto an already-built spec."""
+    dct = json.loads(text)
+    if version in MIGRATIONS:
+        MIGRATIONS[version](dct)
+    return _codec().registry.restore(dct, spec=spec, subprocess_specs=subprocess_specs)
+
+
+class SpecCache:
+    """Built specs per definition id, bounded (specs are read-only once built)."""
+
+    def __init__(self, size: int = 64):
+        self.size = size
+        self._items: OrderedDict[int, tuple] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, definition_id: int, spec_json_loader):
+        with self._lock:
+            if definition_id in self._items:
+                self._items.move_to_end(definition_id)
+                return self._items[definition_id]
+        specs = load_specs(spec_json_loader())
+        with self._lock:
+            self._items[definition_id] = specs
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return specs
+
+
+spec_cache = SpecCache()
