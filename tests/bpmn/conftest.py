@@ -1,0 +1,37 @@
+"""Fixtures for engine path tests on a migrated database (the suite's ``database_url``)."""
+
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import sessionmaker
+
+import engine
+
+sys.path.insert(0, str(Path(__file__).parent))  # engine_helpers, shared with tests/integration
+from engine_helpers import FakeConnectors  # noqa: E402
+
+
+@pytest.fixture
+def db(database_url):
+    """A session factory on a freshly migrated database."""
+    bind = sa.create_engine(database_url)
+    yield sessionmaker(bind)
+    bind.dispose()
+
+
+@pytest.fixture
+def es(db):
+    """An engine session."""
+    with db() as s:
+        yield s
+
+
+@pytest.fixture
+def fakes():
+    """Fake connectors; the registry is restored afterwards."""
+    before = dict(engine.registry._connectors)
+    yield FakeConnectors()
+    engine.registry._connectors.clear()
+    engine.registry._connectors.update(before)

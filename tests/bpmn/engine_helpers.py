@@ -1,0 +1,76 @@
+"""Helpers for engine tests: roles, fake connectors, deploy, inbox shortcuts, round-trip check."""
+
+import json
+from pathlib import Path
+
+import engine
+from engine.inbox import Grant
+from engine.instances import get_instance, load_instance
+from engine.serializer import dump_state
+
+DIAGRAMS = Path(__file__).parent / "diagrams"
+ROLES = (
+    "gc_manager gc_operator sub_manager sub_operator gc_enterprise worker signin_officer "
+    "process_admin"
+).split()
+ALL_GRANTS = [Grant(role) for role in ROLES]
+
+
+class FakeConnectors:
+    """Registers fakes under real operator ids; records calls; answers from ``answers``."""
+
+    def __init__(self):
+        self.calls = []
+        self.answers = {}
+
+    def register(self, *operations):
+        for op in operations:
+            engine.registry.register(op, self._make(op))
+
+    def _make(self, op):
+        def connector(params, ctx):
+            self.calls.append((op, params, ctx))
+            answer = self.answers.get(op, {"ok": True})
+            return answer(params, ctx) if callable(answer) else answer
+
+        return connector
+
+    def ops(self):
+        return [op for op, _, _ in self.calls]
+
+
+def deploy_file(session, name, **kw):
+    return engine.deploy(session, (DIAGRAMS / name).read_text(), known_roles=ROLES, **kw)
+
+
+def open_tasks(session, grants=ALL_GRANTS, **kw):
+    return engine.list_inbox(session, grants, **kw)
+
+
+def complete(session, item, data=None, grants=ALL_GRANTS, user="tester"):
+    engine.complete_task(session, item.id, data or {}, user=user, grants=grants)
+
+
+def the_task(session, bpmn_id, **kw):
+    items = [i for i in open_tasks(session, **kw) if i.bpmn_id == bpmn_id]
+    assert len(items) == 1, [i.bpmn_id for i in open_tasks(session)]
+    return items[0]
+
+
+def drain(session, rounds=20):
+    """Run due jobs until none are due."""
+    for _ in range(rounds):
+        if not engine.run_due_jobs(session):
+            return
+
+
+def assert_roundtrip(session, instance_id):
+    """The stored state loads and serializes back to the same text (save/load is lossless)."""
+    stored = json.loads(get_instance(session, instance_id).state_json)
+    assert json.loads(dump_state(load_instance(session, instance_id))) == stored
+    session.rollback()
+
+
+def status(session, instance_id):
+    session.rollback()
+    return engine.describe_instance(session, instance_id)["status"]
