@@ -98,12 +98,14 @@ def worker_new(project_id: int):
                 db.session, g.actor, project_id, int_arg("unit_id", request.form) or 0, form
             )
         except DomainError as err:
+            if err.status == 403:
+                raise
             db.session.rollback()
             error = err
         else:
             flash(_("已登记 %(name)s，待接收", name=a.person.name), "success")
             return redirect(url_for(".acceptance", project_id=project_id))
-    status = 400 if error else 200
+    status = error.status if error else 200
     return render_template(
         "project/worker_new.html", project=project, units=units, form=form, error=error, lang=g.lang
     ), status

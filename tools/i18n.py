@@ -1,0 +1,111 @@
+"""Keep the English catalog in step with the Chinese msgids of the templates and views.
+
+python tools/i18n.py            # extract, merge into en/messages.po, list untranslated
+python tools/i18n.py fill F.json  # set translations from a {"中文": "English"} file
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parent.parent
+PO = ROOT / "web/translations/en/LC_MESSAGES/messages.po"
+POT = ROOT / "instance/messages.pot"
+
+
+def extract() -> None:
+    POT.parent.mkdir(exist_ok=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_",
+            "-k",
+            "gettext",
+            "-k",
+            "ngettext",
+            "-k",
+            "lazy_gettext",
+            "-o",
+            str(POT),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    if not PO.exists():
+        PO.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "babel.messages.frontend",
+                "init",
+                "-i",
+                str(POT),
+                "-d",
+                "web/translations",
+                "-l",
+                "en",
+            ],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "update",
+            "-i",
+            str(POT),
+            "-d",
+            "web/translations",
+            "-l",
+            "en",
+            "--no-fuzzy-matching",
+            "--ignore-obsolete",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+
+
+def untranslated() -> list[str]:
+    with PO.open("rb") as f:
+        catalog = read_po(f)
+    return [m.id for m in catalog if m.id and not m.string]
+
+
+def fill(path: str) -> None:
+    table = json.loads(Path(path).read_text())
+    with PO.open("rb") as f:
+        catalog = read_po(f)
+    for m in catalog:
+        if m.id in table:
+            m.string = table[m.id]
+            m.flags.discard("fuzzy")
+    with PO.open("wb") as f:
+        write_po(f, catalog, width=100)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "fill":
+        fill(sys.argv[2])
+    else:
+        extract()
+    missing = untranslated()
+    print(f"{len(missing)} untranslated")
+    for m in missing:
+        print("  ", json.dumps(m, ensure_ascii=False))
