@@ -201,7 +201,8 @@ def specs_for(session: Session, definition_id: int):
             raise NotFound(f"definition {definition_id} does not exist")
         return definition.spec_json
 
-    return spec_cache.get(definition_id, load_json)
+    # Definition rows never change, but ids repeat across databases (tests, several tenants).
+    return spec_cache.get((str(session.get_bind().url), definition_id), load_json)
 
 
 __all__ = ["deploy", "list_definitions", "latest_definition", "specs_for", "load_specs"]

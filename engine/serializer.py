@@ -121,21 +121,21 @@ def load_state(text: str, spec, subprocess_specs, version: str = SERIALIZER_VERS
 
 
 class SpecCache:
-    """Built specs per definition id, bounded (specs are read-only once built)."""
+    """Built specs per (database, definition id), bounded (specs are read-only once built)."""
 
     def __init__(self, size: int = 64):
         self.size = size
-        self._items: OrderedDict[int, tuple] = OrderedDict()
+        self._items: OrderedDict[tuple, tuple] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, definition_id: int, spec_json_loader):
+    def get(self, key: tuple, spec_json_loader):
         with self._lock:
-            if definition_id in self._items:
-                self._items.move_to_end(definition_id)
-                return self._items[definition_id]
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
         specs = load_specs(spec_json_loader())
         with self._lock:
-            self._items[definition_id] = specs
+            self._items[key] = specs
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
         return specs
