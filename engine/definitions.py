@@ -192,7 +192,7 @@ def latest_definition(session: Session, process_id: str) -> ProcessDefinition:
     return definition
 
 
-def specs_for(session: Session, definition_id: int):
+def specs_for(session: Session, definition_id: int, sha256: str):
     """(spec, subprocess_specs) of a definition, from the cache when possible."""
 
     def load_json():
@@ -201,8 +201,8 @@ def specs_for(session: Session, definition_id: int):
             raise NotFound(f"definition {definition_id} does not exist")
         return definition.spec_json
 
-    # Definition rows never change, but ids repeat across databases (tests, several tenants).
-    return spec_cache.get((str(session.get_bind().url), definition_id), load_json)
+    # Rows never change, but ids repeat across databases and after a truncate: key on content.
+    return spec_cache.get((str(session.get_bind().url), definition_id, sha256), load_json)
 
 
 __all__ = ["deploy", "list_definitions", "latest_definition", "specs_for", "load_specs"]

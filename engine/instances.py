@@ -25,11 +25,11 @@ def start_instance(
 ) -> int:
     """Start the newest version of ``process_id`` with ``data``; run it to its first wait; commit."""
     definition = latest_definition(session, process_id)
-    spec, subs = specs_for(session, definition.id)
+    spec, subs = specs_for(session, definition.id, definition.sha256)
     wf = new_workflow(spec, subs, data)
     now = utcnow()
     row = ProcessInstance(
-        definition_id=definition.id, process_id=process_id, business_key=business_key,
+        definition_id=definition.id, definition_sha256=definition.sha256, process_id=process_id, business_key=business_key,
         status="running", version=0, has_timers=False, state_json="{}",
         serializer_version=SERIALIZER_VERSION, started_by=started_by, created_at=now,
         updated_at=now,

@@ -65,6 +65,7 @@ class ProcessInstance(EngineBase):
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("engine_process_definition.id"))
     process_id: Mapped[str] = mapped_column(String(200), index=True)
+    definition_sha256: Mapped[str] = mapped_column(String(64))  # part of the spec cache key
     business_key: Mapped[str | None] = mapped_column(String(200), index=True)
     status: Mapped[str] = mapped_column(String(20), index=True)  # running|completed|error
     version: Mapped[int] = mapped_column(Integer, default=0)

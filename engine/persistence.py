@@ -55,7 +55,7 @@ def load_workflow(
     session: Session, row: ProcessInstance
 ) -> tuple[BpmnWorkflow, EngineScriptEngine]:
     """The workflow of ``row`` with a fresh script engine (tasks must be looked up again)."""
-    spec, subs = specs_for(session, row.definition_id)
+    spec, subs = specs_for(session, row.definition_id, row.definition_sha256)
     wf = load_state(row.state_json, spec, subs, row.serializer_version)
     return wf, attach_engine(wf)
 

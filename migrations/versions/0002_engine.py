@@ -60,6 +60,7 @@ def upgrade():
             "definition_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
         sa.Column("process_id", sa.String(length=200), nullable=False),
+        sa.Column("definition_sha256", sa.String(length=64), nullable=False),
         sa.Column("business_key", sa.String(length=200), nullable=True),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
