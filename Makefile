@@ -41,6 +41,7 @@ translations: $(VENV)/.installed
 
 migrate: deps
 	$(FLASK) db upgrade heads
+	$(FLASK) engine deploy --by setup
 
 keys: deps
 	$(FLASK) zhuxin keys

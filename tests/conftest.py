@@ -32,19 +32,25 @@ def _migrate(url: str) -> None:
     from flask_migrate import upgrade
 
     from web import create_app
+    from web.extensions import db
+    from web.runtime import deploy_changed
 
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         upgrade(revision="heads")
+        deploy_changed(db.session, by="tests")
+        db.engine.dispose()
 
 
 def _load_demo(url: str) -> None:
     from domain.demo import load_demo
     from web import create_app
     from web.extensions import db
+    from web.runtime import deploy_changed
 
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
+        deploy_changed(db.session, by="tests")
         load_demo(db.session)
         db.engine.dispose()
 

@@ -22,6 +22,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     _init_extensions(app)
+    from web.runtime import register_connectors
+
+    register_connectors(app.config)
     _register_blueprints(app)
     _register_request_hooks(app)
     from web.errors import register_error_handlers
@@ -50,9 +53,10 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from web.auth import bp as auth_bp
+    from web.inbox import bp as inbox_bp
     from web.project import bp as project_bp
 
-    for bp in (auth_bp, project_bp):
+    for bp in (auth_bp, project_bp, inbox_bp):
         app.register_blueprint(bp)
 
 

@@ -9,7 +9,10 @@ from web.extensions import db
 
 
 def register_cli(app: Flask) -> None:
+    from web.engine_cli import engine_cli
+
     app.cli.add_command(zhuxin)
+    app.cli.add_command(engine_cli)
 
 
 @click.group()

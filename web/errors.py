@@ -3,7 +3,9 @@
 from flask import flash, g, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 
-from domain.errors import DomainError
+import engine
+from domain.errors import DomainError, InvalidInput
+from domain.i18n import Text
 from web.access import refuse, wants_json
 from web.extensions import db
 
@@ -12,7 +14,40 @@ def lang() -> str:
     return g.get("lang", "zh")
 
 
+ENGINE_MESSAGES = {
+    engine.TaskNotAllowed: (403, Text("您无权办理该任务", "You may not act on this task")),
+    engine.TaskNotOpen: (
+        409,
+        Text("该任务已办理或已不可办理", "This task is already done or closed"),
+    ),
+    engine.NotFound: (404, Text("找不到该任务或流程", "No such task or process")),
+    engine.ConcurrentUpdate: (
+        409,
+        Text(
+            "其他人正在处理该流程，请稍后重试", "Someone else is updating this process; try again"
+        ),
+    ),
+}
+DEPLOY_REFUSED = Text("流程图未通过检查：{problems}", "The diagram was refused: {problems}")
+
+
+def engine_error_as_domain(err: engine.EngineError) -> DomainError:
+    if isinstance(err, engine.DeployRefused):
+        problems = "; ".join(f"{el or '-'}: {reason}" for el, reason in err.problems)
+        return InvalidInput(DEPLOY_REFUSED, field="xml", problems=problems)
+    for cls, (status, text) in ENGINE_MESSAGES.items():
+        if isinstance(err, cls):
+            mapped = DomainError(text)
+            mapped.status = status
+            return mapped
+    raise err
+
+
 def register_error_handlers(app):
+    @app.errorhandler(engine.EngineError)
+    def engine_error(err: engine.EngineError):
+        return domain_error(engine_error_as_domain(err))
+
     @app.errorhandler(DomainError)
     def domain_error(err: DomainError):
         db.session.rollback()  # nothing half-written

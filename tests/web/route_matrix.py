@@ -9,8 +9,18 @@ GC = {"gc_pm", "gc_op"}
 SUB_A = {"suba_pm", "suba_op"}
 SUB_B = {"subb_pm", "subb_op"}
 CONTRACTORS = GC | SUB_A | SUB_B
-EVERYONE = {"gc_pm", "gc_op", "suba_pm", "suba_op", "subb_pm", "subb_op", "gc_ent", "admin",
-            "worker", "officer"}
+EVERYONE = {
+    "gc_pm",
+    "gc_op",
+    "suba_pm",
+    "suba_op",
+    "subb_pm",
+    "subb_op",
+    "gc_ent",
+    "admin",
+    "worker",
+    "officer",
+}
 PUBLIC = "public"  # also allowed for anonymous visitors
 
 # endpoint: (method, url, allowed users, form data)
@@ -24,15 +34,35 @@ ROUTES: dict[str, tuple[str, str, set[str] | str, dict]] = {
     "project.home": ("GET", "/projects/1", CONTRACTORS | {"gc_ent"}, {}),
     "project.acceptance": ("GET", "/projects/1/acceptance", CONTRACTORS, {}),
     "project.acceptance_accept": (
-        "POST", "/projects/1/acceptance/accept", GC | SUB_B, {"ids": "58"}),
+        "POST",
+        "/projects/1/acceptance/accept",
+        GC | SUB_B,
+        {"ids": "58"},
+    ),
     "project.acceptance_reject": (
-        "POST", "/projects/1/acceptance/39/reject", GC | SUB_A, {"reason": "资料不全"}),
+        "POST",
+        "/projects/1/acceptance/39/reject",
+        GC | SUB_A,
+        {"reason": "资料不全"},
+    ),
     "project.worker_new": ("GET", "/projects/1/workers/new", CONTRACTORS, {}),
     "project.authorisations": ("GET", "/projects/1/authorisations", {"gc_pm"}, {}),
     "project.authorisation_add": (
-        "POST", "/projects/1/authorisations", {"gc_pm"}, {"person_id": "2"}),
-    "project.authorisation_revoke": (
-        "POST", "/projects/1/authorisations/1/revoke", {"gc_pm"}, {}),
+        "POST",
+        "/projects/1/authorisations",
+        {"gc_pm"},
+        {"person_id": "2"},
+    ),
+    "project.authorisation_revoke": ("POST", "/projects/1/authorisations/1/revoke", {"gc_pm"}, {}),
     "project.audit": ("GET", "/projects/1/audit", {"gc_pm"}, {}),
     "project.api_assignments": ("GET", "/api/projects/1/assignments", CONTRACTORS, {}),
+    # Inbox: any logged-in user; the task itself is checked against the task's role and scope.
+    "inbox.inbox": ("GET", "/inbox", EVERYONE, {}),
+    "inbox.task": ("GET", "/tasks/999", EVERYONE, {}),
+    "inbox.processes": ("GET", "/admin/processes", {"admin"}, {}),
+    "inbox.process_deploy": ("POST", "/admin/processes/deploy", {"admin"}, {}),
+    "inbox.process_editor": ("GET", "/admin/processes/1/editor", {"admin"}, {}),
+    "inbox.instance": ("GET", "/admin/instances/999", {"admin"}, {}),
+    "inbox.incidents": ("GET", "/admin/incidents", {"admin"}, {}),
+    "inbox.incident_retry": ("POST", "/admin/incidents/999/retry", {"admin"}, {}),
 }

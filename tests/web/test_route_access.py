@@ -10,8 +10,20 @@ from sqlalchemy import select
 from tests.web.route_matrix import PUBLIC, ROUTES
 
 USERNAMES = {"worker": "w001", "officer": "w004"}
-ROLES = sorted({"gc_pm", "gc_op", "suba_pm", "suba_op", "subb_pm", "subb_op", "gc_ent", "admin",
-                "worker", "officer"})
+ROLES = sorted(
+    {
+        "gc_pm",
+        "gc_op",
+        "suba_pm",
+        "suba_op",
+        "subb_pm",
+        "subb_op",
+        "gc_ent",
+        "admin",
+        "worker",
+        "officer",
+    }
+)
 
 
 def test_every_route_has_an_entry(app):

@@ -1,0 +1,81 @@
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+import engine
+from domain import roles
+from domain.errors import InvalidInput
+from domain.i18n import Text
+from web.access import guard
+from web.extensions import db
+from web.inbox import bp
+from web.inbox.views import current_username
+
+NO_FILE = Text("请选择要部署的 BPMN 文件", "Please choose a BPMN file to deploy")
+
+
+@bp.route("/admin/processes")
+@guard(roles.PROCESS_ADMIN)
+def processes():
+    """流程管理: deployed versions and recent instances."""
+    return render_template(
+        "inbox/processes.html",
+        definitions=engine.list_definitions(db.session),
+        instances=engine.list_instances(db.session, limit=100),
+        incidents=engine.list_incidents(db.session),
+    )
+
+
+@bp.post("/admin/processes/deploy")
+@guard(roles.PROCESS_ADMIN)
+def process_deploy():
+    """Deploy an uploaded or edited diagram as the next version of its process."""
+    upload = request.files.get("file")
+    xml = upload.read() if upload and upload.filename else request.form.get("xml", "").encode()
+    if not xml.strip():
+        raise InvalidInput(NO_FILE, field="file")
+    definition = engine.deploy(db.session, xml, known_roles=roles.ALL,
+                               deployed_by=current_username())  # fmt: skip
+    flash(_("已部署 %(p)s 第 %(v)d 版", p=definition.process_id, v=definition.version), "success")
+    return redirect(url_for(".processes"))
+
+
+@bp.route("/admin/processes/<int:definition_id>/editor")
+@guard(roles.PROCESS_ADMIN)
+def process_editor(definition_id: int):
+    """The bpmn-js modeler on a deployed version; saving deploys a new version."""
+    definition = next(
+        (d for d in engine.list_definitions(db.session) if d.id == definition_id), None
+    )
+    if definition is None:
+        raise engine.NotFound(f"definition {definition_id}")
+    return render_template("inbox/editor.html", definition=definition)
+
+
+@bp.route("/admin/instances/<int:instance_id>")
+@guard(roles.PROCESS_ADMIN)
+def instance(instance_id: int):
+    """One instance: state, tasks, jobs, incidents, and its diagram with active tasks marked."""
+    info = engine.describe_instance(db.session, instance_id)
+    definition = next(
+        (d for d in engine.list_definitions(db.session) if d.id == info["definition_id"]), None
+    )
+    return render_template("inbox/instance.html", info=info, definition=definition)
+
+
+@bp.route("/admin/incidents")
+@guard(roles.PROCESS_ADMIN)
+def incidents():
+    return render_template("inbox/incidents.html",
+                           incidents=engine.list_incidents(db.session, open_only=False))  # fmt: skip
+
+
+@bp.post("/admin/incidents/<int:incident_id>/retry")
+@guard(roles.PROCESS_ADMIN)
+def incident_retry(incident_id: int):
+    engine.retry_incident(db.session, incident_id, by=current_username())
+    flash(_("已重新执行"), "success")
+    return redirect(request.referrer or url_for(".incidents"))
+
+
+def _actor():
+    return g.actor
