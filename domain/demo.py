@@ -26,6 +26,7 @@ from domain.model import (
     User,
 )
 from domain.passwords import hash_password
+from domain.signin.demo import load_signin_demo
 
 DEMO_PASSWORD = "zhuxin2026"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
@@ -126,6 +127,7 @@ def load_demo(session: Session) -> list[DemoLogin]:
             granted_by=staff["gc_pm"].id,
         )
     )
+    load_signin_demo(session, project)
     session.commit()
     return demo_logins(session)
 

@@ -24,6 +24,14 @@ def _secret_key(path: Path) -> None:
     path.write_text(os.urandom(32).hex())
 
 
+@key_maker("signin_ed25519.pem")
+def _signin_key(path: Path) -> None:
+    # Signs the personal construction codes (个人建设码); see domain/signin/tokens.py.
+    from domain.signin.tokens import generate_key_pair, private_key_text
+
+    path.write_text(private_key_text(generate_key_pair()[0]))
+
+
 def ensure_keys(instance: Path = INSTANCE) -> list[str]:
     instance.mkdir(parents=True, exist_ok=True)
     done = []

@@ -39,6 +39,15 @@ class Settings:
     # CSRF tokens on every form (Flask-WTF); tests switch it off only where they say so.
     WTF_CSRF_ENABLED: bool = True
     WTF_CSRF_TIME_LIMIT: int | None = None
+    # Ed25519 key signing the personal construction codes: PEM or base64 text, else the file.
+    ZHUXIN_SIGNIN_KEY: str = field(default_factory=lambda: _env("ZHUXIN_SIGNIN_KEY", ""))
+    ZHUXIN_SIGNIN_KEY_FILE: str = field(
+        default_factory=lambda: _env("ZHUXIN_SIGNIN_KEY_FILE", str(INSTANCE / "signin_ed25519.pem"))
+    )
+    # Clock difference (seconds) tolerated between the code's issuer and the scanning server.
+    ZHUXIN_SIGNIN_SKEW_S: int = field(
+        default_factory=lambda: int(_env("ZHUXIN_SIGNIN_SKEW_S", "10"))
+    )
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -22,6 +22,8 @@ EVERYONE = {
     "officer",
 }
 PUBLIC = "public"  # also allowed for anonymous visitors
+PERSONS = {"worker", "officer"}  # logins of construction workers (the officer is one too)
+VIEWERS = CONTRACTORS | {"gc_ent"}
 
 # endpoint: (method, url, allowed users, form data)
 ROUTES: dict[str, tuple[str, str, set[str] | str, dict]] = {
@@ -65,4 +67,39 @@ ROUTES: dict[str, tuple[str, str, set[str] | str, dict]] = {
     "inbox.instance": ("GET", "/admin/instances/999", {"admin"}, {}),
     "inbox.incidents": ("GET", "/admin/incidents", {"admin"}, {}),
     "inbox.incident_retry": ("POST", "/admin/incidents/999/retry", {"admin"}, {}),
+    # Pre-shift sign-in (班前签到): persons show codes and scan; contractors see attendance.
+    **{
+        f"signin.{name}": entry
+        for name, entry in {
+            "code_show": ("GET", "/signin/code", PERSONS, {}),
+            "code_fragment": ("GET", "/signin/code/fragment", PERSONS, {}),
+            "scan_show": ("GET", "/signin/scan", PERSONS, {}),
+            "my_attendance": ("GET", "/signin/my", PERSONS, {}),
+            "officer_projects": ("GET", "/signin/officer", {"officer"}, {}),
+            "officer_scan": ("GET", "/signin/officer/projects/1", {"officer"}, {}),
+            "point_edit": ("GET", "/projects/1/signin/point", {"gc_pm"}, {}),
+            "attendance_list": ("GET", "/projects/1/signin/attendance", VIEWERS, {}),
+            "attendance_export": ("GET", "/projects/1/signin/attendance.xlsx", VIEWERS, {}),
+            "attendance_chart": ("GET", "/projects/1/signin/chart", VIEWERS, {}),
+            "api_code": ("GET", "/api/signin/code", PERSONS, {}),
+            "api_ranges": ("GET", "/api/signin/ranges", PERSONS, {}),
+            "api_worker_scan": ("POST", "/api/signin/worker-scan", PERSONS, {"code": "x"}),
+            "api_officer_scan": (
+                "POST",
+                "/api/signin/projects/1/officer-scan",
+                {"officer"},
+                {"code": "x"},
+            ),
+            "api_point_test": ("GET", "/api/signin/projects/1/point-test", {"gc_pm"}, {}),
+            "api_point_set": (
+                "POST",
+                "/api/signin/projects/1/point",
+                {"gc_pm"},
+                {"lng": "121.46558", "lat": "31.189384"},
+            ),
+            "api_attendance": ("GET", "/api/signin/projects/1/attendance", VIEWERS, {}),
+            "api_my_attendance": ("GET", "/api/signin/me/attendance", PERSONS, {}),
+        }.items()
+    },
+    "api.openapi": ("GET", "/api/openapi.json", PUBLIC, {}),
 }

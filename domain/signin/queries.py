@@ -1,0 +1,128 @@
+"""Attendance queries (考勤): lists per project/unit/day, counts per day, a worker's calendar."""
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload
+
+from domain import roles
+from domain.access import Actor
+from domain.i18n import Text
+from domain.model import Person, Unit
+from domain.signin.model import Attendance
+
+VIEWERS = (*roles.CONTRACTOR, roles.GC_ENTERPRISE)
+METHOD_LABELS = {
+    "worker_scan": Text("工人扫码", "worker scanned"),
+    "officer_scan": Text("签到员扫码", "officer scanned"),
+    "makeup": Text("补签", "make-up"),
+}
+
+
+@dataclass
+class AttendanceQuery:
+    """Filters of the attendance list (考勤查询)."""
+
+    day_from: date
+    day_to: date
+    unit_id: int | None = None
+    name: str = ""
+    method: str = ""
+    limit: int = 2000
+
+
+def _scoped(stmt, actor: Actor, project_id: int, unit_id: int | None):
+    limits = actor.unit_limits(VIEWERS, project_id)
+    if limits is not None:
+        stmt = stmt.where(Attendance.unit_id.in_(limits))
+    if unit_id:
+        stmt = stmt.where(Attendance.unit_id == unit_id)
+    return stmt
+
+
+def list_attendance(session: Session, actor: Actor, project_id: int, q: AttendanceQuery):
+    """Sign-ins on a project within the actor's units, newest day first."""
+    actor.require(VIEWERS, project_id, q.unit_id)
+    stmt = (
+        select(Attendance)
+        .join(Person, Person.id == Attendance.person_id)
+        .options(
+            joinedload(Attendance.person),
+            joinedload(Attendance.unit),
+            joinedload(Attendance.officer),
+        )
+        .where(
+            Attendance.project_id == project_id,
+            Attendance.day >= q.day_from,
+            Attendance.day <= q.day_to,
+        )
+        .order_by(Attendance.day.desc(), Attendance.signed_at)
+        .limit(q.limit)
+    )
+    stmt = _scoped(stmt, actor, project_id, q.unit_id)
+    if q.name.strip():
+        stmt = stmt.where(Person.name.contains(q.name.strip()))
+    if q.method in METHOD_LABELS:
+        stmt = stmt.where(Attendance.method == q.method)
+    return list(session.scalars(stmt))
+
+
+def counts_per_day(
+    session: Session, actor: Actor, project_id: int, last_day: date, days: int = 30
+) -> list[tuple[date, int]]:
+    """Sign-ins per day over ``days`` days ending ``last_day`` (zero days included)."""
+    actor.require(VIEWERS, project_id)
+    first = last_day - timedelta(days=days - 1)
+    stmt = (
+        select(Attendance.day, func.count())
+        .where(Attendance.project_id == project_id, Attendance.day.between(first, last_day))
+        .group_by(Attendance.day)
+    )
+    counts = dict(session.execute(_scoped(stmt, actor, project_id, None)).all())
+    return [(first + timedelta(d), counts.get(first + timedelta(d), 0)) for d in range(days)]
+
+
+@dataclass
+class MonthCalendar:
+    """A worker's month (我的考勤): weeks of days, each day with its sign-ins."""
+
+    year: int
+    month: int
+    weeks: list[list[date | None]] = field(default_factory=list)
+    by_day: dict[date, list[Attendance]] = field(default_factory=dict)
+
+    @property
+    def signed_days(self) -> int:
+        return len(self.by_day)
+
+    @property
+    def makeup_days(self) -> int:
+        return sum(1 for rows in self.by_day.values() if any(r.makeup for r in rows))
+
+
+def my_calendar(session: Session, actor: Actor, year: int, month: int) -> MonthCalendar:
+    """The logged-in worker's sign-ins of one month, on every project."""
+    cal = MonthCalendar(year, month)
+    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+        cal.weeks.append([d if d.month == month else None for d in week])
+    if actor.person_id is None:
+        return cal
+    first = date(year, month, 1)
+    last = date(year, month, calendar.monthrange(year, month)[1])
+    rows = session.scalars(
+        select(Attendance)
+        .options(joinedload(Attendance.project))
+        .where(Attendance.person_id == actor.person_id, Attendance.day.between(first, last))
+        .order_by(Attendance.day, Attendance.signed_at)
+    )
+    for r in rows:
+        cal.by_day.setdefault(r.day, []).append(r)
+    return cal
+
+
+def units_for_filter(session: Session, actor: Actor, project_id: int) -> list[Unit]:
+    limits = actor.unit_limits(VIEWERS, project_id)
+    units = session.scalars(select(Unit).where(Unit.project_id == project_id).order_by(Unit.id))
+    return [u for u in units if limits is None or u.id in limits]

@@ -1,0 +1,363 @@
+"""Pre-shift sign-in services (班前签到): both scan directions and the sign-in point.
+
+Every check of issue 4 items 2–5 happens here and refuses with ``SignInRefused(reason)``. One
+record per worker, project and Shanghai day is guaranteed by the table's unique constraint: the
+insert is ``ON CONFLICT DO NOTHING`` (PostgreSQL, SQLite), and a conflict answers
+``already_signed`` with the time of the first sign-in, also under concurrent scans.
+
+The hot path (an officer scanning a worker) is one SELECT, one INSERT and the commit; the
+sign-in itself is its own record, so it is not written to the audit log a second time.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import and_, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from domain import roles
+from domain.access import Actor
+from domain.audit import record, snapshot
+from domain.errors import InvalidInput
+from domain.i18n import Text
+from domain.model import Assignment, Authorisation, Person, Project
+from domain.realname import get_project
+from domain.signin.coords import SYSTEMS, Point, from_wgs84, to_wgs84
+from domain.signin.errors import SignInRefused
+from domain.signin.geofence import LocationFix, check_range
+from domain.signin.hours import SignInHours, clock_label, require_within_hours, sign_in_day
+from domain.signin.model import Attendance
+from domain.signin.tokens import verify_code
+
+RADIUS_RANGE_M = (20, 3000)
+BAD_SYSTEM = Text("坐标系应为 GCJ-02、WGS-84 或 BD-09", "Choose GCJ-02, WGS-84 or BD-09")
+BAD_RADIUS = Text("签到半径应在 {lo}–{hi} 米之间", "The radius must be {lo}–{hi} m")
+BAD_COORD = Text("请输入有效的经纬度（经度在前）", "Enter a valid longitude and latitude")
+BAD_HOURS = Text("签到时间格式应为 HH:MM，且开始早于结束", "Hours must be HH:MM, start before end")
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    """How to verify scanned codes: the public key(s) and the clock skew tolerated."""
+
+    public_key: Ed25519PublicKey
+    skew_seconds: int = 10
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    """A successful sign-in, as shown to the scanner."""
+
+    attendance_id: int
+    person_id: int
+    person_name: str
+    project_id: int
+    project_name: str
+    signed_at: datetime  # aware UTC
+    method: str
+    distance_m: float | None
+
+    @property
+    def time_label(self) -> str:
+        return clock_label(self.signed_at)
+
+
+def parse_clock(text: str) -> time:
+    """ "HH:MM" → time; "24:00" is the end of the day."""
+    if text == "24:00":
+        return time.max
+    hour, minute = text.split(":")
+    return time(int(hour), int(minute))
+
+
+def project_hours(start: str, end: str) -> SignInHours:
+    return SignInHours(parse_clock(start), parse_clock(end))
+
+
+def _fix_or_refuse(fix: LocationFix | None, location_error: str | None) -> LocationFix:
+    if location_error == "denied":
+        raise SignInRefused("location_denied")
+    if fix is None or location_error:
+        raise SignInRefused("location_missing")
+    return fix
+
+
+@dataclass(frozen=True)
+class _Site:
+    """What the checks need of a project, read in the same query as the worker's assignment."""
+
+    project_id: int
+    project_name: str
+    lat: float | None
+    lng: float | None
+    radius_m: int
+    start: str
+    end: str
+
+    @property
+    def point(self) -> Point | None:
+        return None if self.lat is None or self.lng is None else Point(self.lat, self.lng)
+
+
+_SITE_COLUMNS = (
+    Project.id,
+    Project.name,
+    Project.signin_lat,
+    Project.signin_lng,
+    Project.signin_radius_m,
+    Project.signin_start,
+    Project.signin_end,
+)
+
+
+def _check_place_and_time(site: _Site, fix, location_error, now: datetime) -> float:
+    """Sign-in point set, location present and inside the range, inside the hours; → distance."""
+    if site.point is None:
+        raise SignInRefused("point_not_set")
+    fix = _fix_or_refuse(fix, location_error)
+    check = check_range(site.point, site.radius_m, fix)
+    check.raise_if_refused()
+    require_within_hours(now, project_hours(site.start, site.end))
+    return check.distance_m
+
+
+def sign_in_by_officer_scan(
+    session: Session,
+    actor: Actor,
+    project_id: int,
+    token: str,
+    fix: LocationFix | None,
+    now: datetime,
+    device: str | None,
+    *,
+    codes: CodeCheck,
+    location_error: str | None = None,
+) -> SignInResult:
+    """班前签到员扫工人建设码: the officer (``actor``) scans a worker's code on ``project_id``."""
+    if not actor.can((roles.SIGNIN_OFFICER,), project_id) or actor.person_id is None:
+        raise SignInRefused("officer_not_authorised")
+    claims = verify_code(codes.public_key, token, now, codes.skew_seconds)
+    row = session.execute(
+        select(*_SITE_COLUMNS, Assignment.unit_id, Person.name)
+        .select_from(Project)
+        .outerjoin(
+            Assignment,
+            and_(
+                Assignment.project_id == Project.id,
+                Assignment.person_id == claims.person_id,
+                Assignment.state == "accepted",
+            ),
+        )
+        .outerjoin(Person, Person.id == Assignment.person_id)
+        .where(Project.id == project_id)
+    ).one_or_none()
+    if row is None or row.unit_id is None:
+        raise SignInRefused("not_accepted")
+    site = _Site(*row[:7])
+    try:
+        try:
+            distance = _check_place_and_time(site, fix, location_error, now)
+        except SignInRefused:
+            _refuse_if_signed(session, claims.person_id, project_id, now)
+            raise
+        values = dict(
+            project_id=project_id,
+            unit_id=row.unit_id,
+            person_id=claims.person_id,
+            method="officer_scan",
+            officer_person_id=actor.person_id,
+            officer_lat=fix.point.lat,
+            officer_lng=fix.point.lng,
+            accuracy_m=fix.accuracy_m,
+            distance_m=distance,
+        )
+        return _record(session, site, row.name, values, now, device)
+    except SignInRefused as err:
+        err.extra = {"person_id": claims.person_id, "person_name": row.name}  # for the list
+        raise
+
+
+def sign_in_by_worker_scan(
+    session: Session,
+    actor: Actor,
+    token: str,
+    fix: LocationFix | None,
+    now: datetime,
+    device: str | None,
+    *,
+    codes: CodeCheck,
+    location_error: str | None = None,
+) -> SignInResult:
+    """工人扫班前签到员建设码: the worker (``actor``) scans an officer's code with his phone."""
+    claims = verify_code(codes.public_key, token, now, codes.skew_seconds)
+    sites = _officer_sites_for_worker(session, actor, claims.person_id)
+    if not sites:
+        raise SignInRefused("not_accepted")
+    site, unit_id = _nearest(sites, fix)
+    try:
+        distance = _check_place_and_time(site, fix, location_error, now)
+    except SignInRefused:
+        _refuse_if_signed(session, actor.person_id, site.project_id, now)
+        raise
+    values = dict(
+        project_id=site.project_id,
+        unit_id=unit_id,
+        person_id=actor.person_id,
+        method="worker_scan",
+        officer_person_id=claims.person_id,
+        worker_lat=fix.point.lat,
+        worker_lng=fix.point.lng,
+        accuracy_m=fix.accuracy_m,
+        distance_m=distance,
+    )
+    return _record(session, site, actor.name, values, now, device)
+
+
+def _officer_sites_for_worker(session, actor: Actor, officer_person_id: int):
+    """Projects where the code's holder is an active officer and the worker is accepted."""
+    accepted = {g.project_id: g.unit_id for g in actor.grants if g.role == roles.WORKER}
+    if actor.person_id is None:
+        raise SignInRefused("not_accepted")
+    officer_on = session.execute(
+        select(*_SITE_COLUMNS)
+        .join(Authorisation, Authorisation.project_id == Project.id)
+        .where(
+            Authorisation.person_id == officer_person_id,
+            Authorisation.post == roles.SIGNIN_OFFICER,
+            Authorisation.revoked_at.is_(None),
+        )
+    ).all()
+    if not officer_on:
+        raise SignInRefused("officer_not_authorised")
+    return [(_Site(*r), accepted[r.id]) for r in officer_on if r.id in accepted]
+
+
+def _nearest(sites, fix: LocationFix | None):
+    """With several shared projects, the one whose point is nearest to the worker (rare)."""
+    if len(sites) == 1 or fix is None:
+        return sites[0]
+
+    def distance(entry):
+        point = entry[0].point
+        return float("inf") if point is None else check_range(point, 0, fix).distance_m
+
+    return min(sites, key=distance)
+
+
+def _refuse_if_signed(session, person_id: int, project_id: int, now: datetime) -> None:
+    """A refused scan of someone already signed today says so instead (e.g. at 13:00)."""
+    first = _first_sign_in(session, person_id, project_id, sign_in_day(now))
+    if first is not None:
+        raise SignInRefused("already_signed", time=clock_label(first))
+
+
+def _first_sign_in(session, person_id: int, project_id: int, day: date) -> datetime | None:
+    signed_at = session.scalar(
+        select(Attendance.signed_at).where(
+            Attendance.person_id == person_id,
+            Attendance.project_id == project_id,
+            Attendance.day == day,
+        )
+    )
+    return None if signed_at is None else signed_at.replace(tzinfo=UTC)
+
+
+def _record(session, site: _Site, name: str, values: dict, now: datetime, device) -> SignInResult:
+    signed_at = now.astimezone(UTC)
+    values.update(
+        day=sign_in_day(now),
+        signed_at=signed_at.replace(tzinfo=None),
+        device=(device or "")[:200] or None,
+        makeup=False,
+    )
+    new_id = insert_once(session, values)
+    if new_id is None:
+        session.rollback()
+        first = _first_sign_in(session, values["person_id"], site.project_id, values["day"])
+        raise SignInRefused("already_signed", time=clock_label(first or signed_at))
+    session.commit()
+    return SignInResult(
+        new_id,
+        values["person_id"],
+        name,
+        site.project_id,
+        site.project_name,
+        signed_at,
+        values["method"],
+        values["distance_m"],
+    )
+
+
+def insert_once(session: Session, values: dict) -> int | None:
+    """Insert an attendance row unless the worker already has one that day; → new id or None."""
+    dialect = session.get_bind().dialect.name
+    if dialect in ("postgresql", "sqlite"):
+        module = postgresql if dialect == "postgresql" else sqlite
+        stmt = (
+            module.insert(Attendance)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["person_id", "project_id", "day"])
+            .returning(Attendance.id)
+        )
+        return session.execute(stmt).scalar()
+    try:
+        with session.begin_nested():
+            return session.execute(insert(Attendance).values(**values)).inserted_primary_key[0]
+    except IntegrityError:  # the unique constraint: someone else was first
+        return None
+
+
+def set_signin_point(
+    session: Session,
+    actor: Actor,
+    project_id: int,
+    lng: float,
+    lat: float,
+    system: str = "gcj02",
+    radius: int = 300,
+    start: str | None = None,
+    end: str | None = None,
+) -> Project:
+    """项目班前签到定位调整 → 手动录入坐标: store the point as WGS-84 (exact inverse)."""
+    project = get_project(session, project_id)
+    actor.require((roles.GC_MANAGER,), project_id)
+    if system not in SYSTEMS:
+        raise InvalidInput(BAD_SYSTEM, field="system")
+    lo, hi = RADIUS_RANGE_M
+    if not lo <= radius <= hi:
+        raise InvalidInput(BAD_RADIUS, field="radius", lo=lo, hi=hi)
+    try:
+        point = to_wgs84(lng, lat, system)
+    except (ValueError, TypeError):
+        raise InvalidInput(BAD_COORD, field="lng") from None
+    start, end = start or project.signin_start, end or project.signin_end
+    try:
+        project_hours(start, end)
+    except ValueError:
+        raise InvalidInput(BAD_HOURS, field="start") from None
+    before = snapshot(project)
+    project.signin_lat, project.signin_lng = round(point.lat, 8), round(point.lng, 8)
+    project.signin_radius_m = radius
+    project.signin_start, project.signin_end = start, end
+    record(session, actor.user_id, "signin.point_set", project, before, project_id=project.id)
+    session.commit()
+    return project
+
+
+def point_views(project: Project) -> dict[str, Point] | None:
+    """The stored WGS-84 point as shown in each coordinate system (None when not set)."""
+    if project.signin_lat is None or project.signin_lng is None:
+        return None
+    wgs = Point(project.signin_lat, project.signin_lng)
+    return {system: from_wgs84(wgs, system) for system in SYSTEMS}
+
+
+def check_point_at(project: Project, fix: LocationFix | None, location_error: str | None = None):
+    """ "Test at my location" for the manager: the range rule applied to his phone's fix."""
+    point = point_views(project)
+    if point is None:
+        raise SignInRefused("point_not_set")
+    return check_range(point["wgs84"], project.signin_radius_m, _fix_or_refuse(fix, location_error))

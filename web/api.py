@@ -1,0 +1,36 @@
+"""The JSON API's description: /api/openapi.json merges each area's paths (OpenAPI 3.1)."""
+
+from flask import Blueprint, jsonify
+
+from web.access import public
+
+bp = Blueprint("api", __name__)
+
+# Areas that describe their /api/ routes: module path → it has PATHS (and optionally SCHEMAS).
+AREAS = ("web.signin.openapi",)
+
+
+def openapi_document() -> dict:
+    import importlib
+
+    doc = {
+        "openapi": "3.1.0",
+        "info": {"title": "筑薪 zhuxin API", "version": "1"},
+        "components": {
+            "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "session"}},
+            "schemas": {},
+        },
+        "security": [{"session": []}],
+        "paths": {},
+    }
+    for name in AREAS:
+        area = importlib.import_module(name)
+        doc["paths"].update(area.PATHS)
+        doc["components"]["schemas"].update(getattr(area, "SCHEMAS", {}))
+    return doc
+
+
+@bp.route("/api/openapi.json")
+@public
+def openapi():
+    return jsonify(openapi_document())

@@ -1,0 +1,7 @@
+"""Pre-shift sign-in area (班前签到): code pages, both scan directions, point, attendance, API."""
+
+from flask import Blueprint
+
+bp = Blueprint("signin", __name__)
+
+from web.signin import api, views  # noqa: E402,F401

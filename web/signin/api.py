@@ -1,0 +1,246 @@
+"""JSON API of the sign-in pages (/api/signin/...), described in web/signin/openapi.py."""
+
+from datetime import UTC, date, timedelta
+
+from flask import g, jsonify, request
+
+from domain import roles
+from domain.errors import InvalidInput
+from domain.model import Project
+from domain.realname import get_project
+from domain.signin import queries, service
+from domain.signin.errors import SignInRefused
+from domain.signin.hours import SHANGHAI, clock_label
+from domain.signin.qr import render_qr_svg
+from domain.signin.tokens import LIFETIME_SECONDS, issue_code
+from web.access import guard
+from web.extensions import db
+from web.forms import int_arg
+from web.signin import bp
+from web.signin.common import body, code_keys, device, now, parse_fix
+
+PERSONS = (roles.WORKER, roles.SIGNIN_OFFICER)
+
+
+def issue_for_me(with_svg: bool = True) -> dict:
+    """A fresh personal construction code of the logged-in person."""
+    moment = now()
+    token = issue_code(code_keys().private_key, g.actor.person_id, moment)
+    issued = int(moment.timestamp())
+    data = {
+        "token": token,
+        "issued_at": issued,
+        "expires_at": issued + LIFETIME_SECONDS,
+        "lifetime_s": LIFETIME_SECONDS,
+    }
+    if with_svg:
+        data["svg"] = render_qr_svg(token)
+    return data
+
+
+@bp.route("/api/signin/code")
+@guard(*PERSONS)
+def api_code():
+    """个人建设码: token, expiry and the QR as SVG."""
+    return jsonify(issue_for_me(request.args.get("svg", "1") != "0"))
+
+
+def result_json(result: service.SignInResult) -> dict:
+    return {
+        "ok": True,
+        "attendance_id": result.attendance_id,
+        "person_id": result.person_id,
+        "person_name": result.person_name,
+        "project_id": result.project_id,
+        "project_name": result.project_name,
+        "signed_at": result.signed_at.isoformat(),
+        "time": result.time_label,
+        "method": result.method,
+        "distance_m": None if result.distance_m is None else round(result.distance_m),
+    }
+
+
+@bp.post("/api/signin/worker-scan")
+@guard(roles.WORKER)
+def api_worker_scan():
+    """工人扫签到员建设码."""
+    data = body()
+    fix, error = parse_fix(data)
+    result = service.sign_in_by_worker_scan(
+        db.session,
+        g.actor,
+        str(data.get("code", "")),
+        fix,
+        now(),
+        device(),
+        codes=code_keys().check,
+        location_error=error,
+    )
+    return jsonify(result_json(result))
+
+
+@bp.post("/api/signin/projects/<int:project_id>/officer-scan")
+@guard(roles.SIGNIN_OFFICER)
+def api_officer_scan(project_id: int):
+    """班前签到员扫工人建设码."""
+    data = body()
+    fix, error = parse_fix(data)
+    result = service.sign_in_by_officer_scan(
+        db.session,
+        g.actor,
+        project_id,
+        str(data.get("code", "")),
+        fix,
+        now(),
+        device(),
+        codes=code_keys().check,
+        location_error=error,
+    )
+    return jsonify(result_json(result))
+
+
+def _site_json(project: Project, fix, error) -> dict:
+    entry = {
+        "project_id": project.id,
+        "project_name": project.name,
+        "radius_m": project.signin_radius_m,
+        "hours": f"{project.signin_start}–{project.signin_end}",
+    }
+    try:
+        check = service.check_point_at(project, fix, error)
+        check.raise_if_refused()
+        entry.update(inside=True, distance_m=round(check.distance_m), reason=None, message="")
+    except SignInRefused as err:
+        distance = err.params.get("distance")
+        entry.update(inside=False, distance_m=distance, **_reason(err))
+    return entry
+
+
+def _reason(err: SignInRefused) -> dict:
+    return {"reason": err.reason, "message": err.message(g.lang)}
+
+
+@bp.route("/api/signin/ranges")
+@guard(roles.WORKER)
+def api_ranges():
+    """The worker's projects and whether his location is inside each sign-in range."""
+    fix, error = parse_fix(request.args)
+    ids = sorted({gr.project_id for gr in g.actor.grants if gr.role == roles.WORKER})
+    sites = [_site_json(db.session.get(Project, pid), fix, error) for pid in ids]
+    return jsonify(sites=sites, can_sign_in=any(s["inside"] for s in sites))
+
+
+@bp.route("/api/signin/projects/<int:project_id>/point-test")
+@guard(roles.GC_MANAGER)
+def api_point_test(project_id: int):
+    """ "Test at my location": distance from the manager's phone to the sign-in point."""
+    fix, error = parse_fix(request.args)
+    return jsonify(_site_json(get_project(db.session, project_id), fix, error))
+
+
+@bp.post("/api/signin/projects/<int:project_id>/point")
+@guard(roles.GC_MANAGER)
+def api_point_set(project_id: int):
+    """手动录入坐标: lng, lat, system (gcj02|wgs84|bd09), radius, start, end."""
+    data = body()
+    project = service.set_signin_point(
+        db.session,
+        g.actor,
+        project_id,
+        _float(data, "lng"),
+        _float(data, "lat"),
+        str(data.get("system") or "gcj02"),
+        int_arg("radius", data, 300),
+        data.get("start") or None,
+        data.get("end") or None,
+    )
+    return jsonify(point_json(project))
+
+
+def _float(data, name: str) -> float:
+    try:
+        return float(data.get(name))
+    except (TypeError, ValueError):
+        raise InvalidInput(service.BAD_COORD, field=name) from None
+
+
+def point_json(project: Project) -> dict:
+    views = service.point_views(project)
+    return {
+        "project_id": project.id,
+        "set": views is not None,
+        "radius_m": project.signin_radius_m,
+        "start": project.signin_start,
+        "end": project.signin_end,
+        "points": {k: {"lat": round(p.lat, 7), "lng": round(p.lng, 7)} for k, p in views.items()}
+        if views
+        else None,
+    }
+
+
+def _day(name: str, default: date) -> date:
+    raw = request.args.get(name, "")
+    try:
+        return date.fromisoformat(raw) if raw else default
+    except ValueError:
+        return default
+
+
+def attendance_query() -> queries.AttendanceQuery:
+    today = now().astimezone(SHANGHAI).date()
+    return queries.AttendanceQuery(
+        day_from=_day("from", today - timedelta(days=6)),
+        day_to=_day("to", today),
+        unit_id=int_arg("unit_id", request.args),
+        name=request.args.get("name", ""),
+        method=request.args.get("method", ""),
+    )
+
+
+def attendance_json(a) -> dict:
+    return {
+        "id": a.id,
+        "day": a.day.isoformat(),
+        "time": clock_label(a.signed_at.replace(tzinfo=UTC)),
+        "person_id": a.person_id,
+        "name": a.person.name,
+        "unit_id": a.unit_id,
+        "method": a.method,
+        "officer": a.officer.name if a.officer else None,
+        "distance_m": None if a.distance_m is None else round(a.distance_m),
+        "accuracy_m": a.accuracy_m,
+        "makeup": a.makeup,
+    }
+
+
+@bp.route("/api/signin/projects/<int:project_id>/attendance")
+@guard(*queries.VIEWERS)
+def api_attendance(project_id: int):
+    """考勤: sign-ins with the filters of the page (from, to, unit_id, name, method)."""
+    rows = queries.list_attendance(db.session, g.actor, project_id, attendance_query())
+    return jsonify(attendance=[attendance_json(a) for a in rows])
+
+
+@bp.route("/api/signin/me/attendance")
+@guard(*PERSONS)
+def api_my_attendance():
+    """我的考勤: the logged-in worker's sign-ins of one month (?month=YYYY-MM)."""
+    year, month = month_arg()
+    cal = queries.my_calendar(db.session, g.actor, year, month)
+    rows = [
+        attendance_json(a) | {"project_name": a.project.name}
+        for v in cal.by_day.values()
+        for a in v
+    ]
+    return jsonify(month=f"{year:04d}-{month:02d}", signed_days=cal.signed_days, attendance=rows)
+
+
+def month_arg() -> tuple[int, int]:
+    raw = request.args.get("month", "")
+    today = now().astimezone(SHANGHAI).date()
+    try:
+        year, month = (int(x) for x in raw.split("-"))
+        date(year, month, 1)
+    except ValueError:
+        return today.year, today.month
+    return year, month

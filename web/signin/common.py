@@ -1,0 +1,103 @@
+"""What the sign-in views share: the code keys, parsing a location fix, answering refusals."""
+
+import math
+from datetime import UTC, datetime
+
+from flask import current_app, g, jsonify, render_template, request
+
+from domain.signin.coords import Point
+from domain.signin.errors import SignInRefused
+from domain.signin.geofence import LocationFix
+from domain.signin.service import CodeCheck
+from domain.signin.tokens import load_private_key
+from web.access import wants_json
+from web.extensions import db
+from web.signin import bp
+
+
+class CodeKeys:
+    """The app's signing key and the matching check, loaded once per process."""
+
+    def __init__(self, app):
+        text = app.config.get("ZHUXIN_SIGNIN_KEY") or ""
+        path = app.config.get("ZHUXIN_SIGNIN_KEY_FILE") or ""
+        if not text and path:
+            try:
+                with open(path) as f:
+                    text = f.read()
+            except FileNotFoundError:
+                text = ""
+        if text:
+            self.private_key = load_private_key(text)
+        elif app.testing:  # tests without a configured key get their own
+            from domain.signin.tokens import generate_key_pair
+
+            self.private_key = generate_key_pair()[0]
+        else:
+            raise RuntimeError("no sign-in key: run `flask --app web zhuxin keys`")
+        self.check = CodeCheck(self.private_key.public_key(), app.config["ZHUXIN_SIGNIN_SKEW_S"])
+
+
+def code_keys() -> CodeKeys:
+    app = current_app._get_current_object()
+    keys = app.extensions.get("zhuxin_signin_keys")
+    if keys is None:
+        keys = app.extensions["zhuxin_signin_keys"] = CodeKeys(app)
+    return keys
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _number(source, name: str) -> float | None:
+    raw = source.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def parse_fix(source) -> tuple[LocationFix | None, str | None]:
+    """``lat``, ``lng``, ``accuracy`` and ``location_error`` from a form, query or JSON body."""
+    error = source.get("location_error") or None
+    lat, lng = _number(source, "lat"), _number(source, "lng")
+    if lat is None or lng is None:
+        return None, error
+    try:
+        return LocationFix(Point(lat, lng), _number(source, "accuracy")), error
+    except ValueError:
+        return None, error
+
+
+def body() -> dict:
+    data = request.get_json(silent=True)
+    return data if isinstance(data, dict) else request.form.to_dict()
+
+
+def device() -> str:
+    return request.headers.get("User-Agent", "")[:200]
+
+
+def refusal_json(err: SignInRefused) -> dict:
+    return {
+        "ok": False,
+        "error": "signin_refused",
+        "reason": err.reason,
+        "message": err.message(g.get("lang", "zh")),
+        "params": {k: v for k, v in err.params.items()},
+        **getattr(err, "extra", {}),
+    }
+
+
+@bp.app_errorhandler(SignInRefused)
+def signin_refused(err: SignInRefused):
+    db.session.rollback()
+    status = 409 if err.reason == "already_signed" else 422
+    if wants_json() or request.is_json:
+        return jsonify(refusal_json(err)), status
+    message = err.message(g.get("lang", "zh"))
+    return render_template("errors/error.html", status=status, message=message), status

@@ -1,0 +1,174 @@
+"""OpenAPI description of /api/signin/... (merged into /api/openapi.json by web/api.py)."""
+
+_REFUSAL = {
+    "description": "Refused (422), or already signed in today (409)",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SignInRefused"}}},
+}
+_LOCATION = [
+    {"name": n, "in": "query", "schema": {"type": "number"}, "description": d}
+    for n, d in (
+        ("lat", "WGS-84 latitude from the Geolocation API"),
+        ("lng", "WGS-84 longitude"),
+        ("accuracy", "reported accuracy, metres"),
+    )
+] + [
+    {
+        "name": "location_error",
+        "in": "query",
+        "schema": {"type": "string", "enum": ["denied", "missing"]},
+    }
+]
+_SCAN_BODY = {
+    "required": True,
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ScanRequest"}}},
+}
+_OK = {
+    "description": "Signed in",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SignInResult"}}},
+}
+_PID = [{"name": "project_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+
+PATHS = {
+    "/api/signin/code": {
+        "get": {
+            "summary": "个人建设码: a fresh Ed25519-signed code (120 s) with its QR as SVG",
+            "tags": ["signin"],
+            "responses": {"200": {"description": "token, issued_at, expires_at, svg"}},
+        }
+    },
+    "/api/signin/ranges": {
+        "get": {
+            "summary": "Is the worker's location inside each of his projects' sign-in ranges?",
+            "tags": ["signin"],
+            "parameters": _LOCATION,
+            "responses": {"200": {"description": "sites[], can_sign_in"}},
+        }
+    },
+    "/api/signin/worker-scan": {
+        "post": {
+            "summary": "工人扫班前签到员建设码 (worker scanned an officer's code)",
+            "tags": ["signin"],
+            "requestBody": _SCAN_BODY,
+            "responses": {"200": _OK, "409": _REFUSAL, "422": _REFUSAL},
+        }
+    },
+    "/api/signin/projects/{project_id}/officer-scan": {
+        "post": {
+            "summary": "班前签到员扫工人建设码 (officer scanned a worker's code)",
+            "tags": ["signin"],
+            "parameters": _PID,
+            "requestBody": _SCAN_BODY,
+            "responses": {"200": _OK, "409": _REFUSAL, "422": _REFUSAL},
+        }
+    },
+    "/api/signin/projects/{project_id}/point": {
+        "post": {
+            "summary": "手动录入坐标: set the sign-in point (stored as WGS-84)",
+            "tags": ["signin"],
+            "parameters": _PID,
+            "requestBody": {
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/PointRequest"}}
+                }
+            },
+            "responses": {"200": {"description": "the point in WGS-84, GCJ-02 and BD-09"}},
+        }
+    },
+    "/api/signin/projects/{project_id}/point-test": {
+        "get": {
+            "summary": "Test at my location: distance to the sign-in point and the range verdict",
+            "tags": ["signin"],
+            "parameters": _PID + _LOCATION,
+            "responses": {"200": {"description": "inside, distance_m, reason, message"}},
+        }
+    },
+    "/api/signin/projects/{project_id}/attendance": {
+        "get": {
+            "summary": "考勤记录 with filters",
+            "tags": ["signin"],
+            "parameters": _PID
+            + [
+                {"name": n, "in": "query", "schema": {"type": t}}
+                for n, t in (
+                    ("from", "string"),
+                    ("to", "string"),
+                    ("unit_id", "integer"),
+                    ("name", "string"),
+                    ("method", "string"),
+                )
+            ],
+            "responses": {"200": {"description": "attendance[]"}},
+        }
+    },
+    "/api/signin/me/attendance": {
+        "get": {
+            "summary": "我的考勤: the logged-in worker's sign-ins of one month",
+            "tags": ["signin"],
+            "parameters": [{"name": "month", "in": "query", "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "month, signed_days, attendance[]"}},
+        }
+    },
+}
+
+SCHEMAS = {
+    "ScanRequest": {
+        "type": "object",
+        "required": ["code"],
+        "properties": {
+            "code": {"type": "string", "description": "the scanned PCC1: code"},
+            "lat": {"type": "number"},
+            "lng": {"type": "number"},
+            "accuracy": {"type": "number"},
+            "location_error": {"type": "string", "enum": ["denied", "missing"]},
+        },
+    },
+    "SignInResult": {
+        "type": "object",
+        "properties": {
+            "ok": {"type": "boolean"},
+            "attendance_id": {"type": "integer"},
+            "person_name": {"type": "string"},
+            "project_name": {"type": "string"},
+            "time": {"type": "string", "example": "07:12"},
+            "method": {"type": "string", "enum": ["worker_scan", "officer_scan", "makeup"]},
+            "distance_m": {"type": "integer"},
+        },
+    },
+    "SignInRefused": {
+        "type": "object",
+        "properties": {
+            "ok": {"type": "boolean", "example": False},
+            "reason": {
+                "type": "string",
+                "enum": [
+                    "code_expired",
+                    "code_not_yet_valid",
+                    "code_forged",
+                    "code_malformed",
+                    "not_accepted",
+                    "officer_not_authorised",
+                    "out_of_range",
+                    "point_not_set",
+                    "outside_hours",
+                    "location_missing",
+                    "location_denied",
+                    "already_signed",
+                ],
+            },
+            "message": {"type": "string", "description": "in the request's language"},
+            "person_name": {"type": "string"},
+        },
+    },
+    "PointRequest": {
+        "type": "object",
+        "required": ["lng", "lat"],
+        "properties": {
+            "lng": {"type": "number"},
+            "lat": {"type": "number"},
+            "system": {"type": "string", "enum": ["gcj02", "wgs84", "bd09"], "default": "gcj02"},
+            "radius": {"type": "integer", "default": 300},
+            "start": {"type": "string", "example": "04:00"},
+            "end": {"type": "string", "example": "12:00"},
+        },
+    },
+}

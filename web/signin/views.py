@@ -1,0 +1,167 @@
+"""Sign-in pages: my code, the two scan pages, the sign-in point, attendance and its export."""
+
+from datetime import timedelta
+
+from flask import Response, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from domain import roles
+from domain.errors import DomainError
+from domain.model import Project
+from domain.realname import get_project
+from domain.signin import queries, service
+from domain.signin.coords import SYSTEMS
+from domain.signin.export import attendance_workbook
+from domain.signin.hours import SHANGHAI
+from domain.signin.queries import METHOD_LABELS
+from web.access import guard
+from web.extensions import db
+from web.signin import bp
+from web.signin.api import PERSONS, attendance_query, issue_for_me, month_arg, point_json
+from web.signin.common import now
+
+RENEW_BEFORE_S = 20  # the page fetches a new code this long before the old one expires
+SYSTEM_LABELS = {"gcj02": "GCJ-02（高德/腾讯）", "wgs84": "WGS-84（GPS）", "bd09": "BD-09（百度）"}
+
+
+@bp.route("/signin/code")
+@guard(*PERSONS)
+def code_show():
+    """个人建设码: the person's QR code, renewed before it expires."""
+    return render_template("signin/code_show.html", code=issue_for_me(), renew=RENEW_BEFORE_S)
+
+
+@bp.route("/signin/code/fragment")
+@guard(*PERSONS)
+def code_fragment():
+    return render_template("signin/_code.html", code=issue_for_me(), renew=RENEW_BEFORE_S)
+
+
+@bp.route("/signin/scan")
+@guard(roles.WORKER)
+def scan_show():
+    """班前签到 (worker): green button inside the range, then scan the officer's code."""
+    return render_template("signin/scan_show.html")
+
+
+def _officer_projects() -> list[Project]:
+    ids = {gr.project_id for gr in g.actor.grants if gr.role == roles.SIGNIN_OFFICER}
+    return list(db.session.scalars(select(Project).where(Project.id.in_(ids)).order_by(Project.id)))
+
+
+@bp.route("/signin/officer")
+@guard(roles.SIGNIN_OFFICER)
+def officer_projects():
+    """选择身份【班前签到员】→ the projects where this person is the sign-in officer."""
+    return render_template("signin/officer_projects.html", projects=_officer_projects())
+
+
+@bp.route("/signin/officer/projects/<int:project_id>")
+@guard(roles.SIGNIN_OFFICER)
+def officer_scan(project_id: int):
+    """班前签到 (officer): scan workers' codes one after another."""
+    project = get_project(db.session, project_id)
+    return render_template("signin/officer_scan.html", site=project)
+
+
+@bp.route("/projects/<int:project_id>/signin/point", methods=["GET", "POST"])
+@guard(roles.GC_MANAGER)
+def point_edit(project_id: int):
+    """项目班前签到定位调整 → 手动录入坐标."""
+    project = get_project(db.session, project_id)
+    form = request.form
+    if request.method == "POST":
+        try:
+            service.set_signin_point(
+                db.session,
+                g.actor,
+                project_id,
+                float(form.get("lng", "x")),
+                float(form.get("lat", "x")),
+                form.get("system", "gcj02"),
+                int(form.get("radius") or 0),
+                form.get("start") or None,
+                form.get("end") or None,
+            )
+        except ValueError:
+            flash(service.BAD_COORD.format(g.lang), "error")
+        except DomainError as err:
+            db.session.rollback()
+            flash(err.message(g.lang), "error")
+        else:
+            flash(_("签到地址已保存"), "success")
+            return redirect(url_for(".point_edit", project_id=project_id))
+    return render_template(
+        "signin/point_edit.html",
+        project=project,
+        point=point_json(project),
+        systems=[(s, SYSTEM_LABELS[s]) for s in SYSTEMS],
+        form=form,
+    )
+
+
+def _attendance_page_data(project_id: int):
+    query = attendance_query()
+    rows = queries.list_attendance(db.session, g.actor, project_id, query)
+    return query, rows
+
+
+@bp.route("/projects/<int:project_id>/signin/attendance")
+@guard(*queries.VIEWERS)
+def attendance_list(project_id: int):
+    """考勤记录: sign-ins per project, unit and day, with filters."""
+    query, rows = _attendance_page_data(project_id)
+    return render_template(
+        "signin/attendance_list.html",
+        project=get_project(db.session, project_id),
+        rows=rows,
+        query=query,
+        units=queries.units_for_filter(db.session, g.actor, project_id),
+        methods=METHOD_LABELS,
+        people=len({r.person_id for r in rows}),
+    )
+
+
+@bp.route("/projects/<int:project_id>/signin/attendance.xlsx")
+@guard(*queries.VIEWERS)
+def attendance_export(project_id: int):
+    """考勤导出 (Excel)."""
+    query, rows = _attendance_page_data(project_id)
+    project = get_project(db.session, project_id)
+    data = attendance_workbook(rows, project.name, g.lang)
+    name = f"attendance_{project.code}_{query.day_from}_{query.day_to}.xlsx"
+    return Response(
+        data,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f"attachment; filename={name}"},
+    )
+
+
+@bp.route("/projects/<int:project_id>/signin/chart")
+@guard(*queries.VIEWERS)
+def attendance_chart(project_id: int):
+    """Sign-ins per day over the last 30 days, as a small SVG bar chart (for the project page)."""
+    today = now().astimezone(SHANGHAI).date()
+    counts = queries.counts_per_day(db.session, g.actor, project_id, today)
+    return render_template(
+        "signin/_chart.html", counts=counts, top=max([n for _, n in counts] + [1]), pid=project_id
+    )
+
+
+@bp.route("/signin/my")
+@guard(*PERSONS)
+def my_attendance():
+    """我的考勤: the worker's calendar of signed days and make-ups."""
+    year, month = month_arg()
+    cal = queries.my_calendar(db.session, g.actor, year, month)
+    first = cal.weeks[0][0] or next(d for d in cal.weeks[0] if d)
+    prev_month = (first.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    next_month = (first.replace(day=28) + timedelta(days=7)).strftime("%Y-%m")
+    return render_template(
+        "signin/my_attendance.html",
+        cal=cal,
+        prev_month=prev_month,
+        next_month=next_month,
+        today=now().astimezone(SHANGHAI).date(),
+    )
