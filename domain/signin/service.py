@@ -141,7 +141,7 @@ def sign_in_by_officer_scan(
         raise SignInRefused("officer_not_authorised")
     claims = verify_code(codes.public_key, token, now, codes.skew_seconds)
     row = session.execute(
-        select(*_SITE_COLUMNS, Assignment.unit_id, Person.name)
+        select(*_SITE_COLUMNS, Assignment.unit_id, Person.name.label("person_name"))
         .select_from(Project)
         .outerjoin(
             Assignment,
@@ -174,9 +174,9 @@ def sign_in_by_officer_scan(
             accuracy_m=fix.accuracy_m,
             distance_m=distance,
         )
-        return _record(session, site, row.name, values, now, device)
+        return _record(session, site, row.person_name, values, now, device)
     except SignInRefused as err:
-        err.extra = {"person_id": claims.person_id, "person_name": row.name}  # for the list
+        err.extra = {"person_id": claims.person_id, "person_name": row.person_name}  # for the list
         raise
 
 
