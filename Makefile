@@ -37,7 +37,7 @@ vendor: node_modules/.installed
 	@$(PY) tools/copy_vendor.py
 
 translations: $(VENV)/.installed
-	@$(VENV)/bin/pybabel compile -q -d web/translations
+	@$(VENV)/bin/pybabel compile -d web/translations 2>&1 | grep -v "^compiling" || true
 
 migrate: deps
 	$(FLASK) db upgrade heads

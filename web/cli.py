@@ -52,9 +52,11 @@ def keys_command():
 def serve_command(host: str, port: int):
     """Serve the app with its background job executor and scheduler (one process)."""
     from flask import current_app
+    from werkzeug.serving import run_simple
 
     from web.background import start_background
 
     app = current_app._get_current_object()
     start_background(app)
-    app.run(host=host, port=port, threaded=True, use_reloader=False)
+    # app.run() is a no-op inside the flask command; serve with werkzeug directly.
+    run_simple(host, port, app, threaded=True, use_reloader=False)
