@@ -10,7 +10,7 @@ from datetime import datetime
 from uuid import UUID
 
 from SpiffWorkflow import TaskState
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import and_, false, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from engine import settings as engine_settings
@@ -45,32 +45,34 @@ def _as_int(value) -> int | None:
 
 
 def rebuild_inbox(session: Session, loaded: Loaded) -> None:
-    """Make the instance's open rows match its READY user tasks (new rows, cancelled rows)."""
-    cfg, row, now = engine_settings.current(), loaded.row, utcnow()
+    """Make the instance's open rows match its READY user tasks: insert rows for new ones,
+    cancel rows of those that left without being completed (e.g. a boundary event)."""
+    row, now = loaded.row, utcnow()
     ready = {str(t.id): t for t in loaded.wf.get_tasks(state=TaskState.READY, manual=True)}
-    open_rows = session.scalars(
-        select(HumanTask).where(HumanTask.instance_id == row.id, HumanTask.status == "open")
-    )
-    for task_row in open_rows:
-        if ready.pop(task_row.task_guid, None) is None:
-            task_row.status = "cancelled"
-    for guid, task in ready.items():
-        spec = task.task_spec
-        session.add(
-            HumanTask(
-                instance_id=row.id,
-                task_guid=guid,
-                bpmn_id=spec.bpmn_id,
-                name=spec.bpmn_name or spec.bpmn_id,
-                process_id=row.process_id,
-                business_key=row.business_key,
-                role=spec.lane,
-                project_id=_as_int(task.data.get(cfg.project_key)),
-                unit_id=_as_int(task.data.get(cfg.unit_key)),
-                status="open",
-                created_at=now,
-            )
+    gone = loaded.ready_before - ready.keys() - loaded.closed
+    if gone:
+        session.execute(
+            update(HumanTask)
+            .where(HumanTask.instance_id == row.id, HumanTask.status == "open")
+            .where(HumanTask.task_guid.in_(gone))
+            .values(status="cancelled")
+            .execution_options(synchronize_session=False)
         )
+    new = [
+        _new_row(row, task, now) for guid, task in ready.items() if guid not in loaded.ready_before
+    ]
+    session.add_all(new)
+
+
+def _new_row(row, task, now) -> HumanTask:
+    cfg, spec = engine_settings.current(), task.task_spec
+    return HumanTask(
+        instance_id=row.id, task_guid=str(task.id), bpmn_id=spec.bpmn_id,
+        name=spec.bpmn_name or spec.bpmn_id, process_id=row.process_id,
+        business_key=row.business_key, role=spec.lane,
+        project_id=_as_int(task.data.get(cfg.project_key)),
+        unit_id=_as_int(task.data.get(cfg.unit_key)), status="open", created_at=now,
+    )  # fmt: skip
 
 
 def _grants_clause(grants: Iterable[Grant]):
@@ -158,7 +160,7 @@ def get_human_task(session: Session, human_task_id: int) -> HumanTask:
     return row
 
 
-def check_may_act(row: HumanTask, grants: Iterable[Grant]) -> None:
+def check_may_act(row, grants: Iterable[Grant]) -> None:
     """Raise TaskNotAllowed unless a grant covers the task's role and scope."""
     if not any(g.covers(row.role, row.project_id, row.unit_id) for g in grants):
         raise TaskNotAllowed(f"you may not act on task {row.id} ({row.name})")
@@ -176,22 +178,33 @@ def complete_task(
 ) -> None:
     """Complete an open user task with ``data`` as ``user``; one transaction, committed.
 
-    Checks, under the instance lock: the row is open, a grant covers its role and scope, and
-    the Spiff task is READY.  Records who completed it and when.
+    Under the instance lock: a grant covers the row's role and scope (fixed when the row was
+    made), the Spiff task is READY, and the row is still open (a conditional update, so two
+    completions of one task cannot both succeed).  Records who completed it and when.
     """
-    grants, data = list(grants), _clean_form_data(dict(data))
-    instance_id = get_human_task(session, human_task_id).instance_id
+    data, grants = _clean_form_data(dict(data)), list(grants)
 
     def act(loaded: Loaded) -> None:
-        row = get_human_task(session, human_task_id)
+        row = loaded.human_task
+        check_may_act(row, grants)
         if row.status != "open":
             raise TaskNotOpen(f"task {row.id} is already {row.status}")
-        check_may_act(row, grants)
         task = loaded.wf.get_task_from_id(UUID(row.task_guid))
         if task is None or task.state != TaskState.READY:
             raise TaskNotOpen(f"task {row.id} is not ready any more")
+        table = HumanTask.__table__
+        closed = session.execute(
+            update(table)
+            .where(table.c.id == row.id, table.c.status == "open")
+            .values(status="completed", completed_by=user, completed_at=utcnow())
+        )
+        if closed.rowcount != 1:
+            raise TaskNotOpen(f"task {row.id} was completed by someone else")
         task.data.update(data)
         task.run()
-        row.status, row.completed_by, row.completed_at = "completed", user, utcnow()
+        loaded.closed.add(row.task_guid)
 
-    mutate(session, instance_id, act)
+    try:
+        mutate(session, None, act, via_task=human_task_id)
+    except NotFound:
+        raise NotFound(f"task {human_task_id} does not exist") from None

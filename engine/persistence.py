@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from SpiffWorkflow import TaskState
@@ -25,7 +25,7 @@ from engine import settings as engine_settings
 from engine.clock import utcnow
 from engine.definitions import specs_for
 from engine.errors import ConcurrentUpdate, NotFound
-from engine.models import ProcessInstance
+from engine.models import HumanTask, ProcessInstance
 from engine.runtime import EngineScriptEngine, attach_engine
 from engine.serializer import SERIALIZER_VERSION, dump_state, load_state
 
@@ -40,11 +40,14 @@ class StaleInstance(Exception):
 class Loaded:
     """An instance row, its live workflow, and the script engine attached for this mutation."""
 
-    row: ProcessInstance
+    row: ProcessInstance  # or a Core row with the same columns
     wf: BpmnWorkflow
     engine: EngineScriptEngine
     version: int
     had_timers: bool = False
+    ready_before: frozenset[str] = frozenset()  # READY user tasks at load = the open inbox rows
+    closed: set[str] = field(default_factory=set)  # user tasks this mutation completed
+    human_task: TaskRef | None = None  # the inbox row the instance was locked through
 
 
 def is_postgres(session: Session) -> bool:
@@ -60,16 +63,57 @@ def load_workflow(
     return wf, attach_engine(wf)
 
 
-def lock_and_load(session: Session, instance_id: int) -> Loaded:
-    """Lock (PostgreSQL) or snapshot (SQLite) the instance row and load its workflow."""
-    query = select(ProcessInstance).where(ProcessInstance.id == instance_id)
+_INSTANCE = ProcessInstance.__table__
+_TASK = HumanTask.__table__
+_TASK_COLUMNS = [
+    _TASK.c[name].label(f"task_{name}")
+    for name in ("id", "name", "role", "project_id", "unit_id", "task_guid", "status")
+]
+
+
+@dataclass(frozen=True)
+class TaskRef:
+    """The columns of the inbox row an instance was locked through."""
+
+    id: int
+    name: str | None
+    role: str | None
+    project_id: int | None
+    unit_id: int | None
+    task_guid: str
+    status: str
+
+
+def lock_and_load(session: Session, instance_id: int | None, via_task: int | None = None):
+    """Lock (PostgreSQL) or snapshot (SQLite) the instance row and load its workflow.
+
+    With ``via_task`` the instance is found through that inbox row in the same statement
+    (one round trip less); the row's columns come along in ``Loaded.human_task``.  Core rows,
+    not ORM objects: this is the hot path of every step.
+    """
+    if via_task is None:
+        query = select(_INSTANCE).where(_INSTANCE.c.id == instance_id)
+    else:
+        query = (
+            select(_INSTANCE, *_TASK_COLUMNS)
+            .join(_TASK, _TASK.c.instance_id == _INSTANCE.c.id)
+            .where(_TASK.c.id == via_task)
+        )
     if is_postgres(session):
-        query = query.with_for_update()
-    row = session.scalars(query.execution_options(populate_existing=True)).one_or_none()
+        query = query.with_for_update(of=_INSTANCE)
+    row = session.execute(query).one_or_none()
     if row is None:
-        raise NotFound(f"process instance {instance_id} does not exist")
+        raise NotFound(f"process instance {instance_id or 'of task ' + str(via_task)} not found")
     wf, engine = load_workflow(session, row)
-    return Loaded(row, wf, engine, row.version, bool(row.has_timers))
+    loaded = Loaded(row, wf, engine, row.version, bool(row.has_timers), ready_user_tasks(wf))
+    if via_task is not None:
+        loaded.human_task = TaskRef(*(getattr(row, c.name) for c in _TASK_COLUMNS))
+    return loaded
+
+
+def ready_user_tasks(wf: BpmnWorkflow) -> frozenset[str]:
+    """Ids of the READY user tasks (the instance's open inbox rows after every save)."""
+    return frozenset(str(t.id) for t in wf.get_tasks(state=TaskState.READY, manual=True))
 
 
 def run_engine(wf: BpmnWorkflow) -> None:
@@ -77,7 +121,8 @@ def run_engine(wf: BpmnWorkflow) -> None:
     refresh_timers of do_engine_steps needs another pass)."""
     for _ in range(10):
         wf.do_engine_steps()
-        if wf.get_next_task(state=TaskState.READY, manual=False) is None:
+        # Only the trailing refresh_timers() can have left work: look at event tasks only.
+        if not any(t.state == TaskState.READY for t in wf.event_manager.tasks.values()):
             return
 
 
@@ -97,15 +142,15 @@ def save(session: Session, loaded: Loaded) -> None:
         "completed_at": now if done else None,
     }
     result = session.execute(
-        update(ProcessInstance)
-        .where(ProcessInstance.id == row.id, ProcessInstance.version == loaded.version)
+        update(_INSTANCE)
+        .where(_INSTANCE.c.id == row.id, _INSTANCE.c.version == loaded.version)
         .values(**values)
-        .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         raise StaleInstance(row.id)
-    for key, value in values.items():
-        set_committed_value(row, key, value)
+    if isinstance(row, ProcessInstance):  # a new instance's ORM object stays current
+        for key, value in values.items():
+            set_committed_value(row, key, value)
 
 
 def after_action(session: Session, loaded: Loaded) -> None:
@@ -126,7 +171,13 @@ def _is_sqlite_busy(exc: OperationalError) -> bool:
     return "locked" in str(exc.orig).lower() or "busy" in str(exc.orig).lower()
 
 
-def mutate(session: Session, instance_id: int, action: Callable[[Loaded], T]) -> T:
+def mutate(
+    session: Session,
+    instance_id: int | None,
+    action: Callable[[Loaded], T],
+    *,
+    via_task: int | None = None,
+) -> T:
     """Run ``action`` on the locked, loaded instance in one transaction and commit.
 
     The action may raise to refuse; then nothing is written.  On SQLite a conflicting
@@ -135,7 +186,7 @@ def mutate(session: Session, instance_id: int, action: Callable[[Loaded], T]) ->
     retries = engine_settings.current().cas_retries
     for attempt in range(retries):
         try:
-            loaded = lock_and_load(session, instance_id)
+            loaded = lock_and_load(session, instance_id, via_task)
             result = action(loaded)
             after_action(session, loaded)
             session.commit()
