@@ -2,6 +2,7 @@
 connectors; blueprints per area parse requests, call one service function and respond."""
 
 from datetime import UTC
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import Flask, g, request, session
@@ -18,6 +19,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(ROOT / "instance"))
+    Path(app.instance_path).mkdir(exist_ok=True)  # the default SQLite file and secrets live here
     app.config.from_mapping(Settings().as_dict())
     if test_config:
         app.config.from_mapping(test_config)
@@ -63,10 +65,9 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def select_locale() -> str:
+    """Chinese unless the user switched to English (?lang=en or the switch in the menu)."""
     chosen = request.args.get("lang") or session.get("lang")
-    if chosen in LANGS:
-        return chosen
-    return request.accept_languages.best_match(LANGS) or "zh"
+    return chosen if chosen in LANGS else "zh"
 
 
 def localtime(value, fmt: str = "%Y-%m-%d %H:%M") -> str:

@@ -30,8 +30,9 @@ def es(db):
 
 @pytest.fixture
 def fakes():
-    """Fake connectors; the registry is restored afterwards."""
+    """Fake connectors on an empty registry; the registry is restored afterwards."""
     before = dict(engine.registry._connectors)
+    engine.registry._connectors.clear()  # apps created by other tests registered the real ones
     yield FakeConnectors()
     engine.registry._connectors.clear()
     engine.registry._connectors.update(before)

