@@ -95,6 +95,7 @@ def test_wage_payment_runs_to_the_end_with_rejects_and_repayment(es, fakes):
         do(es, "gc_review", gc, {"approved": True})
         assert_roundtrip(es, iid)
 
+    drain(es)  # reminders of the re-opened compile tasks (the timer is past due)
     # Only the GC manager generates the summary, once every unit is approved.
     assert open_tasks(es, [Grant("gc_operator", 1)]) == []
     item = do(es, "generate_summary_table", gc)
@@ -102,8 +103,7 @@ def test_wage_payment_runs_to_the_end_with_rejects_and_repayment(es, fakes):
     drain(es)
     assert fakes.calls[-1][0] == "summary/RenderPdf" and fakes.calls[-1][1] == {"batch_id": 9}
     do(es, "pm_sign", gc)
-    with pytest.raises(AssertionError):
-        do(es, "enterprise_sign", gc)  # not the GC manager's lane
+    assert not [i for i in open_tasks(es, [gc]) if i.bpmn_id == "enterprise_sign"]  # 企业端 only
     do(es, "enterprise_sign", Grant("gc_enterprise", 1))
     drain(es)
     assert fakes.ops()[-1] == "bank/SubmitBatch"

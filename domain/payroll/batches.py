@@ -1,0 +1,250 @@
+"""Settlement day (设置月工资结算日期), bank exchange batch numbers (新增银行交换批次号),
+project payroll settings and reminders.
+
+Starting the ``wage_payment`` process is not done here (domain does not know the engine): the
+caller passes ``start_process(batch) -> instance id``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from domain import roles
+from domain.access import Actor
+from domain.audit import record
+from domain.errors import NotFound
+from domain.model import Project, Unit
+from domain.payroll.errors import NO_BATCH, from_payroll_error, refused
+from domain.payroll.messages import PayrollError
+from domain.payroll.model import Compilation, PayrollReminder, PayrollSetting, WageBatch
+from domain.payroll.period import (
+    MONTH_END,
+    check_settlement_day,
+    month_label,
+    parse_pay_month,
+    pay_period_for,
+)
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+BATCH_VIEWERS = (*roles.CONTRACTOR, roles.GC_ENTERPRISE)
+
+
+def get_project(session: Session, project_id: int) -> Project:
+    project = session.get(Project, project_id)
+    if project is None:
+        raise refused("项目不存在", "No such project", 404)
+    return project
+
+
+def set_settlement_day(session: Session, actor: Actor, project_id: int, raw: str) -> Project:
+    """设置月工资结算日期: 1–28, or "0"/"month_end" for the month end (GC manager only)."""
+    actor.require((roles.GC_MANAGER,), project_id)
+    project = get_project(session, project_id)
+    text = (raw or "").strip()
+    try:
+        day = MONTH_END if text in ("0", "month_end", "月末") else check_settlement_day(int(text))
+    except ValueError as error:
+        if isinstance(error, PayrollError):
+            raise from_payroll_error(error) from error
+        raise refused(
+            "结算日须为 1–28 日或月末", "Settlement day must be 1-28 or month end", 400
+        ) from None
+    before = {"settlement_day": project.settlement_day}
+    project.settlement_day = day
+    record(session, actor.user_id, "payroll.settlement_day", project, before, project.id)
+    return project
+
+
+def settings_for(session: Session, project_id: int) -> PayrollSetting:
+    found = session.get(PayrollSetting, project_id)
+    return found or PayrollSetting(project_id=project_id, confirmation_gate=False,
+                                   remind_after_days=3)  # fmt: skip
+
+
+def set_confirmation_gate(session: Session, actor: Actor, project_id: int, gate: bool):
+    """Worker confirmation blocks the summary table when ``gate`` (GC manager only)."""
+    actor.require((roles.GC_MANAGER,), project_id)
+    setting = session.get(PayrollSetting, project_id) or PayrollSetting(
+        project_id=project_id, remind_after_days=3
+    )
+    setting.confirmation_gate = gate
+    session.add(setting)
+    record(session, actor.user_id, "payroll.confirmation_gate", setting, None, project_id)
+    return setting
+
+
+def next_batch_number(session: Session, project: Project, pay_month: str) -> tuple[str, int]:
+    """Project code + month + sequence, e.g. SH2026001-202511-01 (unique, readable)."""
+    first = parse_pay_month(pay_month)
+    used = session.scalar(
+        select(func.max(WageBatch.sequence)).where(
+            WageBatch.project_id == project.id, WageBatch.pay_month == f"{first:%Y-%m}"
+        )
+    )
+    sequence = (used or 0) + 1
+    return f"{project.code}-{first:%Y%m}-{sequence:02d}", sequence
+
+
+def create_batch(
+    session: Session,
+    actor: Actor,
+    project_id: int,
+    pay_month: str,
+    start_process: Callable[[WageBatch], int],
+) -> WageBatch:
+    """新增银行交换批次号: a unique number for the pay month, one draft table per unit, and one
+    ``wage_payment`` process started by ``start_process`` (the caller commits)."""
+    actor.require((roles.GC_MANAGER,), project_id)
+    project = get_project(session, project_id)
+    if project.settlement_day is None:
+        raise refused("请先设置月工资结算日期", "Set the monthly settlement day first")
+    try:
+        first = parse_pay_month(pay_month)
+    except PayrollError as error:
+        raise from_payroll_error(error) from error
+    period = pay_period_for(first, project.settlement_day)
+    batch_no, sequence = next_batch_number(session, project, pay_month)
+    batch = WageBatch(
+        batch_no=batch_no, project_id=project.id, pay_month=f"{first:%Y-%m}", sequence=sequence,
+        period_start=period.start, period_end=period.end, state="compiling",
+        created_by=actor.user_id,
+    )  # fmt: skip
+    session.add(batch)
+    session.flush()
+    for unit in project.units:
+        session.add(Compilation(batch_id=batch.id, unit_id=unit.id, state="draft"))
+    session.flush()
+    record(session, actor.user_id, "payroll.batch_created", batch, None, project.id)
+    dismiss_reminders(session, project.id, kind="batch_due", month=batch.pay_month)
+    batch.instance_id = start_process(batch)
+    return batch
+
+
+def process_start_data(batch: WageBatch, remind_after_days: int, poll_after: str) -> dict:
+    """What the ``wage_payment`` instance starts with (ids and strings only)."""
+    units = [
+        {"unit_id": u.id, "name": u.name, "gc_own": bool(u.is_gc_own)}
+        for u in sorted(batch.project.units, key=lambda u: u.id)
+    ]
+    remind = datetime.combine(batch.period_end + timedelta(days=remind_after_days), time(9, 0))
+    return {
+        "project_id": batch.project_id,
+        "batch_id": batch.id,
+        "batch_no": batch.batch_no,
+        "units": units,
+        "remind_at": remind.replace(tzinfo=SHANGHAI).astimezone(UTC).isoformat(),
+        "poll_after": poll_after,
+    }
+
+
+def get_batch(session: Session, actor: Actor, batch_id: int, project_id: int | None = None):
+    """A batch the actor may see (every contractor role and the enterprise on its project)."""
+    batch = session.get(WageBatch, batch_id)
+    if batch is None or (project_id is not None and batch.project_id != project_id):
+        raise NotFound(NO_BATCH)
+    actor.require(BATCH_VIEWERS, batch.project_id)
+    return batch
+
+
+def list_batches(session: Session, actor: Actor, project_id: int, query: str = ""):
+    """查询: every batch of the project, newest first, optionally filtered by number."""
+    actor.require(BATCH_VIEWERS, project_id)
+    stmt = select(WageBatch).where(WageBatch.project_id == project_id)
+    if query.strip():
+        stmt = stmt.where(WageBatch.batch_no.contains(query.strip()))
+    return session.scalars(stmt.order_by(WageBatch.id.desc())).all()
+
+
+def month_choices(project: Project, today: date | None = None, count: int = 6):
+    """Recent pay months with their periods, for every month picker (newest first)."""
+    today = today or datetime.now(SHANGHAI).date()
+    first, out = today.replace(day=1), []
+    for _ in range(count):
+        key = f"{first:%Y-%m}"
+        period = (
+            pay_period_for(key, project.settlement_day)
+            if project.settlement_day is not None
+            else None
+        )
+        out.append((key, month_label(key), period))
+        first = (first - timedelta(days=1)).replace(day=1)
+    return out
+
+
+def settlement_reminders(session: Session, today: date | None = None) -> int:
+    """Scheduler step: on a project's settlement day, remind the GC manager to create the
+    month's batch number when none exists (a reminder, never a silent creation).  Idempotent."""
+    today = today or datetime.now(SHANGHAI).date()
+    made = 0
+    for project in session.scalars(select(Project).where(Project.settlement_day.is_not(None))):
+        due = _is_settlement_day(project.settlement_day, today)
+        month = f"{today:%Y-%m}"
+        exists = session.scalar(
+            select(WageBatch.id).where(WageBatch.project_id == project.id,
+                                       WageBatch.pay_month == month).limit(1)
+        )  # fmt: skip
+        if due and not exists:
+            made += add_reminder(
+                session, project.id, "batch_due", f"batch_due:{project.id}:{month}",
+                f"今天是 {month_label(month)} 工资结算日，请新增银行交换批次号",
+            )  # fmt: skip
+    return made
+
+
+def _is_settlement_day(day: int, today: date) -> bool:
+    if day == MONTH_END:
+        return (today + timedelta(days=1)).month != today.month
+    return today.day == day
+
+
+def add_reminder(session, project_id, kind, key, message, batch_id=None, unit_id=None) -> int:
+    """Add a reminder once (its key is unique); 1 when added."""
+    if session.scalar(select(PayrollReminder.id).where(PayrollReminder.key == key)):
+        return 0
+    session.add(PayrollReminder(project_id=project_id, kind=kind, key=key, message=message,
+                                batch_id=batch_id, unit_id=unit_id))  # fmt: skip
+    session.flush()
+    return 1
+
+
+def open_reminders(session: Session, actor: Actor, project_id: int) -> list[PayrollReminder]:
+    """Reminders for what this actor can act on."""
+    rows = session.scalars(
+        select(PayrollReminder).where(PayrollReminder.project_id == project_id,
+                                      PayrollReminder.dismissed_at.is_(None))
+    ).all()  # fmt: skip
+    out = []
+    for r in rows:
+        if r.kind == "batch_due" and actor.can((roles.GC_MANAGER,), project_id):
+            out.append(r)
+        elif r.kind == "compile_overdue" and _may_compile(session, actor, project_id, r.unit_id):
+            out.append(r)
+    return out
+
+
+def _may_compile(session, actor: Actor, project_id: int, unit_id: int | None) -> bool:
+    unit = session.get(Unit, unit_id) if unit_id else None
+    if unit is None:
+        return False
+    allowed = roles.GC_SIDE if unit.is_gc_own else (roles.SUB_OPERATOR,)
+    return actor.can(allowed, project_id, unit_id)
+
+
+def dismiss_reminders(session, project_id, *, kind, month=None, batch_id=None, unit_id=None):
+    stmt = select(PayrollReminder).where(
+        PayrollReminder.project_id == project_id, PayrollReminder.kind == kind,
+        PayrollReminder.dismissed_at.is_(None),
+    )  # fmt: skip
+    if month:
+        stmt = stmt.where(PayrollReminder.key.endswith(f":{month}"))
+    if batch_id:
+        stmt = stmt.where(PayrollReminder.batch_id == batch_id)
+    if unit_id:
+        stmt = stmt.where(PayrollReminder.unit_id == unit_id)
+    for r in session.scalars(stmt):
+        r.dismissed_at = datetime.now(UTC).replace(tzinfo=None)

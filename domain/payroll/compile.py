@@ -1,0 +1,246 @@
+"""新增编制: a unit's wage table from the sign-ins of the pay period; draft, Excel, submit.
+
+Lines are rows (``WageLineRow``); the checks of ``lines.py`` run on ``WageLine`` views of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from domain import roles
+from domain.access import Actor
+from domain.audit import record
+from domain.db import utcnow
+from domain.errors import NotFound
+from domain.model import Person, Unit
+from domain.payroll import excel
+from domain.payroll.errors import NO_COMPILATION, from_payroll_error, refused
+from domain.payroll.lines import ERROR, Finding, WageLine, has_errors, validate_lines
+from domain.payroll.messages import PayrollError
+from domain.payroll.model import Compilation, TradeRate, WageBatch, WageLineRow
+from domain.payroll.money import parse_amount, round_fen
+from domain.payroll.period import PayPeriod
+from domain.signin.model import Attendance
+
+EDITABLE_STATES = ("draft", "rejected")
+# Platform default day rates (工种日工资, yuan) when neither project nor platform table has one.
+DEFAULT_DAY_RATES = {
+    "钢筋工": "420.00", "木工": "400.00", "混凝土工": "380.00", "架子工": "410.00",
+    "砌筑工": "370.00", "电工": "430.00", "焊工": "450.00", "普工": "300.00",
+}  # fmt: skip
+EDIT_FIELDS = ("day_rate", "gross", "deductions", "deduction_reason", "net",
+               "bank_card", "bank_name", "bank_cnaps")  # fmt: skip
+
+
+def compilers_of(unit: Unit) -> tuple[str, ...]:
+    """Who compiles a unit's table (the BPMN lane of its compile task)."""
+    return (roles.GC_OPERATOR,) if unit.is_gc_own else (roles.SUB_OPERATOR,)
+
+
+def reviewers_of(unit: Unit) -> tuple[str, ...]:
+    """Who may see a unit's table besides its compilers."""
+    side = (roles.GC_MANAGER, roles.GC_OPERATOR)
+    return side if unit.is_gc_own else (*side, roles.SUB_MANAGER, roles.SUB_OPERATOR)
+
+
+def get_compilation(session: Session, actor: Actor, compilation_id: int, project_id=None):
+    """A unit's table the actor may see (its unit's people and the GC side)."""
+    comp = session.get(Compilation, compilation_id)
+    if comp is None or (project_id is not None and comp.batch.project_id != project_id):
+        raise NotFound(NO_COMPILATION)
+    actor.require((*reviewers_of(comp.unit), roles.GC_ENTERPRISE), comp.batch.project_id,
+                  comp.unit_id)  # fmt: skip
+    return comp
+
+
+def visible_compilations(session: Session, actor: Actor, batch: WageBatch) -> list[Compilation]:
+    return [
+        c for c in batch.compilations
+        if actor.can((*reviewers_of(c.unit), roles.GC_ENTERPRISE), batch.project_id, c.unit_id)
+    ]  # fmt: skip
+
+
+def _require_compiler(actor: Actor, comp: Compilation) -> None:
+    actor.require(compilers_of(comp.unit), comp.batch.project_id, comp.unit_id)
+
+
+def _require_editable(comp: Compilation) -> None:
+    if comp.state not in EDITABLE_STATES:
+        raise refused("该编制已提交审核，不能修改", "This table has been submitted and is locked")
+
+
+def day_rate_for(session: Session, project_id: int, trade: str) -> Decimal | None:
+    rates = session.scalars(
+        select(TradeRate).where(TradeRate.trade == trade,
+                                (TradeRate.project_id == project_id) | TradeRate.project_id.is_(None))
+    ).all()  # fmt: skip
+    rates.sort(key=lambda r: r.project_id is None)
+    if rates:
+        return rates[0].day_rate
+    default = DEFAULT_DAY_RATES.get(trade)
+    return Decimal(default) if default else None
+
+
+def attendance_counts(session: Session, project_id: int, unit_id: int, period: PayPeriod):
+    """person id → (days signed in, make-up days) in the period, for one unit."""
+    makeup = func.sum(case((Attendance.makeup.is_(True), 1), else_=0))
+    rows = session.execute(
+        select(Attendance.person_id, func.count(), makeup)
+        .where(Attendance.project_id == project_id, Attendance.unit_id == unit_id,
+               Attendance.day >= period.start, Attendance.day <= period.end)
+        .group_by(Attendance.person_id)
+    )  # fmt: skip
+    return {pid: (int(total) - int(mk or 0), int(mk or 0)) for pid, total, mk in rows}
+
+
+def compile_from_attendance(session: Session, actor: Actor, compilation_id: int) -> Compilation:
+    """新增编制: list every worker of the unit who signed in during the period, with days and
+    make-up days; amounts default to the trade's day rate × days.  Amounts already filled for
+    a worker are kept when the table is compiled again."""
+    comp = get_compilation(session, actor, compilation_id)
+    _require_compiler(actor, comp)
+    _require_editable(comp)
+    batch = comp.batch
+    counts = attendance_counts(session, batch.project_id, comp.unit_id,
+                               PayPeriod(batch.period_start, batch.period_end))  # fmt: skip
+    existing = {line.person_id: line for line in comp.lines}
+    people = session.scalars(select(Person).where(Person.id.in_(counts))).all() if counts else []
+    for person in sorted(people, key=lambda p: p.id):
+        days, makeup = counts[person.id]
+        line = existing.pop(person.id, None)
+        if line is None:
+            line = _new_line(session, comp, person, days + makeup)
+            session.add(line)
+        line.days, line.makeup_days = days, makeup
+    for gone in existing.values():  # no sign-in in the period any more
+        session.delete(gone)
+    comp.compiled_at = utcnow()
+    session.flush()
+    record(session, actor.user_id, "payroll.compiled", comp, None, batch.project_id)
+    return comp
+
+
+def _new_line(session, comp: Compilation, person: Person, days_worked: int) -> WageLineRow:
+    rate = day_rate_for(session, comp.batch.project_id, person.trade)
+    gross = round_fen(rate * days_worked) if rate is not None else None
+    return WageLineRow(
+        compilation_id=comp.id, batch_id=comp.batch_id, person_id=person.id,
+        worker_name=person.name, id_number=person.id_number, trade=person.trade,
+        day_rate=rate, gross=gross, deductions=Decimal("0.00"), deduction_reason="",
+        net=gross, bank_card=person.bank_card, bank_name=person.bank_name,
+        bank_cnaps=person.bank_cnaps, confirm_status="pending", bank_status="none",
+    )  # fmt: skip
+
+
+def as_wage_line(row: WageLineRow, unit_name: str = "") -> WageLine:
+    return WageLine(
+        line_id=row.id, worker_name=row.worker_name, id_number=row.id_number, trade=row.trade,
+        unit=unit_name, days=row.days, makeup_days=row.makeup_days, day_rate=row.day_rate,
+        gross=row.gross, deductions=row.deductions, deduction_reason=row.deduction_reason or "",
+        net=row.net, bank_card=row.bank_card, bank_name=row.bank_name, cnaps=row.bank_cnaps,
+    )  # fmt: skip
+
+
+def findings_for(comp: Compilation) -> list[Finding]:
+    period = PayPeriod(comp.batch.period_start, comp.batch.period_end)
+    return validate_lines([as_wage_line(r, comp.unit.name) for r in comp.lines], period)
+
+
+def save_draft(session: Session, actor: Actor, compilation_id: int, form: dict[str, dict]):
+    """Save edited cells: ``form`` maps line id → {field: text}.  Bad amounts are refused
+    with the row and column named; the rule checks are shown, not enforced, until submit."""
+    comp = get_compilation(session, actor, compilation_id)
+    _require_compiler(actor, comp)
+    _require_editable(comp)
+    rows = {str(r.id): r for r in comp.lines}
+    for number, (line_id, values) in enumerate(form.items(), start=1):
+        row = rows.get(str(line_id))
+        if row is None:
+            continue
+        for field in EDIT_FIELDS:
+            if field in values:
+                _set_cell(row, field, values[field], number)
+    session.flush()
+    return comp
+
+
+def _set_cell(row: WageLineRow, field: str, raw, number: int) -> None:
+    text = (raw or "").strip()
+    if field in ("day_rate", "gross", "deductions", "net"):
+        if text == "":
+            setattr(row, field, Decimal("0.00") if field == "deductions" else None)
+            return
+        try:
+            setattr(row, field, parse_amount(text))
+        except PayrollError as error:
+            raise refused("第 {row} 行（{name}）{field}：{detail}",
+                          "Row {row} ({name}) {field}: {detail}", 400, row=number,
+                          name=row.worker_name, field=field, detail=error.message()) from None  # fmt: skip
+        return
+    setattr(row, field, text.replace(" ", "") if field in ("bank_card", "bank_cnaps") else text)
+
+
+def export_excel(session: Session, actor: Actor, compilation_id: int) -> tuple[str, bytes]:
+    comp = get_compilation(session, actor, compilation_id)
+    title = f"{comp.batch.batch_no} {comp.unit.name} 工资编制表"
+    data = excel.export_compile_table([as_wage_line(r, comp.unit.name) for r in comp.lines], title)
+    return f"{comp.batch.batch_no}-{comp.unit_id}.xlsx", data
+
+
+def import_excel(session: Session, actor: Actor, compilation_id: int, data: bytes):
+    """Merge an edited export; returns the per-cell errors (nothing applied from a bad row)."""
+    comp = get_compilation(session, actor, compilation_id)
+    _require_compiler(actor, comp)
+    _require_editable(comp)
+    existing = [as_wage_line(r, comp.unit.name) for r in comp.lines]
+    try:
+        merged, errors = excel.import_compile_table(data, existing)
+    except PayrollError as error:
+        raise from_payroll_error(error) from error
+    rows = {r.id: r for r in comp.lines}
+    for line in merged:
+        row = rows[line.line_id]
+        for field in ("day_rate", "gross", "deductions", "net", "bank_card", "bank_name"):
+            setattr(row, field, getattr(line, field))
+        row.deduction_reason, row.bank_cnaps = line.deduction_reason, line.cnaps
+    session.flush()
+    return errors
+
+
+def submit(session: Session, actor: Actor, compilation_id: int) -> Compilation:
+    """提交审核: refused while any line has an error; warnings go along to the reviewers."""
+    comp = get_compilation(session, actor, compilation_id)
+    _require_compiler(actor, comp)
+    _require_editable(comp)
+    if comp.compiled_at is None:
+        raise refused("请先点击【新增编制】生成工人名单", "Compile the table from sign-ins first")
+    errors = [f for f in findings_for(comp) if f.severity == ERROR]
+    if has_errors(errors):
+        first = errors[0]
+        raise refused("有 {n} 处错误，第一处：第 {row} 行 {msg}",
+                      "{n} errors; first: row {row} {msg}", 400, n=len(errors), row=first.row,
+                      msg=first.message("zh"))  # fmt: skip
+    comp.state = "sub_approved" if comp.unit.is_gc_own else "submitted"
+    comp.reject_reason = None
+    comp.submitted_by, comp.submitted_at = actor.user_id, utcnow()
+    record(session, actor.user_id, "payroll.submitted", comp, None, comp.batch.project_id)
+    return comp
+
+
+def totals(lines) -> dict:
+    """Headcount and sums of a list of rows or WageLines."""
+    out = {"count": 0, "gross": Decimal("0.00"), "deductions": Decimal("0.00"),
+           "net": Decimal("0.00")}  # fmt: skip
+    for line in lines:
+        out["count"] += 1
+        for key in ("gross", "deductions", "net"):
+            out[key] += getattr(line, key) or 0
+    return out
+
+
+def with_unit(line: WageLine, unit: str) -> WageLine:
+    return replace(line, unit=unit)

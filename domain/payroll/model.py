@@ -1,0 +1,245 @@
+"""Tables of the wage payment (工资支付): batches, unit compilations, wage lines, summary file,
+bank submissions and per-attempt payment status, trade day rates, project settings, reminders.
+
+Money is ``Numeric(12, 2)`` read back as ``Decimal``; never float.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from domain.db import Base, utcnow
+from domain.model import Project, Unit
+
+Money = Numeric(12, 2, asdecimal=True)
+
+BATCH_STATES = (
+    "compiling",  # units compile and are reviewed (编制/审核中)
+    "approved",  # every unit approved; the GC manager may generate the summary (待生成汇总表)
+    "summarising",  # the summary PDF is being rendered (生成汇总文件中)
+    "pm_signing",  # waiting for the project manager's signature (待项目经理签署)
+    "enterprise_signing",  # waiting for the enterprise's signature (待总包单位签署)
+    "pushing",  # the payment file is being sent (推送银行中)
+    "awaiting_bank",  # sent, waiting for the bank's status (等待银行回执)
+    "correcting",  # some lines were rejected; card data being corrected (待更正)
+    "paid",  # every payable line paid (已完成)
+)
+COMPILATION_STATES = ("draft", "submitted", "sub_approved", "approved", "rejected")
+CONFIRM_STATES = ("pending", "confirmed", "disputed")
+BANK_STATES = ("none", "sent", "paid", "rejected", "returned")
+
+
+class PayrollSetting(Base):
+    """Per-project wage settings (工资设置) beyond the settlement day on the project."""
+
+    __tablename__ = "payroll_setting"
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), primary_key=True)
+    # Worker confirmation (工人确认) blocks the summary table when on; shown only when off.
+    confirmation_gate: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Days after the settlement day before an unsubmitted compile triggers a reminder.
+    remind_after_days: Mapped[int] = mapped_column(Integer, default=3)
+
+
+class TradeRate(Base):
+    """Default day rate of a trade (工种日工资); project None = platform default."""
+
+    __tablename__ = "trade_rate"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id"))
+    trade: Mapped[str] = mapped_column(String(30))
+    day_rate: Mapped[Decimal] = mapped_column(Money)
+    __table_args__ = (UniqueConstraint("project_id", "trade"),)
+
+
+class WageBatch(Base):
+    """Bank exchange batch number (银行交换批次号) for one pay month, with its process."""
+
+    __tablename__ = "wage_batch"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_no: Mapped[str] = mapped_column(String(35), unique=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
+    pay_month: Mapped[str] = mapped_column(String(7))  # "2025-11"
+    sequence: Mapped[int] = mapped_column(Integer)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(20), default="compiling")
+    instance_id: Mapped[int | None] = mapped_column(Integer)
+    # Progress of the long step now running (PDF, signing, push), shown on the batch page.
+    step: Mapped[str | None] = mapped_column(String(40))
+    progress_done: Mapped[int] = mapped_column(Integer, default=0)
+    progress_total: Mapped[int] = mapped_column(Integer, default=0)
+    repay_round: Mapped[int] = mapped_column(Integer, default=0)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    __table_args__ = (
+        UniqueConstraint("project_id", "pay_month", "sequence"),
+        CheckConstraint("state in (" + ", ".join(f"'{s}'" for s in BATCH_STATES) + ")", "state"),
+    )
+
+    project: Mapped[Project] = relationship()
+    compilations: Mapped[list["Compilation"]] = relationship(
+        back_populates="batch", order_by="Compilation.unit_id"
+    )
+
+
+class Compilation(Base):
+    """One unit's wage table in a batch (工资支付表编制记录)."""
+
+    __tablename__ = "wage_compilation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("wage_batch.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    state: Mapped[str] = mapped_column(String(15), default="draft")
+    reject_reason: Mapped[str | None] = mapped_column(String(300))
+    rejected_by: Mapped[str | None] = mapped_column(String(15))  # "sub" | "gc"
+    compiled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    submitted_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    __table_args__ = (
+        UniqueConstraint("batch_id", "unit_id"),
+        CheckConstraint(
+            "state in (" + ", ".join(f"'{s}'" for s in COMPILATION_STATES) + ")", "state"
+        ),
+    )
+
+    batch: Mapped[WageBatch] = relationship(back_populates="compilations")
+    unit: Mapped[Unit] = relationship()
+    lines: Mapped[list["WageLineRow"]] = relationship(
+        back_populates="compilation", order_by="WageLineRow.id"
+    )
+
+
+class WageLineRow(Base):
+    """One worker's line (工资明细) with a snapshot of his bank data and his confirmation."""
+
+    __tablename__ = "wage_line"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    compilation_id: Mapped[int] = mapped_column(ForeignKey("wage_compilation.id"), index=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("wage_batch.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    worker_name: Mapped[str] = mapped_column(String(50))
+    id_number: Mapped[str] = mapped_column(String(18))
+    trade: Mapped[str] = mapped_column(String(30), default="")
+    days: Mapped[int] = mapped_column(Integer, default=0)
+    makeup_days: Mapped[int] = mapped_column(Integer, default=0)
+    day_rate: Mapped[Decimal | None] = mapped_column(Money)
+    gross: Mapped[Decimal | None] = mapped_column(Money)
+    deductions: Mapped[Decimal | None] = mapped_column(Money)
+    deduction_reason: Mapped[str] = mapped_column(String(200), default="")
+    net: Mapped[Decimal | None] = mapped_column(Money)
+    bank_card: Mapped[str] = mapped_column(String(19), default="")
+    bank_name: Mapped[str] = mapped_column(String(100), default="")
+    bank_cnaps: Mapped[str] = mapped_column(String(12), default="")
+    confirm_status: Mapped[str] = mapped_column(String(10), default="pending")
+    confirm_comment: Mapped[str | None] = mapped_column(String(300))
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    bank_status: Mapped[str] = mapped_column(String(10), default="none")
+    bank_reason: Mapped[str | None] = mapped_column(String(200))
+    bank_attempt: Mapped[int] = mapped_column(Integer, default=0)
+    __table_args__ = (UniqueConstraint("compilation_id", "person_id"),)
+
+    compilation: Mapped[Compilation] = relationship(back_populates="lines")
+
+
+class LinePayment(Base):
+    """One attempt to pay one line (EndToEndId = WL<line>-<attempt>) and the bank's answer."""
+
+    __tablename__ = "wage_line_payment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("wage_line.id"), index=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("bank_submission.id"), index=True)
+    attempt: Mapped[int] = mapped_column(Integer)
+    end_to_end_id: Mapped[str] = mapped_column(String(35), unique=True)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    bank_card: Mapped[str] = mapped_column(String(19))
+    status: Mapped[str] = mapped_column(String(10), default="sent")  # sent|paid|rejected|returned
+    reason_code: Mapped[str | None] = mapped_column(String(10))
+    reason_text: Mapped[str | None] = mapped_column(String(300))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    __table_args__ = (UniqueConstraint("line_id", "attempt"),)
+
+
+class SummaryFile(Base):
+    """The summary table file (工资汇总文件) and its two signatures."""
+
+    __tablename__ = "summary_file"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("wage_batch.id"), unique=True)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    lines_sha256: Mapped[str] = mapped_column(String(64))  # canonical bank data of the lines
+    line_count: Mapped[int] = mapped_column(Integer)
+    total_net: Mapped[Decimal] = mapped_column(Money)
+    state: Mapped[str] = mapped_column(String(20), default="rendered")
+    pm_signed_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    pm_signed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    enterprise_signed_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    enterprise_signed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    __table_args__ = (
+        CheckConstraint("state in ('rendered', 'pm_signed', 'enterprise_signed')", name="state"),
+    )
+
+
+class BankSubmission(Base):
+    """One payment file (MsgId). Recorded BEFORE sending: a resend after a crash reuses it."""
+
+    __tablename__ = "bank_submission"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("wage_batch.id"), index=True)
+    msg_id: Mapped[str] = mapped_column(String(35), unique=True)
+    round: Mapped[int] = mapped_column(Integer)  # 0 = first file, n = n-th re-payment file
+    xml: Mapped[bytes] = mapped_column(LargeBinary)
+    records_sha256: Mapped[str] = mapped_column(String(64))
+    line_count: Mapped[int] = mapped_column(Integer)
+    total: Mapped[Decimal] = mapped_column(Money)
+    state: Mapped[str] = mapped_column(String(15), default="prepared")
+    send_count: Mapped[int] = mapped_column(Integer, default=0)
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    group_status: Mapped[str | None] = mapped_column(String(10))
+    reason: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    reported_at: Mapped[datetime | None] = mapped_column(DateTime)
+    __table_args__ = (UniqueConstraint("batch_id", "round"),)
+
+
+class SigningCredential(Base):
+    """A PM's personal signing certificate; the key only encrypted with his signing password."""
+
+    __tablename__ = "signing_credential"
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), primary_key=True)
+    cert_pem: Mapped[str] = mapped_column(Text)
+    encrypted_key_pem: Mapped[str] = mapped_column(Text)
+    chain_pem: Mapped[str] = mapped_column(Text)  # PEM blocks, issuer first
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class PayrollReminder(Base):
+    """A reminder shown to the people concerned (compile overdue, batch number due)."""
+
+    __tablename__ = "payroll_reminder"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("wage_batch.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    kind: Mapped[str] = mapped_column(String(20))  # "compile_overdue" | "batch_due"
+    key: Mapped[str] = mapped_column(String(80), unique=True)  # makes creating it idempotent
+    message: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    dismissed_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -1,0 +1,114 @@
+"""工资支付表审核 (sub and GC review, approve or reject with a reason), the worker's own
+confirmation of his line (工人确认), and the GC operator's correction of rejected lines."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from domain import roles
+from domain.access import Actor
+from domain.audit import record
+from domain.db import utcnow
+from domain.payroll.compile import get_compilation
+from domain.payroll.errors import refused
+from domain.payroll.lines import luhn_ok
+from domain.payroll.model import Compilation, WageBatch, WageLineRow
+
+STAGES = {
+    # stage: (role, state it reviews, state after approval)
+    "sub": (roles.SUB_MANAGER, "submitted", "sub_approved"),
+    "gc": (roles.GC_MANAGER, "sub_approved", "approved"),
+}
+
+
+def review(session: Session, actor: Actor, compilation_id: int, stage: str, approve: bool,
+           reason: str = "") -> Compilation:  # fmt: skip
+    """Approve, or reject back to the compiler with a reason (required)."""
+    role, expected, after = STAGES[stage]
+    comp = get_compilation(session, actor, compilation_id)
+    actor.require((role,), comp.batch.project_id, comp.unit_id)
+    if comp.state != expected:
+        raise refused("该编制当前不在待审核状态", "This table is not waiting for this review")
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise refused("退回时须填写原因", "A reason is required to reject", 400)
+    comp.state = after if approve else "rejected"
+    comp.reject_reason = None if approve else reason[:300]
+    comp.rejected_by = None if approve else stage
+    comp.reviewed_by, comp.reviewed_at = actor.user_id, utcnow()
+    record(session, actor.user_id, f"payroll.{stage}_{'approved' if approve else 'rejected'}",
+           comp, None, comp.batch.project_id)  # fmt: skip
+    if approve and after == "approved":
+        _maybe_all_approved(comp.batch)
+    return comp
+
+
+def _maybe_all_approved(batch: WageBatch) -> None:
+    if all(c.state == "approved" for c in batch.compilations):
+        batch.state = "approved"
+
+
+def unconfirmed_count(session: Session, batch: WageBatch) -> int:
+    return len(session.scalars(
+        select(WageLineRow.id).where(WageLineRow.batch_id == batch.id,
+                                     WageLineRow.confirm_status != "confirmed",
+                                     WageLineRow.net > 0)
+    ).all())  # fmt: skip
+
+
+def my_lines(session: Session, actor: Actor) -> list[WageLineRow]:
+    """The worker's own lines, newest batch first (工资确认 on the phone)."""
+    if actor.person_id is None:
+        return []
+    return session.scalars(
+        select(WageLineRow).where(WageLineRow.person_id == actor.person_id)
+        .order_by(WageLineRow.id.desc())
+    ).all()  # fmt: skip
+
+
+def confirm_line(session: Session, actor: Actor, line_id: int, agree: bool, comment: str = ""):
+    """The worker confirms his line, or disputes it with a comment (required)."""
+    line = session.get(WageLineRow, line_id)
+    if line is None or actor.person_id is None or line.person_id != actor.person_id:
+        raise refused("找不到该工资记录", "No such wage line", 404)
+    comment = (comment or "").strip()
+    if not agree and not comment:
+        raise refused("有异议时请写明原因", "Please say what is wrong", 400)
+    line.confirm_status = "confirmed" if agree else "disputed"
+    line.confirm_comment = comment[:300] or None
+    line.confirmed_at = utcnow()
+    record(session, actor.user_id, "payroll.worker_" + line.confirm_status, line, None,
+           line.compilation.batch.project_id)  # fmt: skip
+    return line
+
+
+def rejected_lines(session: Session, batch: WageBatch) -> list[WageLineRow]:
+    return session.scalars(
+        select(WageLineRow).where(WageLineRow.batch_id == batch.id,
+                                  WageLineRow.bank_status.in_(("rejected", "returned")))
+        .order_by(WageLineRow.id)
+    ).all()  # fmt: skip
+
+
+def correct_line(session: Session, actor: Actor, batch: WageBatch, line_id: int,
+                 bank_card: str, bank_name: str, bank_cnaps: str) -> WageLineRow:  # fmt: skip
+    """更正: the GC operator fixes a rejected line's card data before it is paid again."""
+    actor.require((roles.GC_OPERATOR, roles.GC_MANAGER), batch.project_id)
+    line = session.get(WageLineRow, line_id)
+    if (
+        line is None
+        or line.batch_id != batch.id
+        or line.bank_status not in ("rejected", "returned")
+    ):
+        raise refused("该明细不是被银行退回的明细", "This line was not rejected by the bank")
+    card = (bank_card or "").replace(" ", "")
+    if not luhn_ok(card):
+        raise refused("工资卡号校验位不正确", "The card number fails its check digit", 400)
+    cnaps = (bank_cnaps or "").strip()
+    if not (cnaps.isdigit() and len(cnaps) == 12):
+        raise refused("联行号须为 12 位数字", "CNAPS bank code must be 12 digits", 400)
+    before = {"bank_card": line.bank_card, "bank_cnaps": line.bank_cnaps}
+    line.bank_card, line.bank_name, line.bank_cnaps = card, (bank_name or "").strip(), cnaps
+    record(session, actor.user_id, "payroll.line_corrected", line, before, batch.project_id)
+    return line
