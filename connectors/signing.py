@@ -9,7 +9,9 @@ signing time and used only in memory. Both are incremental PAdES signatures vali
 
 from __future__ import annotations
 
+import asyncio
 import io
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -148,13 +150,26 @@ def _signer(key, cert: Certificate, chain: list[Certificate]) -> signers.SimpleS
 
 def _sign(writer, meta, signer) -> bytes:
     try:
-        return signers.PdfSigner(meta, signer=signer).sign_pdf(writer).getvalue()
+        return _outside_event_loop(
+            lambda: signers.PdfSigner(meta, signer=signer).sign_pdf(writer).getvalue()
+        )
     except Exception as error:  # pyHanko raises SigningError/PdfError subclasses and ValueError
         raise SigningError(
             "The document could not be signed: {reason}",
             "文件无法签署：{reason}",
             reason=str(error),
         ) from error
+
+
+def _outside_event_loop(fn):
+    """pyHanko's sync API calls asyncio.run(), which fails in a thread that already runs an
+    event loop (e.g. next to Playwright's); such a call is moved to a short-lived thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn).result()
 
 
 def verify_pdf(pdf: bytes, trust_roots: list[Certificate]) -> PdfVerification:
@@ -171,7 +186,7 @@ def verify_pdf(pdf: bytes, trust_roots: list[Certificate]) -> PdfVerification:
 
 def _report(embedded, context) -> SignatureReport:
     # A tampered file makes pyHanko log a traceback (SuspiciousModification); the status has it.
-    status = validate_pdf_signature(embedded, context)
+    status = _outside_event_loop(lambda: validate_pdf_signature(embedded, context))
     cert = status.signing_cert
     level = status.modification_level.name if status.modification_level else "UNKNOWN"
     return SignatureReport(
