@@ -25,10 +25,15 @@ from engine.models import Job, ProcessInstance
 from engine.persistence import Loaded, is_postgres
 from engine.serializer import dump_value
 
+_worker_ids: dict[int, str] = {}
+
 
 def default_worker_id() -> str:
-    """host:pid:random — who holds a claim."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+    """host:pid:random, fixed for the process — who holds a claim."""
+    pid = os.getpid()
+    if pid not in _worker_ids:
+        _worker_ids[pid] = f"{socket.gethostname()}:{pid}:{uuid.uuid4().hex[:6]}"
+    return _worker_ids[pid]
 
 
 def record_service_jobs(session: Session, loaded: Loaded) -> None:

@@ -44,8 +44,9 @@ def pg(database_url):
 
 
 def _deploy(session, name):
-    engine.registry.register("test/Effect", lambda params, ctx: {})
-    engine.deploy(session, (DIAGRAMS / name).read_text(), known_roles=ROLES)
+    known = engine.ConnectorRegistry()  # the workers register the real fake themselves
+    known.register("test/Effect", lambda params, ctx: {})
+    engine.deploy(session, (DIAGRAMS / name).read_text(), known_roles=ROLES, connectors=known)
 
 
 def test_twenty_threads_complete_twenty_branches_of_one_instance(pg):
