@@ -74,3 +74,37 @@ def assert_roundtrip(session, instance_id):
 def status(session, instance_id):
     session.rollback()
     return engine.describe_instance(session, instance_id)["status"]
+
+
+def complete_concurrently(factory, items, grants):
+    """Complete every inbox item from its own thread and session, all released at once;
+    returns the errors that surfaced (there must be none)."""
+    import threading
+
+    barrier, errors = threading.Barrier(len(items)), []
+
+    def work(item):
+        with factory() as s:
+            barrier.wait()
+            try:
+                engine.complete_task(s, item.id, {"out": item.id}, user=f"u{item.id}",
+                                     grants=grants)  # fmt: skip
+            except Exception as exc:  # any error surfacing to a user fails the test
+                errors.append(repr(exc))
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in items]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return errors
+
+
+def wait_until_completed(session, instance_id, seconds=10):
+    """Poll until the instance completes (background executors), or time out."""
+    import time
+
+    deadline = time.time() + seconds
+    while status(session, instance_id) != "completed" and time.time() < deadline:
+        time.sleep(0.05)
+    return status(session, instance_id)

@@ -1,10 +1,9 @@
 """Jobs, incidents, parked messages, the executor thread and the scheduler."""
 
-import time
 from decimal import Decimal
 
 import pytest
-from engine_helpers import complete, deploy_file, drain, status, the_task
+from engine_helpers import complete, deploy_file, drain, status, the_task, wait_until_completed
 
 import engine
 from engine.executor import JobExecutor
@@ -64,12 +63,9 @@ def test_executor_thread_runs_jobs(db, es, fakes):
     executor = JobExecutor(db, poll_seconds=0.05)
     executor.start()
     try:
-        deadline = time.time() + 10
-        while status(es, iid) != "completed" and time.time() < deadline:
-            time.sleep(0.05)
+        assert wait_until_completed(es, iid) == "completed"
     finally:
         executor.stop()
-    assert status(es, iid) == "completed"
 
 
 def test_scheduler_runs_named_steps_and_starts_once_per_process(db, es, fakes):
@@ -84,12 +80,9 @@ def test_scheduler_runs_named_steps_and_starts_once_per_process(db, es, fakes):
     assert scheduler.start()
     try:
         assert not EngineScheduler(es.get_bind()).start()  # a second one in this process: no
-        deadline = time.time() + 10
-        while status(es, iid) != "completed" and time.time() < deadline:
-            time.sleep(0.05)
+        assert wait_until_completed(es, iid) == "completed"
     finally:
         scheduler.shutdown()
-    assert status(es, iid) == "completed"
 
 
 def test_step_is_skipped_while_another_process_holds_its_advisory_lock(es):

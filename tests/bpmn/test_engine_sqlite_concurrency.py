@@ -1,8 +1,6 @@
 """On SQLite the version compare-and-set retries a conflicting save: nothing is lost."""
 
-import threading
-
-from engine_helpers import deploy_file
+from engine_helpers import complete_concurrently, deploy_file
 
 import engine
 from engine.inbox import Grant
@@ -14,22 +12,7 @@ def test_concurrent_completions_on_sqlite_lose_nothing(db, es):
     deploy_file(es, "wide.bpmn")
     iid = engine.start_instance(es, "wide", data={"items": list(range(8))})
     items = engine.list_inbox(es, [Grant("sub_operator")])
-    barrier, errors = threading.Barrier(len(items)), []
-
-    def work(item):
-        with db() as s:
-            barrier.wait()
-            try:
-                engine.complete_task(s, item.id, {"out": item.id}, user="u",
-                                     grants=[Grant("sub_operator")])  # fmt: skip
-            except Exception as exc:
-                errors.append(repr(exc))
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in items]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    errors = complete_concurrently(db, items, [Grant("sub_operator")])
     assert errors == []
     es.rollback()
     info = engine.describe_instance(es, iid)

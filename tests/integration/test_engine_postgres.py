@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -21,7 +20,7 @@ import engine
 from engine.inbox import Grant
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "bpmn"))
-from engine_helpers import DIAGRAMS, ROLES  # noqa: E402
+from engine_helpers import DIAGRAMS, ROLES, complete_concurrently  # noqa: E402
 
 pytestmark = [
     pytest.mark.postgres,
@@ -56,22 +55,7 @@ def test_twenty_threads_complete_twenty_branches_of_one_instance(pg):
         iid = engine.start_instance(s, "wide", data={"items": list(range(20))})
         items = engine.list_inbox(s, [Grant("sub_operator")])
     assert len(items) == 20
-    barrier, errors = threading.Barrier(20), []
-
-    def work(item):
-        with factory() as s:
-            barrier.wait()
-            try:
-                engine.complete_task(s, item.id, {"out": item.id}, user=f"u{item.id}",
-                                     grants=[Grant("sub_operator")])  # fmt: skip
-            except Exception as exc:  # any error surfacing to a user fails the test
-                errors.append(repr(exc))
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in items]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    errors = complete_concurrently(factory, items, [Grant("sub_operator")])
     assert errors == []
     with factory() as s:
         info = engine.describe_instance(s, iid)
