@@ -38,6 +38,7 @@ from engine.errors import (
     DeployRefused,
     EngineError,
     NotFound,
+    ProcessError,
     TaskNotAllowed,
     TaskNotOpen,
 )
@@ -50,7 +51,7 @@ from engine.instances import describe_instance, list_instances, start_instance
 
 __all__ = [
     "ConcurrentUpdate", "ConnectorContext", "ConnectorRegistry", "DeployRefused", "EngineError",
-    "Grant", "InboxItem", "JobExecutor", "NotFound", "TaskForm", "TaskNotAllowed", "TaskNotOpen",
+    "Grant", "InboxItem", "JobExecutor", "NotFound", "ProcessError", "TaskForm", "TaskNotAllowed", "TaskNotOpen",
     "complete_task", "deliver_message", "deploy", "describe_instance", "fire_timers",
     "form_to_data", "inbox_counts", "latest_definition", "list_definitions", "list_incidents",
     "list_inbox", "list_instances", "registry", "retry_incident", "run_due_jobs",

@@ -30,3 +30,7 @@ class TaskNotOpen(EngineError):
 
 class ConcurrentUpdate(EngineError):
     """The instance changed under us too many times in a row (SQLite compare-and-set)."""
+
+
+class ProcessError(EngineError):
+    """The diagram's own logic failed while running (a script, expression or event)."""

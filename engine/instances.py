@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from SpiffWorkflow import TaskState
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.clock import utcnow
 from engine.definitions import latest_definition, specs_for
-from engine.errors import NotFound
+from engine.errors import NotFound, ProcessError
 from engine.models import HumanTask, Job, ProcessInstance
 from engine.persistence import Loaded, after_action, load_workflow
 from engine.runtime import new_workflow
@@ -39,6 +40,9 @@ def start_instance(
         session.flush()
         after_action(session, Loaded(row, wf, wf.script_engine, 0))
         session.commit()
+    except SpiffWorkflowException as exc:
+        session.rollback()
+        raise ProcessError(f"{process_id} could not start: {exc}") from exc
     except BaseException:
         session.rollback()
         raise

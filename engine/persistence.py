@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -24,7 +25,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from engine import settings as engine_settings
 from engine.clock import utcnow
 from engine.definitions import specs_for
-from engine.errors import ConcurrentUpdate, NotFound
+from engine.errors import ConcurrentUpdate, NotFound, ProcessError
 from engine.models import HumanTask, ProcessInstance
 from engine.runtime import EngineScriptEngine, attach_engine
 from engine.serializer import SERIALIZER_VERSION, dump_state, load_state
@@ -197,6 +198,9 @@ def mutate(
             session.rollback()
             if is_postgres(session) or not _is_sqlite_busy(exc):
                 raise
+        except SpiffWorkflowException as exc:
+            session.rollback()
+            raise ProcessError(f"process {instance_id or ''} failed: {exc}") from exc
         except BaseException:
             session.rollback()
             raise

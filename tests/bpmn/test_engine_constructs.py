@@ -3,6 +3,7 @@
 import time
 from decimal import Decimal
 
+import pytest
 from engine_helpers import complete, deploy_file, drain, open_tasks, status, the_task
 
 import engine
@@ -102,3 +103,13 @@ def test_declared_fields_are_typed(es, fakes):
     form = task_form(es, item.id, [Grant("sub_operator", 1, 1)])
     assert [(f.name, f.type, f.required) for f in form.fields] == [("amount", "decimal", True)]
     assert form_to_data(form, {"amount": "12.30"}) == {"amount": Decimal("12.30")}
+
+
+def test_a_failing_expression_is_a_process_error_and_changes_nothing(es):
+    deploy_file(es, "gateways.bpmn")
+    iid = engine.start_instance(es, "gateways", data={"x": 1})  # no y: the inclusive gateway fails
+    complete(es, the_task(es, "task_b"))
+    with pytest.raises(engine.ProcessError):
+        complete(es, the_task(es, "task_a"))
+    assert [i.bpmn_id for i in open_tasks(es)] == ["task_a"]  # rolled back, still open
+    assert engine.describe_instance(es, iid)["version"] == 2
