@@ -28,6 +28,8 @@ Connectors — ``engine.connectors``: registry.register("bank/SubmitBatch", fn);
 Scheduler — ``engine.scheduler``: EngineScheduler(bind).register_step(name, fn, seconds=|cron=),
     install_job_poller(scheduler, session_factory), start() (once per process), shutdown()
 Settings — ``engine.settings.configure(project_key=, unit_key=, lease_seconds=, ...)``
+Errors (all EngineError) — DeployRefused(problems), NotFound, TaskNotAllowed, TaskNotOpen,
+    ConcurrentUpdate, ProcessError (the diagram's own logic failed; nothing was saved)
 Tables — ``engine.models.EngineBase``; created by the Alembic migration ``0002_engine``.
 """
 
