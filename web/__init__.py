@@ -56,11 +56,13 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from web.api import bp as api_bp
     from web.auth import bp as auth_bp
+    from web.enterprise import bp as enterprise_bp
     from web.inbox import bp as inbox_bp
+    from web.payroll import bp as payroll_bp
     from web.project import bp as project_bp
     from web.signin import bp as signin_bp
 
-    for bp in (auth_bp, project_bp, inbox_bp, signin_bp, api_bp):
+    for bp in (auth_bp, project_bp, inbox_bp, signin_bp, api_bp, payroll_bp, enterprise_bp):
         app.register_blueprint(bp)
 
 

@@ -104,7 +104,7 @@ def store_pm_signature(session: Session, actor: Actor, batch: WageBatch, signed:
     summary.pdf, summary.state = signed, "pm_signed"
     summary.pm_signed_by, summary.pm_signed_at = actor.user_id, utcnow()
     batch.state = "enterprise_signing"
-    record(session, actor.user_id, "payroll.pm_signed", summary, None, batch.project_id)
+    record(session, actor.user_id, "payroll.pm_signed", batch, None, batch.project_id)
     return summary
 
 
@@ -115,7 +115,7 @@ def store_enterprise_signature(session: Session, actor: Actor, batch: WageBatch,
     summary.pdf, summary.state = signed, "enterprise_signed"
     summary.enterprise_signed_by, summary.enterprise_signed_at = actor.user_id, utcnow()
     batch.state = "pushing"
-    record(session, actor.user_id, "payroll.enterprise_signed", summary, None, batch.project_id)
+    record(session, actor.user_id, "payroll.enterprise_signed", batch, None, batch.project_id)
     return summary
 
 

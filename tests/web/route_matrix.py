@@ -103,3 +103,7 @@ ROUTES: dict[str, tuple[str, str, set[str] | str, dict]] = {
     },
     "api.openapi": ("GET", "/api/openapi.json", PUBLIC, {}),
 }
+
+from tests.web.route_matrix_payroll import PAYROLL_ROUTES  # noqa: E402
+
+ROUTES.update(PAYROLL_ROUTES)

@@ -1,0 +1,44 @@
+"""Access-matrix entries of the wage payment routes (merged into ``route_matrix.ROUTES``).
+
+Ids 999 do not exist in the demo data: an allowed user gets 404 (not a refusal), everyone
+else is refused by the guard before anything is looked up.
+"""
+
+GC_PM = {"gc_pm"}
+GC = {"gc_pm", "gc_op"}
+CONTRACTORS = GC | {"suba_pm", "suba_op", "subb_pm", "subb_op"}
+VIEWERS = CONTRACTORS | {"gc_ent"}
+OPERATORS = {"gc_op", "suba_op", "subb_op"}
+MANAGERS = {"gc_pm", "suba_pm", "subb_pm"}
+WORKERS = {"worker", "officer"}
+EVERYONE = VIEWERS | {"admin"} | WORKERS
+P = "/projects/1/payroll"
+C = P + "/compilations/999"
+B = P + "/batches/999"
+
+PAYROLL_ROUTES = {
+    "payroll.settlement": ("GET", P + "/settlement", GC_PM, {}),
+    "payroll.compile_index": ("GET", P + "/compile", CONTRACTORS, {}),
+    "payroll.batch_create": ("POST", P + "/batches", GC_PM, {"month": ""}),
+    "payroll.compilation_new": ("POST", P + "/compilations/new", OPERATORS, {"compilation_id": "999"}),
+    "payroll.compilation": ("GET", C, VIEWERS, {}),
+    "payroll.compilation_submit": ("POST", C + "/submit", OPERATORS, {}),
+    "payroll.compilation_export": ("GET", C + "/export.xlsx", VIEWERS, {}),
+    "payroll.compilation_import": ("POST", C + "/import", OPERATORS, {}),
+    "payroll.compilation_review": ("POST", C + "/review", MANAGERS, {"decision": "approve"}),
+    "payroll.review_index": ("GET", P + "/review", VIEWERS, {}),
+    "payroll.batch": ("GET", B, VIEWERS, {}),
+    "payroll.batch_progress": ("GET", B + "/progress", VIEWERS, {}),
+    "payroll.summary_generate": ("POST", B + "/summary", GC_PM, {}),
+    "payroll.push_index": ("GET", P + "/push", GC, {}),
+    "payroll.summary_pdf": ("GET", B + "/summary.pdf", VIEWERS, {}),
+    "payroll.pm_sign": ("GET", B + "/sign", GC_PM, {}),
+    "payroll.verify": ("GET", B + "/verify", VIEWERS, {}),
+    "payroll.bank_csv": ("GET", B + "/daifa.csv", GC, {}),
+    "payroll.correct": ("GET", B + "/correct", GC, {}),
+    "payroll.task": ("GET", "/payroll/tasks/999", EVERYONE, {}),
+    "payroll.my_wages": ("GET", "/my/wages", WORKERS, {}),
+    "payroll.my_wage_confirm": ("POST", "/my/wages/999", WORKERS, {"decision": "confirm"}),
+    "enterprise.push": ("GET", "/enterprise/push", {"gc_ent"}, {}),
+    "enterprise.sign": ("GET", "/enterprise/batches/999/sign", {"gc_ent"}, {}),
+}  # fmt: skip

@@ -1,0 +1,168 @@
+"""The manual's wage payment flow through the pages, every role, with a fake bank: settlement
+day → batch number → three units compile → reviews with a reject → summary → PM signs →
+enterprise signs → bank push with one rejected line → correction → re-payment → paid."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+import engine
+from domain.payroll.batches import month_choices
+from domain.payroll.model import BankSubmission, Compilation, WageBatch, WageLineRow
+from tests.web.payroll_helpers import FakeBank, bound_connectors
+from web.payroll.pki import DEMO_ENTERPRISE_PASSWORD, make_pki
+
+
+@pytest.fixture
+def payroll_app(app, tmp_path):
+    make_pki(tmp_path / "pki")
+    app.config.update(ZHUXIN_PKI_DIR=str(tmp_path / "pki"), ZHUXIN_BANK_POLL="PT0S")
+    return app
+
+
+def drain(app):
+    from web.extensions import db
+
+    with app.app_context():
+        for _ in range(30):
+            if not engine.run_due_jobs(db.session):
+                break
+        db.session.remove()
+
+
+def as_user(client, auth, who):
+    auth.logout()
+    assert auth.login(who).status_code == 302
+
+
+def state(app, model, **where):
+    from web.extensions import db
+
+    with app.app_context():
+        row = db.session.scalar(select(model).filter_by(**where))
+        db.session.expunge_all()
+        return row
+
+
+def post(client, url, data=None, **kw):
+    r = client.post(url, data=data or {}, **kw)
+    assert r.status_code == 302, r.text[:500]
+    return r
+
+
+def test_whole_flow_through_the_pages(payroll_app, client, auth, tmp_path):
+    app = payroll_app
+    bank = FakeBank()
+    bound_connectors().bank_client = bank
+    month = month_choices(type("P", (), {"settlement_day": 25})())[0][0]
+
+    as_user(client, auth, "gc_pm")
+    post(client, "/projects/1/payroll/settlement", {"day": "25"})
+    page = client.get("/projects/1/payroll/compile").text
+    assert "新增银行交换批次号" in page and "2" in page
+    post(client, "/projects/1/payroll/batches", {"month": month})
+    batch = state(app, WageBatch, project_id=1)
+    assert batch.batch_no == f"SH2026001-{month.replace('-', '')}-01" and batch.instance_id
+
+    comps = {}
+    for who, unit in (("gc_op", 1), ("suba_op", 2), ("subb_op", 3)):
+        as_user(client, auth, who)
+        comp = state(app, Compilation, batch_id=batch.id, unit_id=unit)
+        comps[unit] = comp.id
+        post(client, "/projects/1/payroll/compilations/new", {"compilation_id": comp.id})
+        page = client.get(f"/projects/1/payroll/compilations/{comp.id}").text
+        assert "提交审核" in page and "保存草稿" in page
+        post(client, f"/projects/1/payroll/compilations/{comp.id}/submit")
+    # A sub operator cannot open another unit's table.
+    assert client.get(f"/projects/1/payroll/compilations/{comps[2]}").status_code == 403
+
+    as_user(client, auth, "suba_pm")
+    post(client, f"/projects/1/payroll/compilations/{comps[2]}/review", {"decision": "approve"})
+    as_user(client, auth, "subb_pm")
+    post(client, f"/projects/1/payroll/compilations/{comps[3]}/review",
+         {"decision": "reject", "reason": "扣款无原因"})  # fmt: skip
+    assert state(app, Compilation, id=comps[3]).reject_reason == "扣款无原因"
+    as_user(client, auth, "subb_op")
+    assert "扣款无原因" in client.get("/projects/1/payroll/compile").text
+    post(client, f"/projects/1/payroll/compilations/{comps[3]}/submit")
+    as_user(client, auth, "subb_pm")
+    post(client, f"/projects/1/payroll/compilations/{comps[3]}/review", {"decision": "approve"})
+
+    as_user(client, auth, "gc_pm")
+    for unit in (1, 2, 3):
+        post(client, f"/projects/1/payroll/compilations/{comps[unit]}/review",
+             {"decision": "approve"})  # fmt: skip
+    assert "生成汇总表" in client.get("/projects/1/payroll/review").text
+    post(client, f"/projects/1/payroll/batches/{batch.id}/summary")
+    drain(app)
+    assert state(app, WageBatch, id=batch.id).state == "pm_signing"
+    pdf = client.get(f"/projects/1/payroll/batches/{batch.id}/summary.pdf")
+    assert pdf.data.startswith(b"%PDF")
+    assert "去签署" in client.get("/projects/1/payroll/push").text
+    post(client, f"/projects/1/payroll/batches/{batch.id}/sign",
+         {"action": "issue", "password": "qianshu2026"})  # fmt: skip
+    wrong = client.post(f"/projects/1/payroll/batches/{batch.id}/sign", data={"password": "wrong-pw"})
+    assert wrong.status_code == 302  # flashed: 签署密码不正确
+    assert state(app, WageBatch, id=batch.id).state == "pm_signing"
+    post(client, f"/projects/1/payroll/batches/{batch.id}/sign", {"password": "qianshu2026"})
+    assert state(app, WageBatch, id=batch.id).state == "enterprise_signing"
+
+    first_line = state(app, WageLineRow, batch_id=batch.id, compilation_id=comps[2])
+    bank.reject = {f"WL{first_line.id}-1"}
+    as_user(client, auth, "gc_ent")
+    assert "去签署" in client.get("/enterprise/push").text
+    p12 = (tmp_path / "pki" / "enterprise_demo.p12").read_bytes()
+    import io
+
+    post(client, f"/enterprise/batches/{batch.id}/sign", {
+        "p12": (io.BytesIO(p12), "enterprise.p12"), "password": DEMO_ENTERPRISE_PASSWORD},
+        content_type="multipart/form-data")  # fmt: skip
+    drain(app)
+    assert state(app, WageBatch, id=batch.id).state == "correcting"
+    line = state(app, WageLineRow, id=first_line.id)
+    assert (line.bank_status, line.bank_reason) == ("rejected", "AC04 账户已销户")
+
+    as_user(client, auth, "gc_op")
+    page = client.get(f"/projects/1/payroll/batches/{batch.id}/correct").text
+    assert first_line.worker_name in page
+    post(client, f"/projects/1/payroll/batches/{batch.id}/correct", {
+        "line_id": first_line.id, "bank_card": "6222020200112233445", "bank_name": "中国工商银行",
+        "bank_cnaps": "102290024433"})  # fmt: skip
+    post(client, f"/projects/1/payroll/batches/{batch.id}/correct", {"action": "repay"})
+    drain(app)
+    assert state(app, WageBatch, id=batch.id).state == "paid"
+    repaid = state(app, BankSubmission, batch_id=batch.id, round=1)
+    assert repaid.msg_id == batch.batch_no + "-R1" and repaid.line_count == 1
+    assert bank.sent == 2
+    page = client.get(f"/projects/1/payroll/batches/{batch.id}").text
+    assert f"WL{first_line.id}-2" in page and "已入账" in page
+    verify = client.get(f"/projects/1/payroll/batches/{batch.id}/verify").text
+    assert verify.count('class="sig-ok"') == 2 and "所有签名有效" in verify and "✓ 一致" in verify
+    csv = client.get(f"/projects/1/payroll/batches/{batch.id}/daifa.csv")
+    assert csv.data.startswith("\ufeff序号".encode())
+    with app.app_context():
+        from web.extensions import db
+
+        assert engine.describe_instance(db.session, batch.instance_id)["status"] == "completed"
+
+
+def test_worker_confirms_or_disputes_his_line(payroll_app, client, auth):
+    app = payroll_app
+    as_user(client, auth, "gc_pm")
+    post(client, "/projects/1/payroll/settlement", {"day": "25"})
+    month = month_choices(type("P", (), {"settlement_day": 25})())[0][0]
+    post(client, "/projects/1/payroll/batches", {"month": month})
+    batch = state(app, WageBatch, project_id=1)
+    comp = state(app, Compilation, batch_id=batch.id, unit_id=1)
+    as_user(client, auth, "gc_op")
+    post(client, "/projects/1/payroll/compilations/new", {"compilation_id": comp.id})
+    as_user(client, auth, "w001")
+    page = client.get("/my/wages").text
+    line_id = int(re.search(r'id="wage-(\d+)"', page).group(1))
+    r = client.post(f"/my/wages/{line_id}", data={"decision": "dispute", "comment": ""})
+    assert r.status_code == 302 and state(app, WageLineRow, id=line_id).confirm_status == "pending"
+    post(client, f"/my/wages/{line_id}", {"decision": "dispute", "comment": "少算两天"})
+    assert state(app, WageLineRow, id=line_id).confirm_comment == "少算两天"
+    as_user(client, auth, "gc_op")
+    assert "少算两天" in client.get(f"/projects/1/payroll/compilations/{comp.id}").text

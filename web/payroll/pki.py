@@ -1,0 +1,46 @@
+"""The demo/test PKI in ``instance/pki/`` (made by ``flask zhuxin keys``): the platform CA that
+issues PMs' personal signing certificates, its root for verification, and the demo enterprise's
+PKCS#12 (handed to the enterprise; the platform never uses it)."""
+
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.x509 import load_pem_x509_certificate
+
+from connectors.signing_pki import Authority, issue_enterprise_p12, issue_personal, make_ca
+from web.keys import key_maker
+
+DEMO_ENTERPRISE_PASSWORD = "qiye2026"  # the demo enterprise certificate's password
+DEMO_PM_SIGNING_PASSWORD = "qianshu2026"  # the demo PM's signing password (签署密码)
+PEM = serialization.Encoding.PEM
+
+
+@key_maker("pki")
+def make_pki(path: Path) -> None:
+    path.mkdir(mode=0o700, exist_ok=True)
+    ca = make_ca("筑薪平台CA")
+    (path / "root.pem").write_bytes(ca.chain[0].public_bytes(PEM))
+    (path / "ca.pem").write_bytes(ca.cert.public_bytes(PEM))
+    key = ca.key.private_bytes(PEM, serialization.PrivateFormat.PKCS8,
+                               serialization.NoEncryption())  # fmt: skip
+    (path / "ca_key.pem").write_bytes(key)
+    (path / "ca_key.pem").chmod(0o600)
+    p12 = issue_enterprise_p12(ca, "上海筑城建设集团有限公司", "91310000MA1FL8X3XX",
+                               DEMO_ENTERPRISE_PASSWORD)  # fmt: skip
+    (path / "enterprise_demo.p12").write_bytes(p12)
+
+
+def authority(directory: Path) -> Authority:
+    root = load_pem_x509_certificate((directory / "root.pem").read_bytes())
+    cert = load_pem_x509_certificate((directory / "ca.pem").read_bytes())
+    key = serialization.load_pem_private_key((directory / "ca_key.pem").read_bytes(), None)
+    return Authority(cert, key, (root,))
+
+
+def trust_roots(directory: Path) -> list:
+    return [load_pem_x509_certificate((directory / "root.pem").read_bytes())]
+
+
+def issue_pm_credential(directory: Path, name: str, company: str, serial: str, password: str):
+    """The platform CA issues a PM's personal certificate, key encrypted with ``password``."""
+    return issue_personal(authority(directory), name, company, serial, password)

@@ -1,0 +1,363 @@
+"""Pages of 工资支付编制 with the manual's names: 设置月工资结算日期, 工资支付表编制 (新增银行交换
+批次号, 新增编制, 提交审核), 工资支付表审核 (查看详情, 编制详情, 生成汇总表), 工资支付表推送银行
+(生成汇总文件, 去签署), results, verification, 代发 CSV."""
+
+from flask import Response, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from connectors.bank_csv import bank_batch_csv
+from connectors.payroll import transfers_for_csv
+from domain import roles
+from domain.model import User
+from domain.payroll import batches, compile, payment, review
+from domain.payroll.errors import refused
+from domain.payroll.lines import ERROR
+from domain.payroll.model import SigningCredential
+from domain.payroll.period import month_label
+from domain.roles import CONTRACTOR
+from web.access import guard
+from web.extensions import db
+from web.forms import int_arg
+from web.payroll import bp, usecases
+from web.runtime import engine_grants
+from web.task_pages import TASK_PAGES
+
+BASE = "/projects/<int:project_id>/payroll"
+VIEWERS = (*CONTRACTOR, roles.GC_ENTERPRISE)
+GC = roles.GC_MANAGER
+STATE_LABELS = {
+    "compiling": "编制/审核中", "approved": "待生成汇总表",
+    "summarising": "生成汇总文件中", "pm_signing": "待项目经理签署",
+    "enterprise_signing": "待总包单位签署", "pushing": "推送银行中",
+    "awaiting_bank": "等待银行回执", "correcting": "待更正退回明细", "paid": "已支付",
+    "draft": "编制中", "submitted": "待分包审核", "sub_approved": "待总包审核",
+    "rejected": "已退回", "pending": "未确认", "confirmed": "已确认", "disputed": "有异议",
+    "none": "未推送", "sent": "已推送", "paid_line": "已入账", "returned": "退汇",
+}  # fmt: skip
+for _task in (
+    "compile_wage_table",
+    "compile_own_wage_table",
+    "sub_review",
+    "gc_review",
+    "generate_summary_table",
+    "pm_sign",
+    "enterprise_sign",
+    "correct_rejected_lines",
+):
+    TASK_PAGES[_task] = "payroll.task"  # fmt: skip
+
+
+def _ctx(project_id: int, **more) -> dict:
+    project = batches.get_project(db.session, project_id)
+    return {"project": project, "labels": STATE_LABELS, "month_label": month_label, **more}
+
+
+@bp.route(BASE + "/settlement", methods=["GET", "POST"])
+@guard(GC)
+def settlement(project_id: int):
+    """设置月工资结算日期 (and whether worker confirmation is a gate)."""
+    if request.method == "POST":
+        batches.set_settlement_day(db.session, g.actor, project_id, request.form.get("day", ""))
+        batches.set_confirmation_gate(db.session, g.actor, project_id,
+                                      request.form.get("confirmation_gate") == "1")  # fmt: skip
+        db.session.commit()
+        flash(_("月工资结算日期已保存"), "success")
+        return redirect(url_for(".settlement", project_id=project_id))
+    ctx = _ctx(project_id, setting=batches.settings_for(db.session, project_id))
+    return render_template("payroll/settlement.html", months=batches.month_choices(ctx["project"]),
+                           **ctx)  # fmt: skip
+
+
+@bp.route(BASE + "/compile")
+@guard(*CONTRACTOR)
+def compile_index(project_id: int):
+    """工资支付表编制: batch numbers (新增银行交换批次号) and the unit tables (新增编制)."""
+    ctx = _ctx(project_id)
+    rows = batches.list_batches(db.session, g.actor, project_id)
+    tables = {b.id: compile.visible_compilations(db.session, g.actor, b) for b in rows}
+    return render_template(
+        "payroll/compile_index.html", batches=rows, tables=tables,
+        months=batches.month_choices(ctx["project"]),
+        reminders=batches.open_reminders(db.session, g.actor, project_id),
+        compilers_of=compile.compilers_of, **ctx,
+    )  # fmt: skip
+
+
+@bp.post(BASE + "/batches")
+@guard(GC)
+def batch_create(project_id: int):
+    batch = usecases.create_batch(db.session, g.actor, project_id, request.form.get("month", ""))
+    flash(_("已生成银行交换批次号 %(no)s", no=batch.batch_no), "success")
+    return redirect(url_for(".compile_index", project_id=project_id))
+
+
+@bp.post(BASE + "/compilations/new")
+@guard(roles.GC_OPERATOR, roles.SUB_OPERATOR)
+def compilation_new(project_id: int):
+    """新增编制: the chosen batch's table of the user's unit, filled from sign-ins."""
+    comp = compile.get_compilation(db.session, g.actor, int_arg("compilation_id") or 0,
+                                   project_id)  # fmt: skip
+    compile.compile_from_attendance(db.session, g.actor, comp.id)
+    db.session.commit()
+    return redirect(url_for(".compilation", project_id=project_id, compilation_id=comp.id))
+
+
+def _form_lines() -> dict[str, dict]:
+    lines: dict[str, dict] = {}
+    for key, value in request.form.items():
+        if key.startswith("l-") and key.count("-") == 2:
+            _, line_id, field = key.split("-")
+            lines.setdefault(line_id, {})[field] = value
+    return lines
+
+
+@bp.route(BASE + "/compilations/<int:compilation_id>", methods=["GET", "POST"])
+@guard(*VIEWERS)
+def compilation(project_id: int, compilation_id: int):
+    """编制详情: the table; its compiler edits amounts and saves the draft."""
+    comp = compile.get_compilation(db.session, g.actor, compilation_id, project_id)
+    if request.method == "POST":
+        compile.save_draft(db.session, g.actor, compilation_id, _form_lines())
+        db.session.commit()
+        flash(_("草稿已保存"), "success")
+        return redirect(url_for(".compilation", project_id=project_id,
+                                compilation_id=compilation_id))  # fmt: skip
+    findings = compile.findings_for(comp)
+    by_line: dict = {}
+    for f in findings:
+        by_line.setdefault(f.line_id, []).append(f)
+    may_edit = comp.state in compile.EDITABLE_STATES and g.actor.can(
+        compile.compilers_of(comp.unit), project_id, comp.unit_id
+    )
+    return render_template(
+        "payroll/compilation.html", comp=comp, findings=findings, by_line=by_line,
+        errors=sum(1 for f in findings if f.severity == ERROR), may_edit=may_edit,
+        totals=compile.totals(comp.lines), review_stage=_review_stage(comp), **_ctx(project_id),
+    )  # fmt: skip
+
+
+def _review_stage(comp) -> str | None:
+    pid, uid = comp.batch.project_id, comp.unit_id
+    if comp.state == "submitted" and g.actor.can((roles.SUB_MANAGER,), pid, uid):
+        return "sub"
+    if comp.state == "sub_approved" and g.actor.can((GC,), pid):
+        return "gc"
+    return None
+
+
+@bp.post(BASE + "/compilations/<int:compilation_id>/submit")
+@guard(roles.GC_OPERATOR, roles.SUB_OPERATOR)
+def compilation_submit(project_id: int, compilation_id: int):
+    """提交审核."""
+    compile.get_compilation(db.session, g.actor, compilation_id, project_id)
+    if _form_lines():
+        compile.save_draft(db.session, g.actor, compilation_id, _form_lines())
+    usecases.submit_compilation(db.session, g.actor, compilation_id)
+    flash(_("已提交审核"), "success")
+    return redirect(url_for(".compile_index", project_id=project_id))
+
+
+@bp.get(BASE + "/compilations/<int:compilation_id>/export.xlsx")
+@guard(*VIEWERS)
+def compilation_export(project_id: int, compilation_id: int):
+    compile.get_compilation(db.session, g.actor, compilation_id, project_id)
+    name, data = compile.export_excel(db.session, g.actor, compilation_id)
+    return Response(data, mimetype="application/vnd.openxmlformats-officedocument."
+                    "spreadsheetml.sheet", headers={"Content-Disposition":
+                    f"attachment; filename={name}"})  # fmt: skip
+
+
+@bp.post(BASE + "/compilations/<int:compilation_id>/import")
+@guard(roles.GC_OPERATOR, roles.SUB_OPERATOR)
+def compilation_import(project_id: int, compilation_id: int):
+    compile.get_compilation(db.session, g.actor, compilation_id, project_id)
+    upload = request.files.get("file")
+    if upload is None:
+        raise refused("请选择 Excel 文件", "Choose an Excel file", 400)
+    errors = compile.import_excel(db.session, g.actor, compilation_id, upload.read())
+    db.session.commit()
+    for error in errors[:20]:
+        flash(error.message(g.lang), "error")
+    if not errors:
+        flash(_("已导入"), "success")
+    return redirect(url_for(".compilation", project_id=project_id, compilation_id=compilation_id))
+
+
+@bp.post(BASE + "/compilations/<int:compilation_id>/review")
+@guard(GC, roles.SUB_MANAGER)
+def compilation_review(project_id: int, compilation_id: int):
+    """审核: approve, or reject back to the compiler with a reason."""
+    comp = compile.get_compilation(db.session, g.actor, compilation_id, project_id)
+    stage = _review_stage(comp) or ("gc" if g.actor.can((GC,), project_id) else "sub")
+    approve = request.form.get("decision") == "approve"
+    usecases.review_compilation(db.session, g.actor, compilation_id, stage, approve,
+                                request.form.get("reason", ""))  # fmt: skip
+    flash(_("已审核通过") if approve else _("已退回"), "success")
+    return redirect(url_for(".batch", project_id=project_id, batch_id=comp.batch_id))
+
+
+@bp.route(BASE + "/review")
+@guard(*VIEWERS)
+def review_index(project_id: int):
+    """工资支付表审核: 查询 every batch number with its state."""
+    rows = batches.list_batches(db.session, g.actor, project_id, request.args.get("q", ""))
+    return render_template("payroll/review_index.html", batches=rows, q=request.args.get("q", ""),
+                           **_ctx(project_id))  # fmt: skip
+
+
+@bp.route(BASE + "/batches/<int:batch_id>")
+@guard(*VIEWERS)
+def batch(project_id: int, batch_id: int):
+    """查看详情: the unit tables, the step and progress, the bank's result per line."""
+    row = batches.get_batch(db.session, g.actor, batch_id, project_id)
+    return render_template(
+        "payroll/batch.html", batch=row,
+        tables=compile.visible_compilations(db.session, g.actor, row),
+        summary=payment.summary_of(db.session, row),
+        payments=payment.payments_of(db.session, row) if g.actor.can(roles.GC_SIDE + (roles.GC_ENTERPRISE,), project_id) else [],
+        unconfirmed=review.unconfirmed_count(db.session, row),
+        task=_my_task(row), **_ctx(project_id),
+    )  # fmt: skip
+
+
+def _my_task(batch):
+    ids = ("generate_summary_table", "pm_sign", "enterprise_sign", "correct_rejected_lines")
+    return usecases.open_task(db.session, g.actor, batch, ids) if batch.instance_id else None
+
+
+@bp.get(BASE + "/batches/<int:batch_id>/progress")
+@guard(*VIEWERS)
+def batch_progress(project_id: int, batch_id: int):
+    """The step and progress (htmx polls it while a long step runs)."""
+    row = batches.get_batch(db.session, g.actor, batch_id, project_id)
+    return render_template("payroll/_progress.html", batch=row, labels=STATE_LABELS,
+                           steps=payment.STEP_LABELS, project=row.project)  # fmt: skip
+
+
+@bp.post(BASE + "/batches/<int:batch_id>/summary")
+@guard(GC)
+def summary_generate(project_id: int, batch_id: int):
+    """生成汇总表 (GC manager only)."""
+    row = batches.get_batch(db.session, g.actor, batch_id, project_id)
+    usecases.generate_summary(db.session, g.actor, row)
+    flash(_("已生成汇总表，正在生成汇总文件"), "success")
+    return redirect(url_for(".batch", project_id=project_id, batch_id=batch_id))
+
+
+@bp.route(BASE + "/push")
+@guard(GC, roles.GC_OPERATOR)
+def push_index(project_id: int):
+    """工资支付表推送银行: batches whose summary table has been generated."""
+    rows = [b for b in batches.list_batches(db.session, g.actor, project_id,
+                                            request.args.get("q", ""))
+            if b.state not in ("compiling", "approved")]  # fmt: skip
+    summaries = {b.id: payment.summary_of(db.session, b) for b in rows}
+    return render_template("payroll/push_index.html", batches=rows, summaries=summaries,
+                           q=request.args.get("q", ""), **_ctx(project_id))  # fmt: skip
+
+
+@bp.get(BASE + "/batches/<int:batch_id>/summary.pdf")
+@guard(*VIEWERS)
+def summary_pdf(project_id: int, batch_id: int):
+    """生成汇总文件: the (signed) summary file."""
+    row = batches.get_batch(db.session, g.actor, batch_id, project_id)
+    summary = payment.summary_of(db.session, row)
+    if summary is None:
+        raise refused("汇总文件尚未生成", "The summary file is not ready yet", 404)
+    return Response(summary.pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f"inline; filename={row.batch_no}.pdf"})  # fmt: skip
+
+
+@bp.route(BASE + "/batches/<int:batch_id>/sign", methods=["GET", "POST"])
+@guard(GC)
+def pm_sign(project_id: int, batch_id: int):
+    """去签署 (PM): review the summary, then sign with the signing password."""
+    row = batches.get_batch(db.session, g.actor, batch_id, project_id)
+    if request.method == "POST":
+        if request.form.get("action") == "issue":
+            user = db.session.get(User, g.actor.user_id)
+            usecases.issue_signing_credential(db.session, user, request.form.get("password", ""),
+                                              row.project.general_contractor.name)  # fmt: skip
+            flash(_("个人签署证书已签发"), "success")
+        else:
+            usecases.pm_sign(db.session, g.actor, row, request.form.get("password", ""))
+            flash(_("签署完成，等待总包单位签署"), "success")
+            return redirect(url_for(".batch", project_id=project_id, batch_id=batch_id))
+        return redirect(url_for(".pm_sign", project_id=project_id, batch_id=batch_id))
+    has_cert = db.session.get(SigningCredential, g.actor.user_id) is not None
+    return render_template("payroll/pm_sign.html", batch=row, has_cert=has_cert,
+                           summary=payment.summary_of(db.session, row),
+                           lines=payment.batch_lines(db.session, row)[:200],
+                           totals=compile.totals(payment.batch_lines(db.session, row)),
+                           **_ctx(project_id))  # fmt: skip
+
+
+@bp.get(BASE + "/batches/<int:batch_id>/verify")
+@guard(*VIEWERS)
+def verify(project_id: int, batch_id: int):
+    """验签: each signature's signer, time and validity; payment files vs the signed lines."""
+    row = batches.get_batch(db.session, g.actor, batch_id, project_id)
+    return render_template("payroll/verify.html", batch=row,
+                           **usecases.verify(db.session, row), **_ctx(project_id))  # fmt: skip
+
+
+@bp.get(BASE + "/batches/<int:batch_id>/daifa.csv")
+@guard(GC, roles.GC_OPERATOR)
+def bank_csv(project_id: int, batch_id: int):
+    """代发 CSV of the current round (for a bank's e-banking batch upload)."""
+    row = batches.get_batch(db.session, g.actor, batch_id, project_id)
+    data = bank_batch_csv(transfers_for_csv(db.session, row), f"{month_label(row.pay_month)}工资")
+    return Response(data, mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename={row.batch_no}-daifa.csv"})  # fmt: skip
+
+
+@bp.route(BASE + "/batches/<int:batch_id>/correct", methods=["GET", "POST"])
+@guard(GC, roles.GC_OPERATOR)
+def correct(project_id: int, batch_id: int):
+    """更正退回明细: fix card data of the lines the bank rejected, then 重新支付."""
+    row = batches.get_batch(db.session, g.actor, batch_id, project_id)
+    if request.method == "POST":
+        if request.form.get("action") == "repay":
+            usecases.repay(db.session, g.actor, row)
+            flash(_("已重新推送银行"), "success")
+            return redirect(url_for(".batch", project_id=project_id, batch_id=batch_id))
+        review.correct_line(db.session, g.actor, row, int_arg("line_id") or 0,
+                            request.form.get("bank_card", ""), request.form.get("bank_name", ""),
+                            request.form.get("bank_cnaps", ""))  # fmt: skip
+        db.session.commit()
+        flash(_("已更正"), "success")
+        return redirect(url_for(".correct", project_id=project_id, batch_id=batch_id))
+    return render_template("payroll/correct.html", batch=row,
+                           lines=review.rejected_lines(db.session, row), **_ctx(project_id))  # fmt: skip
+
+
+@bp.get("/payroll/tasks/<int:human_task_id>")
+@guard()
+def task(human_task_id: int):
+    """Inbox link of a wage-payment task: the page where it is done."""
+    from engine.inbox import check_may_act, get_human_task
+
+    row = get_human_task(db.session, human_task_id)
+    check_may_act(row, engine_grants(g.actor))
+    batch = _batch_of(row)
+    pid = batch.project_id
+    if row.bpmn_id in (*usecases.COMPILE_TASKS, "sub_review", "gc_review"):
+        comp = next(c for c in batch.compilations if c.unit_id == row.unit_id)
+        return redirect(url_for(".compilation", project_id=pid, compilation_id=comp.id))
+    if row.bpmn_id == "enterprise_sign":
+        return redirect(url_for("enterprise.sign", batch_id=batch.id))
+    target = {"pm_sign": ".pm_sign", "correct_rejected_lines": ".correct"}.get(
+        row.bpmn_id, ".batch"
+    )
+    return redirect(url_for(target, project_id=pid, batch_id=batch.id))
+
+
+def _batch_of(row):
+    from sqlalchemy import select
+
+    from domain.payroll.model import WageBatch
+
+    batch = db.session.scalar(select(WageBatch).where(WageBatch.batch_no == row.business_key))
+    if batch is None:
+        raise refused("找不到该银行交换批次号", "No such bank exchange batch number", 404)
+    return batch
