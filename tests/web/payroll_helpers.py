@@ -43,3 +43,53 @@ def bound_connectors():
     import engine
 
     return engine.registry.get("bank/SubmitBatch").__self__
+
+
+PM_PASSWORD = "qianshu2026"
+
+
+def drive_to_enterprise_signing(app, client, auth, month: str) -> int:
+    """Through the pages: settlement day 25, a batch, three units compiled and approved, the
+    summary rendered (jobs run here) and signed by the PM.  Returns the batch id."""
+    from sqlalchemy import select
+
+    import engine
+    from domain.payroll.model import Compilation, WageBatch
+    from web.extensions import db
+
+    def ok(response):
+        assert response.status_code == 302, response.text[:300]
+
+    def login(who):
+        auth.logout()
+        ok(auth.login(who))
+
+    login("gc_pm")
+    ok(client.post("/projects/1/payroll/settlement", data={"day": "25"}))
+    ok(client.post("/projects/1/payroll/batches", data={"month": month}))
+    with app.app_context():
+        batch_id = db.session.scalar(select(WageBatch.id).order_by(WageBatch.id.desc()))
+        comps = dict(db.session.execute(
+            select(Compilation.unit_id, Compilation.id).where(Compilation.batch_id == batch_id)
+        ).all())  # fmt: skip
+    for who, unit in (("gc_op", 1), ("suba_op", 2), ("subb_op", 3)):
+        login(who)
+        ok(
+            client.post(
+                "/projects/1/payroll/compilations/new", data={"compilation_id": comps[unit]}
+            )
+        )
+        ok(client.post(f"/projects/1/payroll/compilations/{comps[unit]}/submit"))
+    for who, unit in (("suba_pm", 2), ("subb_pm", 3), ("gc_pm", 1), ("gc_pm", 2), ("gc_pm", 3)):
+        login(who)
+        ok(client.post(f"/projects/1/payroll/compilations/{comps[unit]}/review",
+                       data={"decision": "approve"}))  # fmt: skip
+    ok(client.post(f"/projects/1/payroll/batches/{batch_id}/summary"))
+    with app.app_context():
+        while engine.run_due_jobs(db.session):
+            pass
+        db.session.remove()
+    url = f"/projects/1/payroll/batches/{batch_id}/sign"
+    ok(client.post(url, data={"action": "issue", "password": PM_PASSWORD}))
+    ok(client.post(url, data={"password": PM_PASSWORD}))
+    return batch_id
