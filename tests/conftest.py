@@ -6,7 +6,7 @@ created by the migrations, and each test starts from truncated tables with fresh
 """
 
 import os
-import shutil
+import sqlite3
 import uuid
 
 import pytest
@@ -21,6 +21,13 @@ TEST_CONFIG = {
     "SECRET_KEY": "test-secret",
     "WTF_CSRF_ENABLED": False,  # tests/web/test_security.py checks CSRF with it on
 }
+
+
+@pytest.fixture(autouse=True)
+def _postgres_tests_need_postgres(request):
+    """A test marked ``postgres`` fails (never skips) when run without TEST_DATABASE_URL."""
+    if request.node.get_closest_marker("postgres") and not PG_URL:
+        pytest.fail("this test needs PostgreSQL: set TEST_DATABASE_URL (make test-postgres)")
 
 
 def pytest_configure(config):
@@ -89,7 +96,11 @@ def database_url(database_template, tmp_path):
         _reset_postgres(database_template)
         return database_template
     path = tmp_path / "test.db"
-    shutil.copy(database_template, path)
+    source, target = sqlite3.connect(database_template), sqlite3.connect(path)
+    with target:
+        source.backup(target)  # consistent even while the template's WAL is not checkpointed
+    source.close()
+    target.close()
     return f"sqlite:///{path}"
 
 

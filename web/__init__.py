@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, g, request, session
 from flask_login import current_user
+from sqlalchemy import event
 
 from domain.access import load_actor
 from domain.model import User
@@ -40,6 +41,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _sqlite_pragmas)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(
@@ -64,6 +68,17 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (auth_bp, project_bp, inbox_bp, signin_bp, api_bp, payroll_bp, enterprise_bp):
         app.register_blueprint(bp)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # WAL lets readers and the executor thread work while a request writes; NORMAL sync is
+    # durable across application crashes (not power loss) and halves the commit cost.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
 
 
 def select_locale() -> str:

@@ -85,10 +85,9 @@ def test_scheduler_runs_named_steps_and_starts_once_per_process(db, es, fakes):
         scheduler.shutdown()
 
 
+@pytest.mark.postgres  # advisory locks are PostgreSQL's; SQLite steps rely on unique job keys
 def test_step_is_skipped_while_another_process_holds_its_advisory_lock(es):
     bind = es.get_bind()
-    if bind.dialect.name != "postgresql":
-        pytest.skip("advisory locks are PostgreSQL's; SQLite steps rely on unique job keys")
     import sqlalchemy as sa
 
     from engine.scheduler import advisory_key

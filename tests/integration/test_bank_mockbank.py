@@ -47,7 +47,7 @@ def _executable() -> list[str]:
         return [str(found)]
     if shutil.which("mock-bank"):
         return ["mock-bank"]
-    pytest.skip("mock-bank is not installed")
+    pytest.fail("mock-bank is not installed (it is a dev dependency: pip install -e '.[dev]')")
 
 
 @pytest.fixture(scope="module")

@@ -22,10 +22,7 @@ from engine.inbox import Grant
 sys.path.insert(0, str(Path(__file__).parents[1] / "bpmn"))
 from engine_helpers import DIAGRAMS, ROLES, complete_concurrently  # noqa: E402
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="TEST_DATABASE_URL unset"),
-]
+pytestmark = pytest.mark.postgres  # run by `make test-postgres`; fails without PostgreSQL
 ROOT = Path(__file__).parents[2]
 WORKER = Path(__file__).parent / "engine_worker.py"
 

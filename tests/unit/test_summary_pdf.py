@@ -45,7 +45,7 @@ def font():
     try:
         find_font()
     except RuntimeError:
-        pytest.skip("fonts-wqy-microhei not installed")
+        pytest.fail("fonts-wqy-microhei is not installed (make test installs it)")
 
 
 def test_every_page_has_the_digest_and_page_n_of_m():
