@@ -34,3 +34,10 @@ def openapi_document() -> dict:
 @public
 def openapi():
     return jsonify(openapi_document())
+
+
+@bp.route("/api/ping")
+@public
+def ping():
+    """A trivial endpoint: the floor that benchmarks compare against."""
+    return jsonify(ok=True)

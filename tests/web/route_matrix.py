@@ -102,6 +102,7 @@ ROUTES: dict[str, tuple[str, str, set[str] | str, dict]] = {
         }.items()
     },
     "api.openapi": ("GET", "/api/openapi.json", PUBLIC, {}),
+    "api.ping": ("GET", "/api/ping", PUBLIC, {}),
 }
 
 from tests.web.route_matrix_payroll import PAYROLL_ROUTES  # noqa: E402
