@@ -27,7 +27,7 @@ from web.settings import ROOT
 log = logging.getLogger(__name__)
 BPMN_DIR = ROOT / "bpmn"
 # Modules with ``register(registry, config)`` for their service-task operators.
-CONNECTOR_MODULES = ("connectors.payroll",)
+CONNECTOR_MODULES = ("connectors.payroll", "connectors.signin")
 # Named batch steps for the scheduler: name -> (fn(app), trigger kwargs).
 SCHEDULED_STEPS: dict[str, tuple[Callable[[Flask], object], dict]] = {}
 

@@ -165,3 +165,31 @@ def my_attendance():
         next_month=next_month,
         today=now().astimezone(SHANGHAI).date(),
     )
+
+
+@bp.route("/signin/makeup", methods=["GET", "POST"])
+@guard(roles.WORKER)
+def makeup_request():
+    """补签申请: ask the GC manager for a make-up sign-in; the BPMN routes it to him."""
+    from web.signin.makeup import start_makeup
+
+    ids = sorted({gr.project_id for gr in g.actor.grants if gr.role == roles.WORKER})
+    projects = list(db.session.scalars(select(Project).where(Project.id.in_(ids))))
+    if request.method == "POST":
+        try:
+            start_makeup(db.session, g.actor, request.form)
+        except DomainError as err:
+            db.session.rollback()
+            flash(err.message(g.lang), "error")
+        else:
+            flash(_("补签申请已提交，等待项目经理审核"), "success")
+            return redirect(url_for(".makeup_request"))
+    from domain.signin.makeup import my_requests
+
+    return render_template(
+        "signin/makeup_request.html",
+        projects=projects,
+        requests=my_requests(db.session, g.actor),
+        form=request.form,
+        today=now().astimezone(SHANGHAI).date(),
+    )
