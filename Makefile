@@ -6,10 +6,10 @@ PG_URL    ?= postgresql://postgres@127.0.0.1:5432/test
 BANK_PORT ?= 8090
 export ZHUXIN_BANK_URL ?= http://127.0.0.1:$(BANK_PORT)
 
-.PHONY: run test deps system-run system-test vendor translations migrate demo keys lint bench \
+.PHONY: run test deps system-run system-test vendor translations migrate demo keys lint bench bank \
         test-sqlite test-postgres postgres
 
-run: system-run deps migrate keys demo
+run: system-run deps migrate keys bank demo
 	@echo "筑薪 on http://127.0.0.1:5000  (Ctrl-C stops)"
 	ZHUXIN_SECURE_COOKIES=0 $(FLASK) zhuxin serve --host 127.0.0.1 --port 5000
 
@@ -48,6 +48,13 @@ keys: deps
 
 demo: migrate keys
 	$(FLASK) zhuxin demo
+	$(FLASK) zhuxin payroll-demo
+
+# The bank counterparty (PyPI mock-bank) in the background, unless something answers already.
+bank: deps
+	@$(PY) -c "import urllib.request as u; u.urlopen('$(ZHUXIN_BANK_URL)/_mock/health', timeout=1)" 2>/dev/null \
+	  || { nohup $(VENV)/bin/mock-bank --port $(BANK_PORT) -q > instance/mock-bank.log 2>&1 & sleep 1; \
+	       echo "mock-bank on $(ZHUXIN_BANK_URL) (log: instance/mock-bank.log)"; }
 
 postgres:
 	@tools/ensure_postgres.sh

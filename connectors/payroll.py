@@ -213,6 +213,11 @@ def transfers_for_csv(session: Session, batch: WageBatch) -> list[CreditTransfer
     return _payment_batch(batch, msg_id_for(batch.batch_no, batch.repay_round), paying).transfers
 
 
+def bank_url(config) -> str:
+    """The bank counterparty's URL: the app setting, else the environment, else the default."""
+    return config.get("ZHUXIN_BANK_URL") or os.environ.get("ZHUXIN_BANK_URL", DEFAULT_BANK_URL)
+
+
 def register(registry, config) -> PayrollConnectors:
     """Register the payroll operators on ``registry`` (``config``: the app's settings mapping)."""
     bound = PayrollConnectors(

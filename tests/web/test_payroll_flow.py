@@ -127,8 +127,9 @@ def test_whole_flow_through_the_pages(payroll_app, client, auth, tmp_path):
     page = client.get(f"/projects/1/payroll/batches/{batch.id}/correct").text
     assert first_line.worker_name in page
     post(client, f"/projects/1/payroll/batches/{batch.id}/correct", {
-        "line_id": first_line.id, "bank_card": "6222020200112233445", "bank_name": "中国工商银行",
+        "line_id": first_line.id, "bank_card": "6222021000000099993", "bank_name": "中国工商银行",
         "bank_cnaps": "102290024433"})  # fmt: skip
+    assert state(app, WageLineRow, id=first_line.id).bank_card == "6222021000000099993"
     post(client, f"/projects/1/payroll/batches/{batch.id}/correct", {"action": "repay"})
     drain(app)
     assert state(app, WageBatch, id=batch.id).state == "paid"

@@ -34,6 +34,7 @@ STATE_LABELS = {
     "rejected": "已退回", "pending": "未确认", "confirmed": "已确认", "disputed": "有异议",
     "none": "未推送", "sent": "已推送", "paid_line": "已入账", "returned": "退汇",
 }  # fmt: skip
+COMP_LABELS = {**STATE_LABELS, "approved": "审核通过"}  # a unit table's states
 for _task in (
     "compile_wage_table",
     "compile_own_wage_table",
@@ -49,7 +50,8 @@ for _task in (
 
 def _ctx(project_id: int, **more) -> dict:
     project = batches.get_project(db.session, project_id)
-    return {"project": project, "labels": STATE_LABELS, "month_label": month_label, **more}
+    return {"project": project, "labels": STATE_LABELS, "comp_labels": COMP_LABELS,
+            "month_label": month_label, **more}  # fmt: skip
 
 
 @bp.route(BASE + "/settlement", methods=["GET", "POST"])

@@ -1,0 +1,190 @@
+"""工资支付 in the browser with every role, as the manual describes it: 设置月工资结算日期 →
+新增银行交换批次号 → units 新增编制 and 提交审核 → 分包/总包审核 with one 退回 → 生成汇总表 →
+项目经理 去签署 → 企业端 去签署 → 推送银行 → results (one line rejected, corrected, paid again),
+then the worker confirms his line on the phone.  Screenshots in test-output/e2e/payroll_*.png."""
+
+import time
+
+import pytest
+from sqlalchemy import select
+
+import engine
+from domain.payroll.model import WageBatch, WageLineRow
+from tests.e2e.conftest import PHONE, SHOTS
+from tests.web.payroll_helpers import PM_PASSWORD, FakeBank, bound_connectors
+from web.payroll.pki import DEMO_ENTERPRISE_PASSWORD, make_pki
+from web.runtime import session_factory
+
+pytestmark = pytest.mark.e2e
+PASSWORD = "zhuxin2026"
+
+
+@pytest.fixture
+def payroll_site(app, tmp_path):
+    make_pki(tmp_path / "pki")
+    app.config.update(ZHUXIN_PKI_DIR=str(tmp_path / "pki"), ZHUXIN_BANK_POLL="PT1S")
+    bank = FakeBank()
+    bound_connectors().bank_client = bank
+    executor = engine.JobExecutor(session_factory(app), poll_seconds=0.3)
+    executor.start()
+    yield bank, tmp_path / "pki"
+    executor.stop()
+
+
+def shot(page, name):
+    page.screenshot(path=str(SHOTS / f"payroll_{name}.png"), full_page=True)
+
+
+def as_user(browser, base, account, **context):
+    page = browser.new_context(**context).new_page()
+    page.goto(f"{base}/login")
+    page.fill("input[name=account]", account)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+    return page
+
+
+def batch_state(app):
+    from web.extensions import db
+
+    with app.app_context():
+        state = db.session.scalar(select(WageBatch.state).order_by(WageBatch.id.desc()))
+        db.session.remove()
+        return state
+
+
+def wait_for(app, wanted, seconds=30):
+    deadline = time.monotonic() + seconds
+    while batch_state(app) != wanted and time.monotonic() < deadline:
+        time.sleep(0.3)
+    assert batch_state(app) == wanted
+
+
+def compile_and_submit(browser, base, account, unit_id, name, edit=None):
+    page = as_user(browser, base, account)
+    page.goto(f"{base}/projects/1/payroll/compile")
+    page.click(f"tr[data-unit='{unit_id}'] button.compile-new")
+    page.wait_for_selector("#submit-review")
+    if edit:
+        edit(page)
+    shot(page, name)
+    page.click("#submit-review")
+    page.wait_for_url(f"{base}/projects/1/payroll/compile")
+    return page
+
+
+def review_from_inbox(browser, base, account, approve=True, reason=""):
+    page = as_user(browser, base, account)
+    page.goto(f"{base}/inbox")
+    page.click("td a:has-text('分包审核'), td a:has-text('总包审核')")
+    page.wait_for_selector("#review-box")
+    if reason:
+        page.fill("#review-reason", reason)
+    page.click("#approve" if approve else "#reject")
+    page.wait_for_load_state()
+    return page
+
+
+def test_whole_wage_payment_in_the_browser(app, live_server, launch, payroll_site, shots):
+    bank, pki = payroll_site
+    browser = launch()
+    base = live_server
+
+    pm = as_user(browser, base, "gc_pm")
+    pm.goto(f"{base}/projects/1/payroll/settlement")
+    pm.select_option("#settlement-day", "25")
+    pm.click("main button[type=submit]")
+    pm.wait_for_selector("text=月工资结算日期已保存")
+    shot(pm, "01_settlement_day")
+    pm.goto(f"{base}/projects/1/payroll/compile")
+    if not pm.is_visible("#batch-confirm"):
+        pm.click("#new-batch")
+    pm.click("#batch-confirm")
+    pm.wait_for_selector("text=已生成银行交换批次号")
+    shot(pm, "02_batch_number")
+
+    compile_and_submit(browser, base, "gc_op", 1, "03_compile_gc_own")
+
+    def deduct(page):
+        row = page.locator("tbody tr").first
+        row.locator("input[aria-label=deductions]").fill("200.00")
+        row.locator("input[aria-label=deduction_reason]").fill("借支")
+        gross = row.locator("input[aria-label=gross]").input_value()
+        row.locator("input[aria-label=net]").fill(f"{float(gross) - 200:.2f}")
+
+    compile_and_submit(browser, base, "suba_op", 2, "04_compile_sub_a", deduct)
+    compile_and_submit(browser, base, "subb_op", 3, "05_compile_sub_b")
+
+    review_from_inbox(browser, base, "suba_pm")
+    page = review_from_inbox(browser, base, "subb_pm", approve=False, reason="出勤天数与考勤不符")
+    shot(page, "06_sub_b_rejected")
+    again = compile_and_submit(browser, base, "subb_op", 3, "07_compile_sub_b_again")
+    review_from_inbox(browser, base, "subb_pm")
+    for _ in range(3):
+        review_from_inbox(browser, base, "gc_pm")
+    del again
+
+    pm.goto(f"{base}/projects/1/payroll/review")
+    shot(pm, "08_review_list")
+    pm.click("button.make-summary")
+    wait_for(app, "pm_signing")
+    pm.goto(f"{base}/projects/1/payroll/push")
+    shot(pm, "09_push_list")
+    pm.click("a.go-sign")
+    pm.fill("input[name=password]", PM_PASSWORD)
+    pm.click("main button[type=submit]")  # 申请个人签署证书 (first time), then sign
+    pm.wait_for_selector("#sign-password")
+    shot(pm, "10_pm_sign")
+    pm.fill("#sign-password", PM_PASSWORD)
+    pm.click("#sign-button")
+    pm.wait_for_selector("text=签署完成")
+    wait_for(app, "enterprise_signing")
+
+    from web.extensions import db
+
+    with app.app_context():
+        first = db.session.scalar(select(WageLineRow.id).order_by(WageLineRow.id))
+    bank.reject = {f"WL{first}-1"}
+    ent = as_user(browser, base, "gc_ent")
+    ent.goto(f"{base}/enterprise/push")
+    shot(ent, "11_enterprise_list")
+    ent.click("a.go-sign")
+    ent.set_input_files("#p12-file", str(pki / "enterprise_demo.p12"))
+    ent.fill("#p12-password", DEMO_ENTERPRISE_PASSWORD)
+    shot(ent, "12_enterprise_sign")
+    ent.click("#ent-sign")
+    ent.wait_for_selector("text=企业签署完成")
+    wait_for(app, "correcting")
+
+    op = as_user(browser, base, "gc_op")
+    op.goto(f"{base}/inbox")
+    op.click("td a:has-text('更正退回明细')")
+    op.wait_for_selector("#repay")
+    shot(op, "13_correct_rejected")
+    op.fill("input[name=bank_card]", "6222021000000099993")
+    op.fill("input[name=bank_cnaps]", "102290024433")
+    op.click("button:has-text('保存')")
+    op.wait_for_load_state()
+    shot(op, "13b_after_save")
+    op.wait_for_selector("text=已更正")
+    op.click("#repay")
+    wait_for(app, "paid")
+
+    pm.goto(f"{base}/projects/1/payroll/review")
+    pm.click("a.view-detail")
+    pm.wait_for_selector("#bank-results")
+    assert pm.locator("#bank-results tr.pay-rejected").count() == 1
+    assert pm.locator("#bank-results tr.pay-paid").count() >= 2
+    shot(pm, "14_batch_results")
+    pm.click("text=验签")
+    pm.wait_for_selector("#verify-verdict")
+    assert pm.locator("td.sig-ok").count() == 2
+    shot(pm, "15_verify")
+
+    worker = as_user(browser, base, "w001", **PHONE)
+    worker.goto(f"{base}/my/wages")
+    shot(worker, "16_worker_phone")
+    worker.click("button.confirm")
+    worker.wait_for_selector("text=已确认")
+    assert (SHOTS / "payroll_16_worker_phone.png").exists()

@@ -1,0 +1,77 @@
+"""Payroll commands (``flask --app web zhuxin …``) and the settlement-day scheduler step."""
+
+import click
+from flask import current_app
+from sqlalchemy import select
+
+from domain.model import Project, User
+from domain.payroll import batches
+from domain.payroll.model import SigningCredential, WageBatch
+from web.cli import zhuxin
+from web.extensions import db
+from web.payroll import usecases
+from web.payroll.pki import DEMO_ENTERPRISE_PASSWORD, DEMO_PM_SIGNING_PASSWORD
+from web.runtime import scheduled_step
+
+
+@scheduled_step("payroll.settlement_reminders", cron={"hour": 8, "minute": 0})
+def settlement_reminders(app) -> int:
+    """On each project's settlement day, remind its GC manager to create the batch number."""
+    made = batches.settlement_reminders(db.session)
+    db.session.commit()
+    return made
+
+
+@zhuxin.command("verify-summary")
+@click.argument("batch_no")
+def verify_summary_command(batch_no: str):
+    """验签: each signature of a batch's summary file, and whether the bank got the signed data."""
+    batch = db.session.scalar(select(WageBatch).where(WageBatch.batch_no == batch_no))
+    if batch is None:
+        raise click.ClickException(f"no batch {batch_no}")
+    found = usecases.verify(db.session, batch)
+    if found["summary"] is None:
+        raise click.ClickException("the summary file has not been generated")
+    click.echo(f"{batch_no}  lines sha256 {found['summary'].lines_sha256}")
+    for s in found["report"].signatures:
+        verdict = "VALID" if s.ok else "INVALID"
+        click.echo(f"  {s.field:<22} {s.signer:<28} {s.signing_time}  {verdict}")
+    click.echo("  modified after the last signature: "
+               + ("YES" if found["report"].modified_after_last_signature else "no"))  # fmt: skip
+    for f in found["files"]:
+        same = {None: "re-payment file", True: "= signed lines", False: "DIFFERS"}[f["matches"]]
+        click.echo(f"  bank file {f['msg_id']}: {f['lines']} lines, {f['total']}  {same}")
+    if not found["report"].ok or any(f["matches"] is False for f in found["files"]):
+        raise SystemExit(1)
+
+
+@zhuxin.command("payroll-demo")
+def payroll_demo_command():
+    """Demo wage payment: the PM's signing certificate, the wage account at the bank."""
+    pm = db.session.scalar(select(User).where(User.username == "gc_pm"))
+    project = db.session.scalar(select(Project).order_by(Project.id))
+    if pm and project and db.session.get(SigningCredential, pm.id) is None:
+        usecases.issue_signing_credential(db.session, pm, DEMO_PM_SIGNING_PASSWORD,
+                                          project.general_contractor.name)  # fmt: skip
+    if project:
+        click.echo(register_wage_account(project))
+    click.echo(f"  gc_pm 签署密码 signing password: {DEMO_PM_SIGNING_PASSWORD}")
+    click.echo(f"  企业证书 enterprise certificate: {usecases.pki_dir() / 'enterprise_demo.p12'}"
+               f"  (密码 password: {DEMO_ENTERPRISE_PASSWORD})")  # fmt: skip
+
+
+def register_wage_account(project: Project) -> str:
+    from connectors.bank_client import BankClient
+    from connectors.payroll import bank_url
+
+    url = bank_url(current_app.config)
+    name = f"{project.general_contractor.name}{project.name}农民工工资专用账户"
+    try:
+        BankClient(url, timeout=5).register_account(
+            f"ZX-WAGE-{project.code}", name, project.wage_account_no, balance_fen=10**12
+        )
+    except Exception as error:  # already registered, or the bank is not running
+        if "already" in str(error) or "exists" in str(error):
+            return f"  bank {url}: wage account {project.wage_account_no} already registered"
+        return f"  bank {url}: wage account not registered now ({str(error)[:80]})"
+    return f"  bank {url}: wage account {project.wage_account_no} registered"
