@@ -1,6 +1,8 @@
 """Pre-shift sign-in rules (班前签到): construction codes, coordinates, range and hours.
 
-Pure rules: no Flask, no database. The web layer composes them into the two scan directions.
+The rules (tokens, coords, geofence, hours, qr) are pure: no Flask, no database. ``model`` holds
+the attendance tables, ``service`` composes the rules into the two scan directions, ``queries``,
+``export`` and ``makeup`` serve attendance lists, Excel and make-up requests (补签).
 """
 
 from domain.signin.coords import Point, from_wgs84, to_wgs84
