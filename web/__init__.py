@@ -99,6 +99,9 @@ def _register_request_hooks(app: Flask) -> None:
     def load_user_context():
         g.lang = select_locale()
         g.actor = None
+        # Flask-Login caches the user in g; a test holding an app context open across requests
+        # would otherwise see the previous client's user.
+        g.pop("_login_user", None)
         if current_user.is_authenticated and current_user.is_active:
             g.actor = load_actor(db.session, current_user)
 
