@@ -48,6 +48,16 @@ class Settings:
     ZHUXIN_SIGNIN_SKEW_S: int = field(
         default_factory=lambda: int(_env("ZHUXIN_SIGNIN_SKEW_S", "10"))
     )
+    # The bank counterparty (专户银行) receiving pain.001 files; PyPI mock-bank in the demo.
+    ZHUXIN_BANK_URL: str = field(
+        default_factory=lambda: _env("ZHUXIN_BANK_URL", "http://127.0.0.1:8090")
+    )
+    # ISO 8601 interval at which a batch waiting for the bank's status report polls for it.
+    ZHUXIN_BANK_POLL: str = field(default_factory=lambda: _env("ZHUXIN_BANK_POLL", "PT30S"))
+    # Demo PKI (platform CA, enterprise .p12) written by `flask zhuxin keys`.
+    ZHUXIN_PKI_DIR: str = field(
+        default_factory=lambda: _env("ZHUXIN_PKI_DIR", str(INSTANCE / "pki"))
+    )
 
     def as_dict(self) -> dict:
         return asdict(self)

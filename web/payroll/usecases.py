@@ -3,7 +3,6 @@ matching user task, committed together (the engine commits the session it is giv
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from flask import current_app
@@ -27,8 +26,7 @@ COMPILE_TASKS = ("compile_wage_table", "compile_own_wage_table")
 
 
 def pki_dir() -> Path:
-    configured = current_app.config.get("ZHUXIN_PKI_DIR")
-    return Path(configured) if configured else Path(current_app.instance_path) / "pki"
+    return Path(current_app.config["ZHUXIN_PKI_DIR"])
 
 
 def _username() -> str:
@@ -57,7 +55,7 @@ def _complete(session, actor, batch, bpmn_ids, data=None, unit_id=None) -> None:
 def create_batch(session: Session, actor: Actor, project_id: int, pay_month: str) -> WageBatch:
     """新增银行交换批次号 and start its ``wage_payment`` instance (business key = number)."""
     setting = batches.settings_for(session, project_id)
-    poll = current_app.config.get("ZHUXIN_BANK_POLL", os.environ.get("ZHUXIN_BANK_POLL", "PT30S"))
+    poll = current_app.config["ZHUXIN_BANK_POLL"]
 
     def start(batch: WageBatch) -> int:
         data = batches.process_start_data(batch, setting.remind_after_days, poll)
