@@ -4,6 +4,7 @@
   const canvasEl = document.getElementById('canvas');
   const xml = document.getElementById('diagram-xml').textContent;
   const viewer = new BpmnJS({ container: canvasEl });
+  window.bpmnViewer = viewer; // for the browser tests and the console
   try {
     await viewer.importXML(xml);
   } catch (err) {
