@@ -6,38 +6,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+FLASK = {"flask", "flask_sqlalchemy", "flask_login", "flask_babel", "flask_wtf", "werkzeug"}
 FORBIDDEN = {
-    "domain": {
-        "flask",
-        "flask_sqlalchemy",
-        "flask_login",
-        "flask_babel",
-        "flask_wtf",
-        "web",
-        "engine",
-        "connectors",
-        "werkzeug",
-    },
-    "engine": {
-        "flask",
-        "flask_sqlalchemy",
-        "flask_login",
-        "flask_babel",
-        "flask_wtf",
-        "web",
-        "domain",
-        "connectors",
-        "werkzeug",
-    },
-    "connectors": {
-        "flask",
-        "flask_sqlalchemy",
-        "flask_login",
-        "flask_babel",
-        "flask_wtf",
-        "web",
-        "werkzeug",
-    },
+    "domain": FLASK | {"web", "engine", "connectors"},
+    "engine": FLASK | {"web", "domain", "connectors"},
+    "connectors": FLASK | {"web"},
 }
 
 

@@ -7,23 +7,10 @@ without the role in the object's scope → 403 (JSON for /api/). Allowed: anythi
 import pytest
 from sqlalchemy import select
 
-from tests.web.route_matrix import PUBLIC, ROUTES
+from tests.web.route_matrix import EVERYONE, PUBLIC, ROUTES
 
 USERNAMES = {"worker": "w001", "officer": "w004"}
-ROLES = sorted(
-    {
-        "gc_pm",
-        "gc_op",
-        "suba_pm",
-        "suba_op",
-        "subb_pm",
-        "subb_op",
-        "gc_ent",
-        "admin",
-        "worker",
-        "officer",
-    }
-)
+ROLES = sorted(EVERYONE)
 
 
 def test_every_route_has_an_entry(app):
