@@ -28,10 +28,10 @@ DUPLICATE_PERSON = Text("身份证号码 {id} 已登记", "ID number {id} is alr
 DUPLICATE_CREDIT = Text("统一社会信用代码已登记", "This credit code is already registered")
 DUPLICATE_ASSIGNMENT = Text(
     "该工人已分配到本项目（{unit}，状态：{state}）",
-    "This worker is already assigned to the project ({unit}, state: {state})",
+    "This worker is already assigned to the project ({unit}, state: {state_en})",
 )
 ALREADY_DECIDED = Text(
-    "{name} 已处理（{state}），不能重复操作", "{name} was already handled ({state})"
+    "{name} 已处理（{state}），不能重复操作", "{name} was already handled ({state_en})"
 )
 REASON_REQUIRED = Text("请填写退回原因", "Please give a reason for the rejection")
 NOTHING_CHOSEN = Text("请选择要接收的人员", "Please choose the workers to accept")
@@ -123,6 +123,7 @@ def _assign(session, actor: Actor, person: Person, project_id: int, unit_id: int
             field="id_number",
             unit=existing.unit.name,
             state=STATE_LABELS[existing.state].zh,
+            state_en=STATE_LABELS[existing.state].en,
         )
     if existing is not None:  # a rejected worker may be assigned again
         before = snapshot(existing)
@@ -192,7 +193,8 @@ def _decidable(session, actor: Actor, project_id: int, assignment_id: int) -> As
         raise NotFound(UNKNOWN_ASSIGNMENT, field="assignment_id")
     actor.require(roles.CONTRACTOR, project_id, a.unit_id)
     if a.state != "assigned":
-        raise Conflict(ALREADY_DECIDED, name=a.person.name, state=STATE_LABELS[a.state].zh)
+        label = STATE_LABELS[a.state]
+        raise Conflict(ALREADY_DECIDED, name=a.person.name, state=label.zh, state_en=label.en)
     return a
 
 

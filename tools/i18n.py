@@ -4,7 +4,9 @@ python tools/i18n.py            # extract, merge into en/messages.po, list untra
 python tools/i18n.py fill F.json  # set translations from a {"中文": "English"} file
 """
 
+import html
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +16,21 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "web/translations/en/LC_MESSAGES/messages.po"
 POT = ROOT / "instance/messages.pot"
+
+
+BPMN_NAME = re.compile(r'<bpmn:(?:process|userTask|manualTask|task)\b[^>]*\bname="([^"]+)"')
+
+
+def add_bpmn_names() -> None:
+    """Process and user-task names of bpmn/*.bpmn are shown in the inbox: translate them too."""
+    with POT.open("rb") as f:
+        catalog = read_po(f)
+    for path in sorted((ROOT / "bpmn").glob("*.bpmn")):
+        for name in BPMN_NAME.findall(path.read_text()):
+            if re.search(r"[\u4e00-\u9fff]", name):
+                catalog.add(html.unescape(name), locations=[(f"bpmn/{path.name}", 0)])
+    with POT.open("wb") as f:
+        write_po(f, catalog, width=100)
 
 
 def extract() -> None:
@@ -42,6 +59,7 @@ def extract() -> None:
         check=True,
         capture_output=True,
     )
+    add_bpmn_names()
     if not PO.exists():
         PO.parent.mkdir(parents=True, exist_ok=True)
         subprocess.run(

@@ -9,13 +9,15 @@ from flask import Flask, g, request, session
 from flask_login import current_user
 from sqlalchemy import event
 
-from domain.access import load_actor
+from domain.access import load_actor, load_user_and_actor
 from domain.model import User
 from web.extensions import babel, csrf, db, login_manager, migrate
 from web.settings import ROOT, Settings
 
 LANGS = ("zh", "en")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Endpoints that answer the same to everyone: no locale, user or grants are resolved for them.
+ANONYMOUS_ENDPOINTS = frozenset({"static", "api.ping"})
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -54,7 +56,16 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
-    login_manager.user_loader(lambda uid: db.session.get(User, int(uid)))
+    login_manager.user_loader(_load_user)
+
+
+def _load_user(user_id: str) -> User | None:
+    """Flask-Login's loader: the user and his grants in one query; the Actor waits in g."""
+    found = load_user_and_actor(db.session, int(user_id))
+    if found is None:
+        return None
+    g.loaded_actor = found
+    return found[0]
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -97,16 +108,27 @@ def localtime(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
 def _register_request_hooks(app: Flask) -> None:
     @app.before_request
     def load_user_context():
+        if request.endpoint in ANONYMOUS_ENDPOINTS:
+            g.lang, g.actor = "zh", None  # no session, user or grants to read
+            return
         g.lang = select_locale()
         g.actor = None
         # Flask-Login caches the user in g; a test holding an app context open across requests
         # would otherwise see the previous client's user.
         g.pop("_login_user", None)
+        g.pop("loaded_actor", None)
         if current_user.is_authenticated and current_user.is_active:
-            g.actor = load_actor(db.session, current_user)
+            user, actor = g.pop("loaded_actor", (None, None))
+            g.actor = actor if user is current_user._get_current_object() else None
+            if g.actor is None:
+                g.actor = load_actor(db.session, current_user)
 
     app.add_template_filter(localtime)
 
     @app.context_processor
     def inject():
-        return {"actor": g.get("actor"), "lang": g.get("lang", "zh")}
+        english = g.get("lang") == "en"
+        # Full-width punctuation belongs to Chinese text only.
+        return {"actor": g.get("actor"), "lang": g.get("lang", "zh"),
+                "colon": ": " if english else "：",
+                "lp": " (" if english else "（", "rp": ")" if english else "）"}  # fmt: skip

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from flask import Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from sqlalchemy import select
 
 from domain import roles
@@ -22,7 +23,11 @@ from web.signin.api import PERSONS, attendance_query, issue_for_me, month_arg, p
 from web.signin.common import now
 
 RENEW_BEFORE_S = 20  # the page fetches a new code this long before the old one expires
-SYSTEM_LABELS = {"gcj02": "GCJ-02（高德/腾讯）", "wgs84": "WGS-84（GPS）", "bd09": "BD-09（百度）"}
+SYSTEM_LABELS = {
+    "gcj02": lazy_gettext("GCJ-02（高德/腾讯）"),
+    "wgs84": lazy_gettext("WGS-84（GPS）"),
+    "bd09": lazy_gettext("BD-09（百度）"),
+}
 
 
 @bp.route("/signin/code")
