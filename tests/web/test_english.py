@@ -41,8 +41,6 @@ KNOWN_GAPS = [
     "审核通过",
     # domain/payroll/payment.py:36-39 STEP_LABELS (web/payroll/views.py:257, batch progress)
     "生成汇总文件", "项目经理签署", "总包单位签署", "推送银行", "对账",
-    # web/signin/views.py:25 SYSTEM_LABELS (coordinate system options of the sign-in point)
-    "GCJ-02（高德/腾讯）", "WGS-84（GPS）", "BD-09（百度）",
 ]  # fmt: skip
 # domain/payroll/period.py:80 month_label(): '2025年11月' (pay months everywhere in payroll)
 KNOWN_GAP_PATTERNS = [re.compile(r"\d{4}年\d{1,2}月")]
