@@ -10,14 +10,14 @@ from datetime import datetime
 from uuid import UUID
 
 from SpiffWorkflow import TaskState
-from sqlalchemy import and_, false, func, or_, select, update
+from sqlalchemy import and_, bindparam, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine import settings as engine_settings
 from engine.clock import as_utc, utcnow
 from engine.errors import NotFound, TaskNotAllowed, TaskNotOpen
 from engine.models import HumanTask
-from engine.persistence import Loaded, mutate
+from engine.persistence import Loaded, close_human_task, mutate
 
 
 @dataclass(frozen=True)
@@ -51,27 +51,34 @@ def rebuild_inbox(session: Session, loaded: Loaded) -> None:
     ready = {str(t.id): t for t in loaded.wf.get_tasks(state=TaskState.READY, manual=True)}
     gone = loaded.ready_before - ready.keys() - loaded.closed
     if gone:
-        session.execute(
-            update(HumanTask)
-            .where(HumanTask.instance_id == row.id, HumanTask.status == "open")
-            .where(HumanTask.task_guid.in_(gone))
-            .values(status="cancelled")
-            .execution_options(synchronize_session=False)
+        session.connection().execute(
+            _CANCEL, {"b_instance_id": row.id, "b_guids": list(gone), "status": "cancelled"}
         )
     new = [
         _new_row(row, task, now) for guid, task in ready.items() if guid not in loaded.ready_before
     ]
-    session.add_all(new)
+    if new:  # Core executemany, not ORM objects: one batch, no flush bookkeeping
+        session.connection().execute(_INSERT, new)
 
 
-def _new_row(row, task, now) -> HumanTask:
+_TABLE = HumanTask.__table__
+_INSERT = _TABLE.insert()
+_CANCEL = _TABLE.update().where(
+    _TABLE.c.instance_id == bindparam("b_instance_id"),
+    _TABLE.c.status == "open",
+    _TABLE.c.task_guid.in_(bindparam("b_guids", expanding=True)),
+)
+
+
+def _new_row(row, task, now) -> dict:
     cfg, spec = engine_settings.current(), task.task_spec
-    return HumanTask(
+    return dict(
         instance_id=row.id, task_guid=str(task.id), bpmn_id=spec.bpmn_id,
         name=spec.bpmn_name or spec.bpmn_id, process_id=row.process_id,
         business_key=row.business_key, role=spec.lane,
         project_id=_as_int(task.data.get(cfg.project_key)),
         unit_id=_as_int(task.data.get(cfg.unit_key)), status="open", created_at=now,
+        completed_at=None, completed_by=None,
     )  # fmt: skip
 
 
@@ -192,14 +199,7 @@ def complete_task(
         task = loaded.wf.get_task_from_id(UUID(row.task_guid))
         if task is None or task.state != TaskState.READY:
             raise TaskNotOpen(f"task {row.id} is not ready any more")
-        table = HumanTask.__table__
-        closed = session.execute(
-            update(table)
-            .where(table.c.id == row.id, table.c.status == "open")
-            .values(status="completed", completed_by=user, completed_at=utcnow())
-        )
-        if closed.rowcount != 1:
-            raise TaskNotOpen(f"task {row.id} was completed by someone else")
+        close_human_task(loaded, row.id, user)  # only while still open, with the save
         task.data.update(data)
         task.run()
         loaded.closed.add(row.task_guid)
