@@ -73,16 +73,17 @@ def _require_editable(comp: Compilation) -> None:
         raise refused("该编制已提交审核，不能修改", "This table has been submitted and is locked")
 
 
-def day_rate_for(session: Session, project_id: int, trade: str) -> Decimal | None:
-    rates = session.scalars(
-        select(TradeRate).where(TradeRate.trade == trade,
+def day_rates_for(session: Session, project_id: int, trades) -> dict[str, Decimal]:
+    """trade → default day rate for many trades at once (project, then platform, then the
+    built-in defaults): one query instead of one per worker."""
+    out = {t: Decimal(v) for t, v in DEFAULT_DAY_RATES.items() if t in trades}
+    rows = session.scalars(
+        select(TradeRate).where(TradeRate.trade.in_(list(trades)),
                                 (TradeRate.project_id == project_id) | TradeRate.project_id.is_(None))
-    ).all()  # fmt: skip
-    rates.sort(key=lambda r: r.project_id is None)
-    if rates:
-        return rates[0].day_rate
-    default = DEFAULT_DAY_RATES.get(trade)
-    return Decimal(default) if default else None
+    ).all() if trades else []  # fmt: skip
+    for rate in sorted(rows, key=lambda r: r.project_id is not None):  # the project's rate wins
+        out[rate.trade] = rate.day_rate
+    return out
 
 
 def attendance_counts(session: Session, project_id: int, unit_id: int, period: PayPeriod):
@@ -109,11 +110,12 @@ def compile_from_attendance(session: Session, actor: Actor, compilation_id: int)
                                PayPeriod(batch.period_start, batch.period_end))  # fmt: skip
     existing = {line.person_id: line for line in comp.lines}
     people = session.scalars(select(Person).where(Person.id.in_(counts))).all() if counts else []
+    rates = day_rates_for(session, batch.project_id, {p.trade for p in people})  # one query
     for person in sorted(people, key=lambda p: p.id):
         days, makeup = counts[person.id]
         line = existing.pop(person.id, None)
         if line is None:
-            line = _new_line(session, comp, person, days + makeup)
+            line = _new_line(comp, person, days + makeup, rates.get(person.trade))
             session.add(line)
         line.days, line.makeup_days = days, makeup
     for gone in existing.values():  # no sign-in in the period any more
@@ -124,8 +126,7 @@ def compile_from_attendance(session: Session, actor: Actor, compilation_id: int)
     return comp
 
 
-def _new_line(session, comp: Compilation, person: Person, days_worked: int) -> WageLineRow:
-    rate = day_rate_for(session, comp.batch.project_id, person.trade)
+def _new_line(comp: Compilation, person: Person, days_worked: int, rate) -> WageLineRow:
     gross = round_fen(rate * days_worked) if rate is not None else None
     return WageLineRow(
         compilation_id=comp.id, batch_id=comp.batch_id, person_id=person.id,

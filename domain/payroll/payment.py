@@ -158,8 +158,9 @@ def record_submission(session: Session, batch: WageBatch, msg_id: str, xml: byte
     )  # fmt: skip
     session.add(sub)
     session.flush()
+    rows = _rows_by_id(session, batch.id)
     for p in paying:
-        row = session.get(WageLineRow, int(p.line.line_id))
+        row = rows[int(p.line.line_id)]
         row.bank_attempt, row.bank_status, row.bank_reason = p.attempt, "sent", None
         session.add(LinePayment(
             line_id=row.id, submission_id=sub.id, attempt=p.attempt,
@@ -167,6 +168,12 @@ def record_submission(session: Session, batch: WageBatch, msg_id: str, xml: byte
             bank_card=p.line.bank_card, status="sent",
         ))  # fmt: skip
     return sub
+
+
+def _rows_by_id(session: Session, batch_id: int) -> dict[int, WageLineRow]:
+    """Every line of a batch by id, in one query (not one ``session.get`` per payment)."""
+    rows = session.scalars(select(WageLineRow).where(WageLineRow.batch_id == batch_id))
+    return {r.id: r for r in rows}
 
 
 def mark_sent(sub: BankSubmission, outcome: str, group_status: str, reason: str = "") -> None:
@@ -182,6 +189,7 @@ def apply_line_status(session: Session, sub: BankSubmission, answers: dict) -> b
     payments = session.scalars(select(LinePayment).where(LinePayment.submission_id == sub.id)).all()
     if sub.state == "rejected":  # the whole file was refused: every line is rejected
         answers = {p.end_to_end_id: (REJECTED, "FILE", sub.reason or "") for p in payments}
+    rows = _rows_by_id(session, sub.batch_id) if answers else {}
     for p in payments:
         if p.end_to_end_id not in answers or p.status == RETURNED:
             continue
@@ -192,7 +200,7 @@ def apply_line_status(session: Session, sub: BankSubmission, answers: dict) -> b
             text or None,
             utcnow(),
         )
-        line = session.get(WageLineRow, p.line_id)
+        line = rows[p.line_id]
         if line.bank_attempt == p.attempt:
             line.bank_status = status
             line.bank_reason = " ".join(x for x in (code, text) if x) or None

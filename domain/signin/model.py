@@ -53,6 +53,8 @@ class Attendance(Base):
         UniqueConstraint("person_id", "project_id", "day"),
         CheckConstraint("method in ('worker_scan', 'officer_scan', 'makeup')", name="method"),
         Index("ix_attendance_project_day", "project_id", "day"),
+        # A unit's days in a pay period (新增编制): migration 0005_payroll_compile_index.
+        Index("ix_attendance_project_unit_day", "project_id", "unit_id", "day"),
     )
 
     person: Mapped[Person] = relationship(foreign_keys=[person_id])

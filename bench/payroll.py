@@ -1,0 +1,420 @@
+"""Wage payment at size (issue 5): 20 units × 250 workers, 31 days of sign-ins each.
+
+    .venv/bin/python -m bench.payroll                       # its own SQLite file
+    .venv/bin/python -m bench.payroll --pg postgresql://postgres@127.0.0.1:5432/test
+
+Builds its own database (the Alembic migrations, the diagrams, the demo data, then 17 more
+subcontracting units so the demo project has 20, 250 accepted workers per unit and 31 days of
+sign-ins for each: 155,000 attendance rows by bulk insert), then drives ONE whole batch through
+the use cases and the engine, as the pages do, with fake reviewers (one actor holding every
+role on the project) and a fake bank connector that accepts every line:
+
+    新增银行交换批次号 → 新增编制 × 20 → 提交审核 → 分包审核 → 总包审核 → 生成汇总表 →
+    summary/RenderPdf → PM 签署 → 企业签署 → bank/SubmitBatch → bank/FetchStatus →
+    bank/Reconcile → paid
+
+On the way it times the steps the issue names, each next to a baseline measured in the same run
+on the same lines without the app (no database, no engine), and prints a table with the targets.
+With ``--pg`` the data lives in a private schema that is dropped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+import uuid
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PAY_MONTH = "2025-08"  # settlement day 25: 26 Jul – 25 Aug 2025, 31 days
+SETTLEMENT_DAY = 25
+TRADES = ("钢筋工", "木工", "混凝土工", "架子工", "砌筑工", "电工", "焊工", "普工")
+CONFIG = {
+    "TESTING": True,
+    "ZHUXIN_BACKGROUND": False,
+    "SESSION_COOKIE_SECURE": False,
+    "REMEMBER_COOKIE_SECURE": False,
+    "SECRET_KEY": "bench-secret",
+    "WTF_CSRF_ENABLED": False,
+    "ZHUXIN_BANK_POLL": "PT0S",
+}
+
+
+def luhn_card(body: str) -> str:
+    """``body`` plus its Luhn check digit."""
+    total = 0
+    for i, ch in enumerate(reversed(body)):
+        d = int(ch)
+        if i % 2 == 0:
+            d *= 2
+            d -= 9 if d > 9 else 0
+        total += d
+    return body + str((10 - total % 10) % 10)
+
+
+class FakeBank:
+    """The bank counterparty without HTTP: accepts every payment of every file."""
+
+    def __init__(self):
+        self.files: dict[str, bytes] = {}
+
+    def __call__(self, url):
+        return self
+
+    def submit(self, xml: bytes):
+        from lxml import etree
+
+        from connectors.bank_client import ACCEPTED, SubmitResult
+        from connectors.bank_iso20022 import NS
+
+        root = etree.fromstring(xml)
+        msg_id = root.findtext(f"{{{NS}}}CstmrCdtTrfInitn/{{{NS}}}GrpHdr/{{{NS}}}MsgId")
+        self.files.setdefault(msg_id, xml)
+        return SubmitResult(msg_id, ACCEPTED, "ACCP", lines=self.fetch_status(msg_id))
+
+    def fetch_status(self, msg_id):
+        from lxml import etree
+
+        from connectors.bank_iso20022 import NS
+        from connectors.bank_reports import TransactionStatus
+
+        ids = [e.text for e in etree.fromstring(self.files[msg_id]).iter(f"{{{NS}}}EndToEndId")]
+        return {e: TransactionStatus(e, "ACCP") for e in ids}
+
+    def fetch_returns(self, msg_id):
+        return []
+
+
+# --- the database ------------------------------------------------------------------------------
+
+
+def make_database(pg: str | None, workdir: Path):
+    """(url, drop) — a migrated database of its own: an SQLite file, or a PostgreSQL schema."""
+    if not pg:
+        return f"sqlite:///{workdir / 'bench.db'}", lambda: None
+    from tests.conftest import pg_schema_url
+
+    base = pg.replace("postgresql://", "postgresql+psycopg://", 1)
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+
+    def drop():
+        with admin.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+    return pg_schema_url(base, schema), drop
+
+
+def populate(app, units: int, workers: int, days: int) -> int:
+    """Migrations, diagrams, demo data; then ``units`` units on project 1 with ``workers``
+    accepted workers each and ``days`` sign-ins per worker (bulk inserts).  Returns the count
+    of attendance rows added."""
+    from flask_migrate import upgrade
+
+    from domain.demo import load_demo
+    from domain.model import Assignment, Enterprise, Person, Project, Unit
+    from domain.payroll.period import pay_period_for
+    from domain.signin.model import Attendance
+    from web.extensions import db
+    from web.runtime import deploy_changed
+
+    upgrade(revision="heads")
+    deploy_changed(db.session, by="bench")
+    load_demo(db.session)
+    s = db.session
+    project = s.get(Project, 1)
+    project.settlement_day = SETTLEMENT_DAY
+    for n in range(len(project.units), units):
+        firm = Enterprise(name=f"压测劳务分包{n:02d}有限公司", credit_code=f"91310000BENCH{n:05d}",
+                          kind="sub")  # fmt: skip
+        s.add(firm)
+        s.flush()
+        s.add(Unit(project_id=1, enterprise_id=firm.id, name=f"压测劳务分包{n:02d}"))
+    s.flush()
+    unit_ids = [u.id for u in s.scalars(sa.select(Unit).where(Unit.project_id == 1))][:units]
+    period = pay_period_for(PAY_MONTH, SETTLEMENT_DAY)
+    span = [period.start + timedelta(days=d) for d in range((period.end - period.start).days + 1)]
+    now = datetime.now(UTC).replace(tzinfo=None)
+    rows = 0
+    for k, unit_id in enumerate(unit_ids):
+        people = [
+            dict(name=f"压测{k:02d}{i:03d}", id_number=f"BP{k:02d}{i:014d}",
+                 phone=f"19{k:02d}{i:07d}", trade=TRADES[i % len(TRADES)],
+                 bank_card=luhn_card(f"622202{k:04d}{i:08d}"), bank_name="中国工商银行上海市分行",
+                 bank_cnaps="102290024433", created_at=now)
+            for i in range(workers)
+        ]  # fmt: skip
+        ids = s.scalars(sa.insert(Person).returning(Person.id), people).all()
+        s.execute(sa.insert(Assignment), [
+            dict(person_id=pid, project_id=1, unit_id=unit_id, state="accepted", assigned_at=now)
+            for pid in ids
+        ])  # fmt: skip
+        signins = [
+            dict(project_id=1, unit_id=unit_id, person_id=pid, day=day,
+                 signed_at=datetime.combine(day, datetime.min.time()) + timedelta(hours=7),
+                 method="officer_scan", makeup=False)
+            for pid in ids
+            for day in span[:days]
+        ]  # fmt: skip
+        s.execute(sa.insert(Attendance), signins)
+        rows += len(signins)
+    s.commit()
+    return rows
+
+
+# --- the run -------------------------------------------------------------------------------------
+
+
+class Clock:
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def time(self, name: str):
+        started = time.perf_counter()
+        yield
+        self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
+
+
+def bench_actor(session):
+    """The fake reviewers: gc_pm's user holding every contractor role on project 1."""
+    from domain import roles
+    from domain.access import Actor, Grant
+    from domain.model import User
+
+    pm = session.scalar(sa.select(User).where(User.username == "gc_pm"))
+    every = (roles.GC_MANAGER, roles.GC_OPERATOR, roles.SUB_MANAGER, roles.SUB_OPERATOR,
+             roles.GC_ENTERPRISE)  # fmt: skip
+    return pm, Actor(pm.id, "bench", None, tuple(Grant(r, 1, None) for r in every))
+
+
+def drain(session) -> int:
+    import engine
+
+    ran = 0
+    while True:
+        n = engine.run_due_jobs(session, limit=50)
+        if not n:
+            return ran
+        ran += n
+
+
+def run(app, clock: Clock, pki: Path) -> dict:
+    """One whole batch through the use cases and the engine; per-step times into ``clock``."""
+    import engine
+    from connectors import payroll as payroll_connectors
+    from connectors.bank_iso20022 import build_pain001, msg_id_for, validate_pain001
+    from domain.payroll import compile, payment
+    from domain.payroll.model import WageBatch
+    from web.extensions import db
+    from web.payroll import usecases
+    from web.payroll.pki import DEMO_ENTERPRISE_PASSWORD
+
+    s = db.session
+    bound = engine.registry.get("bank/SubmitBatch").__self__
+    bound.bank_client = FakeBank()
+    pm, actor = bench_actor(s)
+    usecases.issue_signing_credential(s, pm, "qianshu2026", "上海筑城建设集团有限公司")
+    out: dict = {}
+    started = time.perf_counter()
+    with clock.time("create"):
+        batch = usecases.create_batch(s, actor, 1, PAY_MONTH)
+    comps = list(batch.compilations)
+    gc_own = next(c for c in comps if c.unit.is_gc_own)
+    with clock.time("compile all"):
+        for comp in comps:
+            if comp is gc_own:
+                with clock.time("list one compile (service)"):
+                    compile.compile_from_attendance(s, actor, comp.id)
+                    s.commit()
+            else:
+                compile.compile_from_attendance(s, actor, comp.id)
+                s.commit()
+    out["gc_own"] = (gc_own.id, len(gc_own.lines))
+    with clock.time("compile page GET"):
+        out["page"] = page_get(app, gc_own.id)
+    with clock.time("submit + reviews"):
+        for comp in comps:
+            usecases.submit_compilation(s, actor, comp.id)
+        for comp in comps:
+            if not comp.unit.is_gc_own:
+                usecases.review_compilation(s, actor, comp.id, "sub", True)
+        for comp in comps:
+            usecases.review_compilation(s, actor, comp.id, "gc", True)
+        drain(s)  # the compile reminders (the settlement day is long past)
+    with clock.time("generate summary (task)"):
+        usecases.generate_summary(s, actor, batch)
+    batch_id = batch.id
+    s.expunge_all()  # a worker process renders without the 5,000 lines of this session in memory
+    batch = s.get(WageBatch, batch_id)
+    with clock.time("summary PDF (RenderPdf job)"):
+        drain(s)
+    s.expire_all()
+    batch = s.get(WageBatch, batch.id)
+    summary = payment.summary_of(s, batch)
+    out["lines"], out["pdf_kib"] = summary.line_count, len(summary.pdf) / 1024
+    with clock.time("sign twice (use cases)"):
+        usecases.pm_sign(s, actor, batch, "qianshu2026")
+        p12 = (pki / "enterprise_demo.p12").read_bytes()
+        usecases.enterprise_sign(s, actor, batch, p12, DEMO_ENTERPRISE_PASSWORD)
+    # The pain.001 as the push builds it (the lines to pay from the database, build, XSD);
+    # measured without recording it, then the push job itself runs in the drain below.
+    with clock.time("pain.001 (lines from db + build + XSD)"):
+        paying = payment.lines_to_pay(s, batch)
+        msg_id = msg_id_for(batch.batch_no, batch.repay_round)
+        xml = build_pain001(payroll_connectors._payment_batch(batch, msg_id, paying))
+        assert not validate_pain001(xml)
+    s.rollback()
+    out["pain_kib"] = len(xml) / 1024
+    with clock.time("push + status + reconcile (jobs)"):
+        drain(s)
+    s.expire_all()
+    batch = s.get(WageBatch, batch.id)
+    out["whole"] = time.perf_counter() - started
+    out["state"] = batch.state
+    out["instance"] = engine.describe_instance(s, batch.instance_id)["status"]
+    out["batch_id"] = batch.id
+    return out
+
+
+def page_get(app, compilation_id: int) -> tuple[int, float, int]:
+    """编制详情 as gc_op sees it: (status, seconds of the GET alone, lines shown)."""
+    client = app.test_client()
+    assert (
+        client.post("/login", data={"account": "gc_op", "password": "zhuxin2026"}).status_code
+        == 302
+    )
+    url = f"/projects/1/payroll/compilations/{compilation_id}"
+    client.get(url)  # warm the templates
+    started = time.perf_counter()
+    r = client.get(url)
+    seconds = time.perf_counter() - started
+    return r.status_code, seconds, r.text.count('<tr id="line-')
+
+
+def baselines(app, batch_id: int, pki: Path) -> dict:
+    """The same lines without the app: the raw attendance aggregate, the PDF render, the two
+    signatures and the pain.001 build from in-memory lines."""
+    from connectors.bank_iso20022 import (
+        DebtorAccount,
+        PaymentBatch,
+        build_pain001,
+        transfers_from_lines,
+    )
+    from connectors.signing import sign_as_enterprise, sign_as_pm
+    from connectors.signing_pki import PersonalCredential
+    from connectors.summary_pdf import SummaryHeader, render_summary_pdf
+    from domain.payroll import compile, payment
+    from domain.payroll.model import WageBatch
+    from domain.payroll.period import PayPeriod
+    from web.extensions import db
+    from web.payroll.pki import DEMO_ENTERPRISE_PASSWORD, issue_pm_credential
+
+    s = db.session
+    batch = s.get(WageBatch, batch_id)
+    period = PayPeriod(batch.period_start, batch.period_end)
+    gc_own = next(c for c in batch.compilations if c.unit.is_gc_own)
+    lines = payment.batch_lines(s, batch)
+    out = {}
+    started = time.perf_counter()
+    compile.attendance_counts(s, 1, gc_own.unit_id, period)
+    out["list"] = time.perf_counter() - started
+    header = SummaryHeader(batch.project.name, batch.batch_no, "2025年8月", period, "总包")
+    started = time.perf_counter()
+    pdf = render_summary_pdf(header, lines)
+    out["pdf"] = time.perf_counter() - started
+    cred = issue_pm_credential(pki, "项目经理", "总包", "PM-9999", "qianshu2026")
+    p12 = (pki / "enterprise_demo.p12").read_bytes()
+    started = time.perf_counter()
+    once = sign_as_pm(pdf, PersonalCredential(cred.cert_pem, cred.encrypted_key_pem,
+                                              cred.chain_pem), "qianshu2026")  # fmt: skip
+    sign_as_enterprise(once, p12, DEMO_ENTERPRISE_PASSWORD)
+    out["sign"] = time.perf_counter() - started
+    debtor = DebtorAccount("专户", "31050161393600012", "102290000018", "工商银行")
+    started = time.perf_counter()
+    build_pain001(PaymentBatch(batch.batch_no + "-B", debtor,
+                               transfers_from_lines(lines, "工资"), date.today(), "总包"))  # fmt: skip
+    out["pain"] = time.perf_counter() - started
+    return out
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pg", help="PostgreSQL URL: use a private schema there")
+    parser.add_argument("--units", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=250)
+    parser.add_argument("--days", type=int, default=31)
+    args = parser.parse_args(argv)
+
+    from web import create_app
+    from web.extensions import db
+    from web.payroll.pki import make_pki
+
+    with tempfile.TemporaryDirectory(prefix="bench-payroll-") as tmp:
+        workdir = Path(tmp)
+        url, drop = make_database(args.pg, workdir)
+        pki = workdir / "pki"
+        make_pki(pki)
+        try:
+            app = create_app({**CONFIG, "SQLALCHEMY_DATABASE_URI": url,
+                              "ZHUXIN_PKI_DIR": str(pki)})  # fmt: skip
+            clock = Clock()
+            with app.app_context():
+                started = time.perf_counter()
+                rows = populate(app, args.units, args.workers, args.days)
+                load = time.perf_counter() - started
+                out = run(app, clock, pki)
+                base = baselines(app, out["batch_id"], pki)
+                db.session.remove()
+                db.engine.dispose()
+        finally:
+            drop()
+    report(args, rows, load, clock.seconds, out, base)
+    return 0 if out["state"] == "paid" else 1
+
+
+def report(args, rows, load, t, out, base) -> None:
+    status, page_s, shown = out["page"]
+    db_name = "PostgreSQL" if args.pg else "SQLite"
+    print(f"\nwage payment bench — {args.units} units × {args.workers} workers × {args.days} "
+          f"days ({rows:,} sign-ins, {out['lines']:,} wage lines), {db_name}")  # fmt: skip
+    print(f"data load (bulk inserts): {load:.1f} s; batch ended '{out['state']}', "
+          f"instance {out['instance']}\n")  # fmt: skip
+    rows_out = [
+        ("list one compile: 新增编制 (250 workers)", t["list one compile (service)"],
+         base["list"], "raw attendance GROUP BY", 1.0),
+        ("list one compile: 编制详情 page GET", page_s, None, f"HTTP {status}, {shown} rows", 1.0),
+        ("summary PDF (RenderPdf job)", t["summary PDF (RenderPdf job)"], base["pdf"],
+         f"ReportLab alone, {out['pdf_kib']:.0f} KiB", 3.0),
+        ("sign twice (PM + enterprise)", t["sign twice (use cases)"], base["sign"],
+         "pyHanko alone", None),
+        ("pain.001 (db + build + XSD)", t["pain.001 (lines from db + build + XSD)"],
+         base["pain"], f"build alone, {out['pain_kib']:.0f} KiB", None),
+        ("compile all 20 units", t["compile all"], None, "", None),
+        ("submit + sub/GC reviews (60 tasks)", t["submit + reviews"], None, "", None),
+        ("push + status + reconcile (jobs)", t["push + status + reconcile (jobs)"], None,
+         "fake bank", None),
+        ("whole batch through the API", out["whole"], None, "create → paid", 60.0),
+    ]  # fmt: skip
+    print(f"{'step':<40}{'s':>8}{'base s':>9}{'ratio':>7}  {'target':<8}{'ok':<4}note")
+    for name, seconds, baseline, note, target in rows_out:
+        b = f"{baseline:9.3f}" if baseline is not None else " " * 9
+        ratio = f"{seconds / baseline:7.1f}" if baseline else " " * 7
+        tgt = f"< {target:g} s" if target else ""
+        ok = ("yes" if seconds < target else "NO") if target else ""
+        print(f"{name:<40}{seconds:8.3f}{b}{ratio}  {tgt:<8}{ok:<4}{note}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
