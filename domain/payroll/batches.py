@@ -120,7 +120,6 @@ def create_batch(
         session.add(Compilation(batch_id=batch.id, unit_id=unit.id, state="draft"))
     session.flush()
     record(session, actor.user_id, "payroll.batch_created", batch, None, project.id)
-    dismiss_reminders(session, project.id, kind="batch_due", month=batch.pay_month)
     batch.instance_id = start_process(batch)
     return batch
 
@@ -176,24 +175,22 @@ def month_choices(project: Project, today: date | None = None, count: int = 6):
     return out
 
 
-def settlement_reminders(session: Session, today: date | None = None) -> int:
-    """Scheduler step: on a project's settlement day, remind the GC manager to create the
-    month's batch number when none exists (a reminder, never a silent creation).  Idempotent."""
+def due_settlements(session: Session, today: date | None = None) -> list[tuple[Project, str]]:
+    """(project, pay month) for each project whose settlement day is today and which has no
+    batch number for that month yet: the scheduler puts a reminder in its GC manager's inbox
+    (``settlement_reminder`` process) — a reminder, never a silent creation."""
     today = today or datetime.now(SHANGHAI).date()
-    made = 0
+    month, due = f"{today:%Y-%m}", []
     for project in session.scalars(select(Project).where(Project.settlement_day.is_not(None))):
-        due = _is_settlement_day(project.settlement_day, today)
-        month = f"{today:%Y-%m}"
+        if not _is_settlement_day(project.settlement_day, today):
+            continue
         exists = session.scalar(
             select(WageBatch.id).where(WageBatch.project_id == project.id,
                                        WageBatch.pay_month == month).limit(1)
         )  # fmt: skip
-        if due and not exists:
-            made += add_reminder(
-                session, project.id, "batch_due", f"batch_due:{project.id}:{month}",
-                f"今天是 {month_label(month)} 工资结算日，请新增银行交换批次号",
-            )  # fmt: skip
-    return made
+        if not exists:
+            due.append((project, month))
+    return due
 
 
 def _is_settlement_day(day: int, today: date) -> bool:
@@ -220,9 +217,7 @@ def open_reminders(session: Session, actor: Actor, project_id: int) -> list[Payr
     ).all()  # fmt: skip
     out = []
     for r in rows:
-        if r.kind == "batch_due" and actor.can((roles.GC_MANAGER,), project_id):
-            out.append(r)
-        elif r.kind == "compile_overdue" and _may_compile(session, actor, project_id, r.unit_id):
+        if r.kind == "compile_overdue" and _may_compile(session, actor, project_id, r.unit_id):
             out.append(r)
     return out
 

@@ -231,14 +231,15 @@ class SigningCredential(Base):
 
 
 class PayrollReminder(Base):
-    """A reminder shown to the people concerned (compile overdue, batch number due)."""
+    """A reminder shown to the people concerned (compile overdue).  The settlement-day reminder
+    to create the batch number is an inbox task instead (``bpmn/settlement_reminder.bpmn``)."""
 
     __tablename__ = "payroll_reminder"
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("wage_batch.id"))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
-    kind: Mapped[str] = mapped_column(String(20))  # "compile_overdue" | "batch_due"
+    kind: Mapped[str] = mapped_column(String(20))  # "compile_overdue"
     key: Mapped[str] = mapped_column(String(80), unique=True)  # makes creating it idempotent
     message: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -19,6 +19,7 @@ B = P + "/batches/999"
 PAYROLL_ROUTES = {
     "payroll.settlement": ("GET", P + "/settlement", GC_PM, {}),
     "payroll.compile_index": ("GET", P + "/compile", CONTRACTORS, {}),
+    "payroll.trade_rates": ("GET", P + "/trade-rates", GC_PM, {}),
     "payroll.batch_create": ("POST", P + "/batches", GC_PM, {"month": ""}),
     "payroll.compilation_new": ("POST", P + "/compilations/new", OPERATORS, {"compilation_id": "999"}),
     "payroll.compilation": ("GET", C, VIEWERS, {}),
@@ -37,6 +38,7 @@ PAYROLL_ROUTES = {
     "payroll.bank_csv": ("GET", B + "/daifa.csv", GC, {}),
     "payroll.correct": ("GET", B + "/correct", GC, {}),
     "payroll.task": ("GET", "/payroll/tasks/999", EVERYONE, {}),
+    "payroll.reminder_task": ("GET", "/payroll/reminders/999", GC_PM, {}),
     "payroll.my_wages": ("GET", "/my/wages", WORKERS, {}),
     "payroll.my_wage_confirm": ("POST", "/my/wages/999", WORKERS, {"decision": "confirm"}),
     "enterprise.push": ("GET", "/enterprise/push", {"gc_ent"}, {}),

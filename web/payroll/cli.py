@@ -5,7 +5,6 @@ from flask import current_app
 from sqlalchemy import select
 
 from domain.model import Project, User
-from domain.payroll import batches
 from domain.payroll.model import SigningCredential, WageBatch
 from web.cli import zhuxin
 from web.extensions import db
@@ -15,11 +14,10 @@ from web.runtime import scheduled_step
 
 
 @scheduled_step("payroll.settlement_reminders", cron={"hour": 8, "minute": 0})
-def settlement_reminders(app) -> int:
-    """On each project's settlement day, remind its GC manager to create the batch number."""
-    made = batches.settlement_reminders(db.session)
-    db.session.commit()
-    return made
+def settlement_reminders(app, today=None) -> int:
+    """On each project's settlement day, an inbox task for its GC manager to create the batch
+    number (``settlement_reminder``; once per project and pay month)."""
+    return usecases.remind_settlement_day(db.session, today)
 
 
 @zhuxin.command("verify-summary")

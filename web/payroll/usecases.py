@@ -18,11 +18,14 @@ from domain.payroll import batches, compile, credentials, payment, review
 from domain.payroll.errors import refused
 from domain.payroll.messages import PayrollError
 from domain.payroll.model import WageBatch
+from domain.payroll.period import pay_period_for
 from web.payroll.pki import issue_pm_credential, trust_roots
 from web.runtime import engine_grants
 
 PROCESS = "wage_payment"
 COMPILE_TASKS = ("compile_wage_table", "compile_own_wage_table")
+REMINDER_PROCESS = "settlement_reminder"  # bpmn/settlement_reminder.bpmn
+REMINDER_TASK = "create_batch_number"
 
 
 def pki_dir() -> Path:
@@ -64,7 +67,52 @@ def create_batch(session: Session, actor: Actor, project_id: int, pay_month: str
 
     batch = batches.create_batch(session, actor, project_id, pay_month, start)
     session.commit()
+    _complete_reminder(session, actor, batch)
     return batch
+
+
+def reminder_key(project, pay_month: str) -> str:
+    """Business key of the settlement-day reminder: one per project and pay month."""
+    return f"REMIND-{project.code}-{pay_month}"
+
+
+def remind_settlement_day(session: Session, today=None) -> int:
+    """Scheduler step: on each project's settlement day, start one ``settlement_reminder``
+    (an inbox task for its GC manager) when the month has no batch number yet.  Running it
+    again the same day starts nothing more (the business key is looked up first)."""
+    started = 0
+    for project, month in batches.due_settlements(session, today):
+        key = reminder_key(project, month)
+        if engine.list_instances(session, process_id=REMINDER_PROCESS, business_key=key):
+            continue
+        period = pay_period_for(month, project.settlement_day)
+        data = {"project_id": project.id, "project_name": project.name, "pay_month": month,
+                "period_start": period.start.isoformat(), "period_end": period.end.isoformat()}  # fmt: skip
+        engine.start_instance(session, REMINDER_PROCESS, data=data, business_key=key,
+                              started_by="scheduler")  # fmt: skip
+        started += 1
+    return started
+
+
+def reminder_tasks(session: Session, actor: Actor, project_id: int | None = None):
+    """The open settlement-day reminders the actor may act on."""
+    return engine.list_inbox(session, engine_grants(actor), project_id=project_id,
+                             process_id=REMINDER_PROCESS)  # fmt: skip
+
+
+def _complete_reminder(session: Session, actor: Actor, batch: WageBatch) -> None:
+    """Creating the month's batch number completes its settlement-day reminder, if any."""
+    key = reminder_key(batch.project, batch.pay_month)
+    for item in reminder_tasks(session, actor, batch.project_id):
+        if item.business_key == key and item.bpmn_id == REMINDER_TASK:
+            engine.complete_task(session, item.id, {"batch_no": batch.batch_no},
+                                 user=_username(), grants=engine_grants(actor))  # fmt: skip
+
+
+def dismiss_reminder(session: Session, actor: Actor, human_task_id: int) -> None:
+    """忽略: close the reminder without creating a batch number."""
+    engine.complete_task(session, human_task_id, {"dismissed": True}, user=_username(),
+                         grants=engine_grants(actor))  # fmt: skip
 
 
 def submit_compilation(session: Session, actor: Actor, compilation_id: int):

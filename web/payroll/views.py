@@ -5,11 +5,12 @@
 from flask import Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+import engine
 from connectors.bank_csv import bank_batch_csv
 from connectors.payroll import transfers_for_csv
 from domain import roles
 from domain.model import User
-from domain.payroll import batches, compile, payment, review
+from domain.payroll import batches, compile, payment, rates, review
 from domain.payroll.errors import refused
 from domain.payroll.lines import ERROR
 from domain.payroll.model import SigningCredential
@@ -46,6 +47,7 @@ for _task in (
     "correct_rejected_lines",
 ):
     TASK_PAGES[_task] = "payroll.task"  # fmt: skip
+TASK_PAGES[usecases.REMINDER_TASK] = "payroll.reminder_task"
 
 
 def _ctx(project_id: int, **more) -> dict:
@@ -70,6 +72,24 @@ def settlement(project_id: int):
                            **ctx)  # fmt: skip
 
 
+@bp.route(BASE + "/trade-rates", methods=["GET", "POST"])
+@guard(GC)
+def trade_rates(project_id: int):
+    """工种日工资: the project's default day rate per trade (the compile's starting amounts)."""
+    if request.method == "POST":
+        values = {k[5:]: v for k, v in request.form.items() if k.startswith("rate-")}
+        new_trade = request.form.get("new_trade", "").strip()
+        if new_trade:
+            values[new_trade] = request.form.get("new_rate", "")
+        rates.set_trade_rates(db.session, g.actor, project_id, values)
+        db.session.commit()
+        flash(_("工种日工资已保存"), "success")
+        return redirect(url_for(".trade_rates", project_id=project_id))
+    return render_template("payroll/trade_rates.html",
+                           rows=rates.trade_rates(db.session, g.actor, project_id),
+                           **_ctx(project_id))  # fmt: skip
+
+
 @bp.route(BASE + "/compile")
 @guard(*CONTRACTOR)
 def compile_index(project_id: int):
@@ -81,6 +101,7 @@ def compile_index(project_id: int):
         "payroll/compile_index.html", batches=rows, tables=tables,
         months=batches.month_choices(ctx["project"]),
         reminders=batches.open_reminders(db.session, g.actor, project_id),
+        reminder_tasks=usecases.reminder_tasks(db.session, g.actor, project_id),
         compilers_of=compile.compilers_of, **ctx,
     )  # fmt: skip
 
@@ -352,6 +373,23 @@ def task(human_task_id: int):
         row.bpmn_id, ".batch"
     )
     return redirect(url_for(target, project_id=pid, batch_id=batch.id))
+
+
+@bp.route("/payroll/reminders/<int:human_task_id>", methods=["GET", "POST"])
+@guard(GC)
+def reminder_task(human_task_id: int):
+    """结算日提醒: the pay month and its period; 新增银行交换批次号 (completes it) or 忽略."""
+    form = engine.task_form(db.session, human_task_id, engine_grants(g.actor))
+    data = form.data
+    project_id = int(data.get("project_id") or 0)
+    if request.method == "POST":
+        usecases.dismiss_reminder(db.session, g.actor, human_task_id)
+        flash(_("已忽略该提醒"), "success")
+        return redirect(url_for("inbox.inbox"))
+    ctx = _ctx(project_id)
+    return render_template("payroll/reminder_task.html", form=form, month=data.get("pay_month"),
+                           period=(data.get("period_start"), data.get("period_end")),
+                           settlement_day=ctx["project"].settlement_day, **ctx)  # fmt: skip
 
 
 def _batch_of(row):

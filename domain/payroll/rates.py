@@ -1,0 +1,99 @@
+"""工种日工资: the default day rate of each trade on a project (the compile's starting amount,
+day rate × days).  A project's own rate wins over the platform table, which wins over the
+built-in defaults; the GC manager edits the project's rates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from domain import roles
+from domain.access import Actor
+from domain.audit import record
+from domain.model import Assignment, Person
+from domain.payroll.compile import DEFAULT_DAY_RATES
+from domain.payroll.errors import refused
+from domain.payroll.messages import PayrollError
+from domain.payroll.model import TradeRate
+from domain.payroll.money import parse_amount
+
+MAX_TRADE = 30
+
+
+@dataclass(frozen=True)
+class TradeRow:
+    trade: str
+    project_rate: Decimal | None  # this project's own rate, if set
+    default_rate: Decimal | None  # the platform's (or built-in) rate
+
+    @property
+    def effective(self) -> Decimal | None:
+        return self.project_rate if self.project_rate is not None else self.default_rate
+
+
+def trade_rates(session: Session, actor: Actor, project_id: int) -> list[TradeRow]:
+    """Every trade known on the project (built-in, platform, project, its workers' trades)."""
+    actor.require((roles.GC_MANAGER,), project_id)
+    rows = session.scalars(
+        select(TradeRate).where(
+            (TradeRate.project_id == project_id) | TradeRate.project_id.is_(None)
+        )
+    ).all()
+    platform = {t: Decimal(v) for t, v in DEFAULT_DAY_RATES.items()}
+    platform.update({r.trade: r.day_rate for r in rows if r.project_id is None})
+    own = {r.trade: r.day_rate for r in rows if r.project_id == project_id}
+    workers = session.scalars(
+        select(Person.trade).join(Assignment, Assignment.person_id == Person.id)
+        .where(Assignment.project_id == project_id).distinct()
+    ).all()  # fmt: skip
+    trades = sorted(set(platform) | set(own) | {t for t in workers if t})
+    return [TradeRow(t, own.get(t), platform.get(t)) for t in trades]
+
+
+def set_trade_rates(session: Session, actor: Actor, project_id: int, values: dict[str, str]):
+    """Set the project's rates: ``values`` maps trade → amount text; empty text removes the
+    project's own rate (the platform rate applies again).  All or nothing."""
+    actor.require((roles.GC_MANAGER,), project_id)
+    parsed: dict[str, Decimal | None] = {}
+    for trade, raw in values.items():
+        trade, text = (trade or "").strip(), (raw or "").strip()
+        if not trade:
+            continue
+        if len(trade) > MAX_TRADE:
+            raise refused("工种名称过长：{trade}", "Trade name too long: {trade}", 400, trade=trade)
+        if text == "":
+            parsed[trade] = None
+            continue
+        try:
+            amount = parse_amount(text)
+        except PayrollError as error:
+            raise refused("【{trade}】日工资：{detail}", "[{trade}] day rate: {detail}", 400,
+                          trade=trade, detail=error.message()) from None  # fmt: skip
+        if amount <= 0:
+            raise refused("【{trade}】日工资须大于 0", "[{trade}] day rate must be above 0", 400,
+                          trade=trade)  # fmt: skip
+        parsed[trade] = amount
+    own = {
+        r.trade: r
+        for r in session.scalars(select(TradeRate).where(TradeRate.project_id == project_id))
+    }
+    changed = {}
+    for trade, amount in parsed.items():
+        row = own.get(trade)
+        before = row.day_rate if row is not None else None
+        if amount is None and row is not None:
+            session.delete(row)
+        elif amount is not None and row is None:
+            session.add(TradeRate(project_id=project_id, trade=trade, day_rate=amount))
+        elif amount is not None:
+            row.day_rate = amount
+        if before != amount:
+            changed[trade] = [str(before) if before is not None else None,
+                              str(amount) if amount is not None else None]  # fmt: skip
+    session.flush()
+    if changed:
+        record(session, actor.user_id, "payroll.trade_rates", None, changed, project_id)
+    return changed
