@@ -8,6 +8,7 @@ from domain.errors import DomainError, InvalidInput
 from domain.i18n import Text
 from web.access import refuse, wants_json
 from web.extensions import db
+from web.forms import back_url
 
 
 def lang() -> str:
@@ -58,9 +59,10 @@ def register_error_handlers(app):
             if request.headers.get("HX-Request") and not wants_json():
                 return render_template("errors/flash.html", message=message), err.status
             return jsonify(error=type(err).__name__, message=message, field=err.field), err.status
-        if request.method == "POST":
+        back = back_url(None) if request.method == "POST" else None
+        if back:
             flash(message, "error")
-            return redirect(request.referrer or request.path)
+            return redirect(back)
         return render_template("errors/error.html", status=err.status, message=message), err.status
 
     @app.errorhandler(404)

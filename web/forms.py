@@ -1,5 +1,7 @@
 """Small helpers for parsing request input into domain values."""
 
+from urllib.parse import urlsplit
+
 from flask import request
 
 from domain.errors import InvalidInput
@@ -23,3 +25,14 @@ def int_list(name: str) -> list[int]:
         return [int(v) for v in request.form.getlist(name) if v]
     except ValueError:
         raise InvalidInput(NOT_A_NUMBER, field=name) from None
+
+
+def back_url(fallback: str | None) -> str | None:
+    """The page the form was posted from, if it is on this site; otherwise ``fallback``."""
+    referrer = request.referrer
+    if not referrer:
+        return fallback
+    parts = urlsplit(referrer)
+    if parts.netloc == request.host or (not parts.netloc and referrer.startswith("/")):
+        return referrer
+    return fallback

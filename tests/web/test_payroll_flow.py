@@ -102,8 +102,10 @@ def test_whole_flow_through_the_pages(payroll_app, client, auth, tmp_path):
     assert "去签署" in client.get("/projects/1/payroll/push").text
     post(client, f"/projects/1/payroll/batches/{batch.id}/sign",
          {"action": "issue", "password": "qianshu2026"})  # fmt: skip
-    wrong = client.post(f"/projects/1/payroll/batches/{batch.id}/sign", data={"password": "wrong-pw"})
-    assert wrong.status_code == 302  # flashed: 签署密码不正确
+    wrong = client.post(
+        f"/projects/1/payroll/batches/{batch.id}/sign", data={"password": "wrong-pw"}
+    )
+    assert wrong.status_code == 400 and "签署密码不正确" in wrong.text
     assert state(app, WageBatch, id=batch.id).state == "pm_signing"
     post(client, f"/projects/1/payroll/batches/{batch.id}/sign", {"password": "qianshu2026"})
     assert state(app, WageBatch, id=batch.id).state == "enterprise_signing"
@@ -162,7 +164,7 @@ def test_worker_confirms_or_disputes_his_line(payroll_app, client, auth):
     page = client.get("/my/wages").text
     line_id = int(re.search(r'id="wage-(\d+)"', page).group(1))
     r = client.post(f"/my/wages/{line_id}", data={"decision": "dispute", "comment": ""})
-    assert r.status_code == 302 and state(app, WageLineRow, id=line_id).confirm_status == "pending"
+    assert r.status_code == 400 and state(app, WageLineRow, id=line_id).confirm_status == "pending"
     post(client, f"/my/wages/{line_id}", {"decision": "dispute", "comment": "少算两天"})
     assert state(app, WageLineRow, id=line_id).confirm_comment == "少算两天"
     as_user(client, auth, "gc_op")

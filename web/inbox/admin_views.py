@@ -7,6 +7,7 @@ from domain.errors import InvalidInput
 from domain.i18n import Text
 from web.access import guard
 from web.extensions import db
+from web.forms import back_url
 from web.inbox import bp
 from web.inbox.views import current_username
 
@@ -74,7 +75,7 @@ def incidents():
 def incident_retry(incident_id: int):
     engine.retry_incident(db.session, incident_id, by=current_username())
     flash(_("已重新执行"), "success")
-    return redirect(request.referrer or url_for(".incidents"))
+    return redirect(back_url(url_for(".incidents")))
 
 
 def _actor():

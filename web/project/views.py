@@ -10,7 +10,7 @@ from domain.model import Project
 from domain.realname import STATE_LABELS, AssignmentQuery, WorkerForm
 from web.access import guard
 from web.extensions import db
-from web.forms import int_arg, int_list
+from web.forms import back_url, int_arg, int_list
 from web.project import bp
 
 PROJECT_VIEWERS = (*roles.CONTRACTOR, roles.GC_ENTERPRISE)
@@ -71,7 +71,7 @@ def acceptance(project_id: int):
 def acceptance_accept(project_id: int):
     count = realname.accept_workers(db.session, g.actor, project_id, int_list("ids"))
     flash(_("已接收 %(n)d 名人员", n=count), "success")
-    return redirect(request.referrer or url_for(".acceptance", project_id=project_id))
+    return redirect(back_url(url_for(".acceptance", project_id=project_id)))
 
 
 @bp.post("/projects/<int:project_id>/acceptance/<int:assignment_id>/reject")
@@ -81,7 +81,7 @@ def acceptance_reject(project_id: int, assignment_id: int):
         db.session, g.actor, project_id, assignment_id, request.form.get("reason", "")
     )
     flash(_("已退回 %(name)s", name=a.person.name), "success")
-    return redirect(request.referrer or url_for(".acceptance", project_id=project_id))
+    return redirect(back_url(url_for(".acceptance", project_id=project_id)))
 
 
 @bp.route("/projects/<int:project_id>/workers/new", methods=["GET", "POST"])
