@@ -51,6 +51,8 @@ def extract() -> None:
             "ngettext",
             "-k",
             "lazy_gettext",
+            "-k",
+            "_l",
             "-o",
             str(POT),
             ".",

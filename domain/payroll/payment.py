@@ -33,10 +33,6 @@ from domain.payroll.model import (
 from domain.payroll.review import unconfirmed_count
 
 PAID, REJECTED, RETURNED = "paid", "rejected", "returned"
-STEP_LABELS = {
-    "render": "生成汇总文件", "pm_sign": "项目经理签署", "enterprise_sign": "总包单位签署",
-    "push": "推送银行", "bank": "等待银行回执", "reconcile": "对账",
-}  # fmt: skip
 
 
 def batch_lines(session: Session, batch: WageBatch) -> list[WageLine]:

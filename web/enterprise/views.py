@@ -8,10 +8,10 @@ from domain import roles
 from domain.payroll import batches, compile, payment
 from domain.payroll.errors import refused
 from domain.payroll.model import WageBatch
-from domain.payroll.period import month_label
 from web.access import guard
 from web.enterprise import bp
 from web.extensions import db
+from web.i18n import localized_month
 from web.payroll import usecases
 from web.payroll.views import STATE_LABELS
 
@@ -31,7 +31,7 @@ def push():
     rows = db.session.scalars(stmt.order_by(WageBatch.id.desc())).all()
     summaries = {b.id: payment.summary_of(db.session, b) for b in rows}
     return render_template("enterprise/push.html", batches=rows, summaries=summaries,
-                           labels=STATE_LABELS, month_label=month_label,
+                           labels=STATE_LABELS, month_label=localized_month,
                            q=request.args.get("q", ""))  # fmt: skip
 
 
@@ -54,4 +54,4 @@ def sign(batch_id: int):
     lines = payment.batch_lines(db.session, batch)
     return render_template("enterprise/sign.html", batch=batch, labels=STATE_LABELS,
                            summary=payment.summary_of(db.session, batch),
-                           totals=compile.totals(lines), month_label=month_label)  # fmt: skip
+                           totals=compile.totals(lines), month_label=localized_month)  # fmt: skip

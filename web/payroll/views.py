@@ -4,6 +4,7 @@
 
 from flask import Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 import engine
 from connectors.bank_csv import bank_batch_csv
@@ -19,6 +20,7 @@ from domain.roles import CONTRACTOR
 from web.access import guard
 from web.extensions import db
 from web.forms import int_arg
+from web.i18n import localized_month
 from web.payroll import bp, usecases
 from web.runtime import engine_grants
 from web.task_pages import TASK_PAGES
@@ -27,15 +29,19 @@ BASE = "/projects/<int:project_id>/payroll"
 VIEWERS = (*CONTRACTOR, roles.GC_ENTERPRISE)
 GC = roles.GC_MANAGER
 STATE_LABELS = {
-    "compiling": "编制/审核中", "approved": "待生成汇总表",
-    "summarising": "生成汇总文件中", "pm_signing": "待项目经理签署",
-    "enterprise_signing": "待总包单位签署", "pushing": "推送银行中",
-    "awaiting_bank": "等待银行回执", "correcting": "待更正退回明细", "paid": "已支付",
-    "draft": "编制中", "submitted": "待分包审核", "sub_approved": "待总包审核",
-    "rejected": "已退回", "pending": "未确认", "confirmed": "已确认", "disputed": "有异议",
-    "none": "未推送", "sent": "已推送", "paid_line": "已入账", "returned": "退汇",
+    "compiling": _l("编制/审核中"), "approved": _l("待生成汇总表"),
+    "summarising": _l("生成汇总文件中"), "pm_signing": _l("待项目经理签署"),
+    "enterprise_signing": _l("待总包单位签署"), "pushing": _l("推送银行中"),
+    "awaiting_bank": _l("等待银行回执"), "correcting": _l("待更正退回明细"), "paid": _l("已支付"),
+    "draft": _l("编制中"), "submitted": _l("待分包审核"), "sub_approved": _l("待总包审核"),
+    "rejected": _l("已退回"), "pending": _l("未确认"), "confirmed": _l("已确认"), "disputed": _l("有异议"),
+    "none": _l("未推送"), "sent": _l("已推送"), "paid_line": _l("已入账"), "returned": _l("退汇"),
 }  # fmt: skip
-COMP_LABELS = {**STATE_LABELS, "approved": "审核通过"}  # a unit table's states
+COMP_LABELS = {**STATE_LABELS, "approved": _l("审核通过")}  # a unit table's states
+STEP_LABELS = {
+    "render": _l("生成汇总文件"), "pm_sign": _l("项目经理签署"), "enterprise_sign": _l("总包单位签署"),
+    "push": _l("推送银行"), "bank": _l("等待银行回执"), "reconcile": _l("对账"),
+}  # fmt: skip
 for _task in (
     "compile_wage_table",
     "compile_own_wage_table",
@@ -53,7 +59,7 @@ TASK_PAGES[usecases.REMINDER_TASK] = "payroll.reminder_task"
 def _ctx(project_id: int, **more) -> dict:
     project = batches.get_project(db.session, project_id)
     return {"project": project, "labels": STATE_LABELS, "comp_labels": COMP_LABELS,
-            "month_label": month_label, **more}  # fmt: skip
+            "month_label": localized_month, **more}  # fmt: skip
 
 
 @bp.route(BASE + "/settlement", methods=["GET", "POST"])
@@ -254,7 +260,7 @@ def batch_progress(project_id: int, batch_id: int):
     """The step and progress (htmx polls it while a long step runs)."""
     row = batches.get_batch(db.session, g.actor, batch_id, project_id)
     return render_template("payroll/_progress.html", batch=row, labels=STATE_LABELS,
-                           steps=payment.STEP_LABELS, project=row.project)  # fmt: skip
+                           steps=STEP_LABELS, project=row.project)  # fmt: skip
 
 
 @bp.post(BASE + "/batches/<int:batch_id>/summary")

@@ -5,9 +5,9 @@ from flask_babel import gettext as _
 
 from domain import roles
 from domain.payroll import review
-from domain.payroll.period import month_label
 from web.access import guard
 from web.extensions import db
+from web.i18n import localized_month
 from web.payroll import bp
 
 
@@ -16,7 +16,7 @@ from web.payroll import bp
 def my_wages():
     """我的工资: every line of mine, newest first."""
     return render_template("payroll/my_wages.html", lines=review.my_lines(db.session, g.actor),
-                           month_label=month_label)  # fmt: skip
+                           month_label=localized_month)  # fmt: skip
 
 
 @bp.post("/my/wages/<int:line_id>")
