@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import String, and_, case, func, literal_column, null, select, true, union_all
+from sqlalchemy.orm import Session, aliased
 
 from domain import roles
 from domain.errors import NO_ACCESS, AccessDenied
@@ -62,35 +62,101 @@ def _covers(g: Grant, allowed, project_id, unit_id) -> bool:
 
 
 def load_actor(session: Session, user: User) -> Actor:
-    """Resolve a user's grants: staff grants, enterprise projects, the worker's own projects."""
+    """Resolve a user's grants: staff grants, enterprise projects, the worker's own projects.
+
+    One round trip (``UNION ALL`` of the three sources), read afresh on every call: a revoked
+    grant, authorisation or assignment counts from the next request on, with no cache to expire.
+    """
+    grants = _grants_query(user.id).subquery()
+    rows = session.execute(
+        select(grants.c.role, grants.c.project_id, grants.c.unit_id).order_by(*_order(grants))
+    )
+    return _actor(user, rows)
+
+
+def load_user_and_actor(session: Session, user_id: int) -> tuple[User, Actor] | None:
+    """The user and his resolved grants in one round trip (for each request's login)."""
+    grants = _grants_query(user_id).subquery()
+    rows = session.execute(
+        select(User, grants.c.role, grants.c.project_id, grants.c.unit_id)
+        .outerjoin(grants, true())
+        .where(User.id == user_id)
+        .order_by(*_order(grants))
+    ).all()
+    if not rows:
+        return None
+    user = rows[0][0]
+    return user, _actor(user, (row[1:] for row in rows if row[1] is not None))
+
+
+def _actor(user: User, rows) -> Actor:
     grants: list[Grant] = []
-    for g in session.scalars(select(RoleGrant).where(RoleGrant.user_id == user.id)):
-        if g.role == roles.GC_ENTERPRISE:
-            ids = session.scalars(
-                select(Project.id).where(Project.gc_enterprise_id == g.enterprise_id)
-            )
-            grants += [Grant(g.role, pid) for pid in ids]
-        elif g.project_id is None and g.role != roles.PROCESS_ADMIN:
+    for role, project_id, unit_id in rows:
+        if role == roles.GC_ENTERPRISE:
+            if project_id is not None:  # one grant per project of the enterprise
+                grants.append(Grant(role, project_id))
+        elif project_id is None and role != roles.PROCESS_ADMIN:
             continue  # a project role without a project grants nothing
         else:
-            grants.append(Grant(g.role, g.project_id, g.unit_id))
-    if user.person_id:
-        grants += _worker_grants(session, user.person_id)
+            grants.append(Grant(role, project_id, unit_id))
     return Actor(user.id, user.display_name, user.person_id, tuple(grants))
 
 
-def _worker_grants(session: Session, person_id: int) -> list[Grant]:
-    accepted = session.execute(
-        select(Assignment.project_id, Assignment.unit_id).where(
-            Assignment.person_id == person_id, Assignment.state == "accepted"
+def _order(grants):
+    return grants.c.source, grants.c.row_id, grants.c.sub_id
+
+
+def _grants_query(user_id: int):
+    """(role, project_id, unit_id, ordering…) rows of ``user_id``: role grants (enterprise grants
+    expanded to the enterprise's projects), his person's accepted assignments and active posts."""
+    is_enterprise = RoleGrant.role == roles.GC_ENTERPRISE
+    staff = (
+        select(
+            RoleGrant.role.label("role"),
+            case((is_enterprise, Project.id), else_=RoleGrant.project_id).label("project_id"),
+            case((is_enterprise, null()), else_=RoleGrant.unit_id).label("unit_id"),
+            literal_column("0").label("source"),
+            RoleGrant.id.label("row_id"),
+            func.coalesce(Project.id, literal_column("0")).label("sub_id"),
         )
+        .outerjoin(
+            Project, and_(is_enterprise, Project.gc_enterprise_id == RoleGrant.enterprise_id)
+        )
+        .where(RoleGrant.user_id == user_id)
     )
-    grants = [Grant(roles.WORKER, pid, uid) for pid, uid in accepted]
-    officer = session.scalars(
-        select(Authorisation.project_id).where(
-            Authorisation.person_id == person_id,
+    person = aliased(User)
+    accepted = (
+        select(
+            _constant(roles.WORKER),
+            Assignment.project_id,
+            Assignment.unit_id,
+            literal_column("1"),
+            Assignment.id,
+            literal_column("0"),
+        )
+        .join(person, person.person_id == Assignment.person_id)
+        .where(person.id == user_id, Assignment.state == "accepted")
+    )
+    officer = (
+        select(
+            _constant(roles.SIGNIN_OFFICER),
+            Authorisation.project_id,
+            null(),
+            literal_column("2"),
+            Authorisation.id,
+            literal_column("0"),
+        )
+        .join(person, person.person_id == Authorisation.person_id)
+        .where(
+            person.id == user_id,
             Authorisation.post == roles.SIGNIN_OFFICER,
             Authorisation.revoked_at.is_(None),
         )
     )
-    return grants + [Grant(roles.SIGNIN_OFFICER, pid) for pid in officer]
+    return union_all(staff, accepted, officer)
+
+
+def _constant(role: str):
+    """A role code written into the SQL text (a known constant, so the statement caches)."""
+    assert role.isidentifier()
+    return literal_column(f"'{role}'", String)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import and_, insert, select
+from sqlalchemy import and_, bindparam, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -140,6 +140,13 @@ def sign_in_by_officer_scan(
     if not actor.can((roles.SIGNIN_OFFICER,), project_id) or actor.person_id is None:
         raise SignInRefused("officer_not_authorised")
     claims = verify_code(codes.public_key, token, now, codes.skew_seconds)
+    site = _SITES.get(project_id)
+    if site is not None and session.get_bind().dialect.name == "postgresql":
+        result = _officer_scan_fast(
+            session, actor, site, claims.person_id, fix, location_error, now, device
+        )
+        if result is not None:
+            return result
     row = session.execute(
         select(*_SITE_COLUMNS, Assignment.unit_id, Person.name.label("person_name"))
         .select_from(Project)
@@ -156,7 +163,7 @@ def sign_in_by_officer_scan(
     ).one_or_none()
     if row is None or row.unit_id is None:
         raise SignInRefused("not_accepted")
-    site = _Site(*row[:7])
+    site = _SITES[project_id] = _Site(*row[:7])
     try:
         try:
             distance = _check_place_and_time(site, fix, location_error, now)
@@ -178,6 +185,98 @@ def sign_in_by_officer_scan(
     except SignInRefused as err:
         err.extra = {"person_id": claims.person_id, "person_name": row.person_name}  # for the list
         raise
+
+
+# The sign-in point and hours of each project last read by this process. Only a hint: the fast
+# insert below repeats every field in its WHERE clause, so a changed point falls back to a fresh
+# read and the checks are never made against stale data.
+_SITES: dict[int, _Site] = {}
+
+
+def _officer_scan_fast(
+    session, actor: Actor, site: _Site, person_id: int, fix, location_error, now, device
+):
+    """The usual officer scan in one statement: INSERT … SELECT that inserts only if the worker
+    is accepted on the project and the project still has the point and hours the checks used.
+    → the result, or None when anything is unusual (refusal, already signed, point changed):
+    the caller then takes the full path, which reads afresh and names the reason."""
+    try:
+        distance = _check_place_and_time(site, fix, location_error, now)
+    except SignInRefused:
+        return None
+    signed_at = now.astimezone(UTC)
+    values = dict(
+        project_id=site.project_id,
+        person_id=person_id,
+        method="officer_scan",
+        officer_person_id=actor.person_id,
+        officer_lat=fix.point.lat,
+        officer_lng=fix.point.lng,
+        accuracy_m=fix.accuracy_m,
+        distance_m=distance,
+        day=sign_in_day(now),
+        signed_at=signed_at.replace(tzinfo=None),
+        device=(device or "")[:200] or None,
+        makeup=False,
+    )
+    row = session.execute(
+        _FAST_INSERT,
+        values
+        | dict(
+            lat=site.lat,
+            lng=site.lng,
+            radius_m=site.radius_m,
+            start=site.start,
+            end=site.end,
+            project_name=site.project_name,
+        ),
+    ).one_or_none()
+    if row is None:
+        return None
+    session.commit()
+    return SignInResult(
+        row.id, person_id, row.person_name, site.project_id, site.project_name, signed_at,
+        "officer_scan", distance,
+    )  # fmt: skip
+
+
+def _fast_insert_statement():
+    columns = (
+        "project_id", "person_id", "method", "officer_person_id", "officer_lat", "officer_lng",
+        "accuracy_m", "distance_m", "day", "signed_at", "device", "makeup",
+    )  # fmt: skip
+    table = Attendance.__table__
+    source = (
+        select(
+            Assignment.unit_id,
+            *(bindparam(c, type_=table.c[c].type) for c in columns),
+        )
+        .join(Project, Project.id == Assignment.project_id)
+        .where(
+            Assignment.project_id == bindparam("project_id"),
+            Assignment.person_id == bindparam("person_id"),
+            Assignment.state == "accepted",
+            Project.signin_lat == bindparam("lat"),
+            Project.signin_lng == bindparam("lng"),
+            Project.signin_radius_m == bindparam("radius_m"),
+            Project.signin_start == bindparam("start"),
+            Project.signin_end == bindparam("end"),
+            Project.name == bindparam("project_name"),
+        )
+    )
+    inserted = (
+        postgresql.insert(table)
+        .from_select(["unit_id", *columns], source)
+        .on_conflict_do_nothing(index_elements=["person_id", "project_id", "day"])
+        .returning(table.c.id, table.c.person_id)
+        .cte("inserted")
+    )
+    return select(inserted.c.id, Person.name.label("person_name")).join(
+        Person, Person.id == inserted.c.person_id
+    )
+
+
+_FAST_INSERT = _fast_insert_statement()
 
 
 def sign_in_by_worker_scan(
