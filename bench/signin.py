@@ -11,12 +11,10 @@ hours, insert the attendance row). Prints sign-ins/s, p50/p99 latency and the ra
 each gunicorn configuration of ``--configs`` (same data, attendance emptied in between) and the
 load average before and after.
 
-Latest figures (2-core machine shared with other test suites, load average 2–9 during the runs;
-medians of 3 runs, gthread ×4): ping 4,700 req/s; sign-ins 235/s, p50/p99 209/408 ms; ratio
-0.05. Before the hot-path changes (per request: user + 4 grant queries, also for ping; the scan a
-SELECT, an INSERT and the commit): ping 501, sign-ins 245/s, p50/p99 194/501 ms, ratio 0.49.
-Targets (≥ 1,500/s, ratio ≥ 0.3, p99 < 50 ms) are not met; the sign-in rate is bound by waits on
-PostgreSQL (py-spy: ~70 % of worker samples in psycopg waits), not by the Python per request.
+Latest figures (2-core machine shared by wrk, gunicorn and PostgreSQL; load average 1.3 before,
+2026-11-24): sync ×2 workers 717 sign-ins/s, p50/p99 67/112 ms, ping 4,194 req/s, ratio 0.17;
+gthread ×4 638/s, 75/162 ms, ratio 0.14. Targets (≥ 1,500/s, ratio ≥ 0.3, p99 < 50 ms) are not
+met: the cores are the limit (with synchronous_commit=off, not adopted, the rate was 842/s).
 """
 
 import argparse
