@@ -59,6 +59,10 @@ class Actor:
                 units.add(g.unit_id)
         return units
 
+    def is_staff(self) -> bool:
+        """Holds a role besides being a worker or sign-in officer (has the desktop menus)."""
+        return bool(self.roles() - {roles.WORKER, roles.SIGNIN_OFFICER})
+
     def project_ids(self) -> set[int]:
         return {g.project_id for g in self.grants if g.project_id is not None}
 

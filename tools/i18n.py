@@ -121,10 +121,9 @@ def fill(path: str) -> None:
 
 
 if __name__ == "__main__":
+    extract()  # fill applies to the current msgids, so extract first in both modes
     if len(sys.argv) > 2 and sys.argv[1] == "fill":
         fill(sys.argv[2])
-    else:
-        extract()
     missing = untranslated()
     print(f"{len(missing)} untranslated")
     for m in missing:
