@@ -14,7 +14,6 @@ refuses as a duplicate and answers with the earlier outcome.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -214,16 +213,15 @@ def transfers_for_csv(session: Session, batch: WageBatch) -> list[CreditTransfer
 
 
 def bank_url(config) -> str:
-    """The bank counterparty's URL: the app setting, else the environment, else the default."""
-    return config.get("ZHUXIN_BANK_URL") or os.environ.get("ZHUXIN_BANK_URL", DEFAULT_BANK_URL)
+    """The bank counterparty's URL from the app's settings (read from the environment there)."""
+    return config.get("ZHUXIN_BANK_URL") or DEFAULT_BANK_URL
 
 
 def register(registry, config) -> PayrollConnectors:
     """Register the payroll operators on ``registry`` (``config``: the app's settings mapping)."""
     bound = PayrollConnectors(
         database_url=config["SQLALCHEMY_DATABASE_URI"],
-        bank_url=config.get("ZHUXIN_BANK_URL")
-        or os.environ.get("ZHUXIN_BANK_URL", DEFAULT_BANK_URL),
+        bank_url=bank_url(config),
     )
     registry.register("summary/RenderPdf", bound.render_pdf)
     registry.register("bank/SubmitBatch", bound.submit_batch)

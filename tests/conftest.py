@@ -164,3 +164,17 @@ class Auth:
 @pytest.fixture
 def auth(client):
     return Auth(client)
+
+
+@pytest.fixture
+def open_all_day(app):
+    """The demo project open for sign-in 00:00–24:00, so tests pass at any time of day;
+    → its sign-in point (lat, lng), WGS-84."""
+    from domain.model import Project
+    from web.extensions import db
+
+    with app.app_context():
+        project = db.session.get(Project, 1)
+        project.signin_start, project.signin_end = "00:00", "24:00"
+        db.session.commit()
+        return project.signin_lat, project.signin_lng

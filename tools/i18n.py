@@ -33,73 +33,23 @@ def add_bpmn_names() -> None:
         write_po(f, catalog, width=100)
 
 
+def _babel(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], cwd=ROOT, check=True,
+                   capture_output=True)  # fmt: skip
+
+
 def extract() -> None:
     POT.parent.mkdir(exist_ok=True)
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "babel.messages.frontend",
-            "extract",
-            "-F",
-            "babel.cfg",
-            "-k",
-            "_",
-            "-k",
-            "gettext",
-            "-k",
-            "ngettext",
-            "-k",
-            "lazy_gettext",
-            "-k",
-            "_l",
-            "-o",
-            str(POT),
-            ".",
-        ],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
+    keywords = [
+        arg for k in ("_", "_l", "gettext", "ngettext", "lazy_gettext") for arg in ("-k", k)
+    ]
+    _babel("extract", "-F", "babel.cfg", *keywords, "-o", str(POT), ".")
     add_bpmn_names()
+    catalog = ("-i", str(POT), "-d", "web/translations", "-l", "en")
     if not PO.exists():
         PO.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "babel.messages.frontend",
-                "init",
-                "-i",
-                str(POT),
-                "-d",
-                "web/translations",
-                "-l",
-                "en",
-            ],
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-        )
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "babel.messages.frontend",
-            "update",
-            "-i",
-            str(POT),
-            "-d",
-            "web/translations",
-            "-l",
-            "en",
-            "--no-fuzzy-matching",
-            "--ignore-obsolete",
-        ],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
+        _babel("init", *catalog)
+    _babel("update", *catalog, "--no-fuzzy-matching", "--ignore-obsolete")
 
 
 def untranslated() -> list[str]:

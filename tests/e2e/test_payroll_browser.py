@@ -11,8 +11,8 @@ from sqlalchemy import select
 import engine
 from domain.payroll.model import WageBatch, WageLineRow
 from tests.e2e.conftest import PHONE, SHOTS
-from tests.web.payroll_helpers import PM_PASSWORD, FakeBank, bound_connectors
-from web.payroll.pki import DEMO_ENTERPRISE_PASSWORD, make_pki
+from tests.web.payroll_helpers import PM_PASSWORD, FakeBank, bound_connectors, configure_payroll
+from web.payroll.pki import DEMO_ENTERPRISE_PASSWORD
 from web.runtime import session_factory
 
 pytestmark = pytest.mark.e2e
@@ -21,8 +21,7 @@ PASSWORD = "zhuxin2026"
 
 @pytest.fixture
 def payroll_site(app, tmp_path):
-    make_pki(tmp_path / "pki")
-    app.config.update(ZHUXIN_PKI_DIR=str(tmp_path / "pki"), ZHUXIN_BANK_POLL="PT1S")
+    configure_payroll(app, tmp_path / "pki", poll="PT1S")
     bank = FakeBank()
     bound_connectors().bank_client = bank
     executor = engine.JobExecutor(session_factory(app), poll_seconds=0.3)

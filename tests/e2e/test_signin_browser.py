@@ -8,7 +8,6 @@ import qrcode
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from domain.model import Project
 from domain.signin.model import Attendance
 from domain.signin.tokens import issue_code
 from tests.e2e.conftest import PHONE, SHOTS, fake_camera_args, png_to_y4m
@@ -18,15 +17,10 @@ PASSWORD = "zhuxin2026"
 
 
 @pytest.fixture
-def site(app):
+def site(open_all_day):
     """The demo project open for sign-in all day; → its sign-in point (WGS-84)."""
-    from web.extensions import db
-
-    with app.app_context():
-        p = db.session.get(Project, 1)
-        p.signin_start, p.signin_end = "00:00", "24:00"
-        db.session.commit()
-        return {"latitude": p.signin_lat, "longitude": p.signin_lng, "accuracy": 15}
+    lat, lng = open_all_day
+    return {"latitude": lat, "longitude": lng, "accuracy": 15}
 
 
 def login(page, base, account):

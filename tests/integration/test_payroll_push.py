@@ -17,8 +17,12 @@ from domain.payroll.batches import month_choices
 from domain.payroll.lines import canonical_records_digest
 from domain.payroll.model import BankSubmission, SummaryFile, WageBatch, WageLineRow
 from tests.integration.test_bank_mockbank import bank_url  # noqa: F401 (a mock-bank process)
-from tests.web.payroll_helpers import bound_connectors, drive_to_enterprise_signing
-from web.payroll.pki import DEMO_ENTERPRISE_PASSWORD, make_pki, trust_roots
+from tests.web.payroll_helpers import (
+    bound_connectors,
+    configure_payroll,
+    drive_to_enterprise_signing,
+)
+from web.payroll.pki import DEMO_ENTERPRISE_PASSWORD, trust_roots
 
 
 class Crash(Exception):
@@ -27,8 +31,7 @@ class Crash(Exception):
 
 @pytest.fixture
 def payroll_app(app, tmp_path, bank_url):  # noqa: F811
-    make_pki(tmp_path / "pki")
-    app.config.update(ZHUXIN_PKI_DIR=str(tmp_path / "pki"), ZHUXIN_BANK_POLL="PT0S")
+    configure_payroll(app, tmp_path / "pki")
     bank = BankClient(bank_url)
     try:
         bank.register_account("ZX-WAGE-SH2026001", "徐汇滨江文化中心项目农民工工资专用账户",

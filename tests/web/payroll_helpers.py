@@ -93,3 +93,24 @@ def drive_to_enterprise_signing(app, client, auth, month: str) -> int:
     ok(client.post(url, data={"action": "issue", "password": PM_PASSWORD}))
     ok(client.post(url, data={"password": PM_PASSWORD}))
     return batch_id
+
+
+def configure_payroll(app, pki_dir, poll: str = "PT0S"):
+    """A test PKI in ``pki_dir`` and a bank poll interval for the app; → the app."""
+    from web.payroll.pki import make_pki
+
+    make_pki(pki_dir)
+    app.config.update(ZHUXIN_PKI_DIR=str(pki_dir), ZHUXIN_BANK_POLL=poll)
+    return app
+
+
+def drain(app) -> None:
+    """Run the due engine jobs (connectors, timers) until none are left, at most 30 rounds."""
+    import engine
+    from web.extensions import db
+
+    with app.app_context():
+        for _ in range(30):
+            if not engine.run_due_jobs(db.session):
+                break
+        db.session.remove()

@@ -177,29 +177,21 @@ def test_login_page_and_errors(app, client):
 
 @pytest.fixture
 def payroll_app(app, tmp_path):
-    from web.payroll.pki import make_pki
+    from tests.web.payroll_helpers import configure_payroll
 
-    make_pki(tmp_path / "pki")
-    app.config.update(ZHUXIN_PKI_DIR=str(tmp_path / "pki"), ZHUXIN_BANK_POLL="PT0S")
-    return app
-
-
-def _drain(app):
-    import engine
-    from web.extensions import db
-
-    with app.app_context():
-        for _ in range(30):
-            if not engine.run_due_jobs(db.session):
-                break
-        db.session.remove()
+    return configure_payroll(app, tmp_path / "pki")
 
 
 def test_wage_payment_pages_are_english(payroll_app, client, auth, tmp_path):
     """The payroll pages that need a batch: through the flow in English, with a bank reject."""
     from domain.payroll.batches import month_choices
     from domain.payroll.model import Compilation, WageLineRow
-    from tests.web.payroll_helpers import FakeBank, bound_connectors, drive_to_enterprise_signing
+    from tests.web.payroll_helpers import (
+        FakeBank,
+        bound_connectors,
+        drain,
+        drive_to_enterprise_signing,
+    )
     from web.extensions import db
     from web.payroll.pki import DEMO_ENTERPRISE_PASSWORD
 
@@ -256,7 +248,7 @@ def test_wage_payment_pages_are_english(payroll_app, client, auth, tmp_path):
         content_type="multipart/form-data",
     )
     assert r.status_code == 302, r.text[:300]
-    _drain(app)
+    drain(app)
     visit("gc_ent", ["/enterprise/push"])  # with the flash of the signature
     visit("gc_op", [B, f"{B}/correct", f"{B}/verify", "/inbox"])
     visit("worker", ["/my/wages"])

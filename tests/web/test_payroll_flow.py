@@ -10,25 +10,13 @@ from sqlalchemy import select
 import engine
 from domain.payroll.batches import month_choices
 from domain.payroll.model import BankSubmission, Compilation, WageBatch, WageLineRow
-from tests.web.payroll_helpers import FakeBank, bound_connectors
-from web.payroll.pki import DEMO_ENTERPRISE_PASSWORD, make_pki
+from tests.web.payroll_helpers import FakeBank, bound_connectors, configure_payroll, drain
+from web.payroll.pki import DEMO_ENTERPRISE_PASSWORD
 
 
 @pytest.fixture
 def payroll_app(app, tmp_path):
-    make_pki(tmp_path / "pki")
-    app.config.update(ZHUXIN_PKI_DIR=str(tmp_path / "pki"), ZHUXIN_BANK_POLL="PT0S")
-    return app
-
-
-def drain(app):
-    from web.extensions import db
-
-    with app.app_context():
-        for _ in range(30):
-            if not engine.run_due_jobs(db.session):
-                break
-        db.session.remove()
+    return configure_payroll(app, tmp_path / "pki")
 
 
 def as_user(client, auth, who):

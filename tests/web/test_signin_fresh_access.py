@@ -2,7 +2,7 @@
 query, no cache), and the per-process sign-in point hint is checked inside the insert."""
 
 from domain.model import Project
-from tests.web.test_signin_pages import a_code, login, open_all_day  # noqa: F401
+from tests.web.test_signin_pages import a_code, login
 
 SCAN = "/api/signin/projects/1/officer-scan"
 

@@ -3,26 +3,12 @@
 from datetime import UTC, datetime, timedelta
 from io import BytesIO
 
-import pytest
 from openpyxl import load_workbook
 
-from domain.model import Project
 from domain.signin.tokens import issue_code
 from tests.web.test_route_access import _login_as
 
 OFFICER, WORKER = 4, 1
-
-
-@pytest.fixture
-def open_all_day(app):
-    """Sign-in hours 00:00–24:00, so these tests pass at any time of day."""
-    from web.extensions import db
-
-    with app.app_context():
-        p = db.session.get(Project, 1)
-        p.signin_start, p.signin_end = "00:00", "24:00"
-        db.session.commit()
-        return p.signin_lat, p.signin_lng
 
 
 def login(app, who):

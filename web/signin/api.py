@@ -60,43 +60,29 @@ def result_json(result: service.SignInResult) -> dict:
     }
 
 
+def _scan(sign_in, *scope):
+    """Parse code + location from the JSON body, sign in with ``sign_in``, answer the result."""
+    data = body()
+    fix, error = parse_fix(data)
+    result = sign_in(
+        db.session, g.actor, *scope, str(data.get("code", "")), fix, now(), device(),
+        codes=code_keys().check, location_error=error,
+    )  # fmt: skip
+    return jsonify(result_json(result))
+
+
 @bp.post("/api/signin/worker-scan")
 @guard(roles.WORKER)
 def api_worker_scan():
     """工人扫签到员建设码."""
-    data = body()
-    fix, error = parse_fix(data)
-    result = service.sign_in_by_worker_scan(
-        db.session,
-        g.actor,
-        str(data.get("code", "")),
-        fix,
-        now(),
-        device(),
-        codes=code_keys().check,
-        location_error=error,
-    )
-    return jsonify(result_json(result))
+    return _scan(service.sign_in_by_worker_scan)
 
 
 @bp.post("/api/signin/projects/<int:project_id>/officer-scan")
 @guard(roles.SIGNIN_OFFICER)
 def api_officer_scan(project_id: int):
     """班前签到员扫工人建设码."""
-    data = body()
-    fix, error = parse_fix(data)
-    result = service.sign_in_by_officer_scan(
-        db.session,
-        g.actor,
-        project_id,
-        str(data.get("code", "")),
-        fix,
-        now(),
-        device(),
-        codes=code_keys().check,
-        location_error=error,
-    )
-    return jsonify(result_json(result))
+    return _scan(service.sign_in_by_officer_scan, project_id)
 
 
 def _site_json(project: Project, fix, error) -> dict:

@@ -1,5 +1,7 @@
 """OpenAPI description of /api/signin/... (merged into /api/openapi.json by web/api.py)."""
 
+from domain.signin.errors import MESSAGES
+
 _REFUSAL = {
     "description": "Refused (422), or already signed in today (409)",
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SignInRefused"}}},
@@ -140,20 +142,7 @@ SCHEMAS = {
             "ok": {"type": "boolean", "example": False},
             "reason": {
                 "type": "string",
-                "enum": [
-                    "code_expired",
-                    "code_not_yet_valid",
-                    "code_forged",
-                    "code_malformed",
-                    "not_accepted",
-                    "officer_not_authorised",
-                    "out_of_range",
-                    "point_not_set",
-                    "outside_hours",
-                    "location_missing",
-                    "location_denied",
-                    "already_signed",
-                ],
+                "enum": sorted(MESSAGES),
             },
             "message": {"type": "string", "description": "in the request's language"},
             "person_name": {"type": "string"},
