@@ -212,6 +212,8 @@ def drain(session) -> int:
 
 def run(app, clock: Clock, pki: Path) -> dict:
     """One whole batch through the use cases and the engine; per-step times into ``clock``."""
+    from web.payroll.pki import DEMO_ENTERPRISE_PASSWORD
+
     import engine
     from connectors import payroll as payroll_connectors
     from connectors.bank_iso20022 import build_pain001, msg_id_for, validate_pain001
@@ -219,7 +221,6 @@ def run(app, clock: Clock, pki: Path) -> dict:
     from domain.payroll.model import WageBatch
     from web.extensions import db
     from web.payroll import usecases
-    from web.payroll.pki import DEMO_ENTERPRISE_PASSWORD
 
     s = db.session
     bound = engine.registry.get("bank/SubmitBatch").__self__
@@ -306,6 +307,8 @@ def page_get(app, compilation_id: int) -> tuple[int, float, int]:
 def baselines(app, batch_id: int, pki: Path) -> dict:
     """The same lines without the app: the raw attendance aggregate, the PDF render, the two
     signatures and the pain.001 build from in-memory lines."""
+    from web.payroll.pki import DEMO_ENTERPRISE_PASSWORD, issue_pm_credential
+
     from connectors.bank_iso20022 import (
         DebtorAccount,
         PaymentBatch,
@@ -319,7 +322,6 @@ def baselines(app, batch_id: int, pki: Path) -> dict:
     from domain.payroll.model import WageBatch
     from domain.payroll.period import PayPeriod
     from web.extensions import db
-    from web.payroll.pki import DEMO_ENTERPRISE_PASSWORD, issue_pm_credential
 
     s = db.session
     batch = s.get(WageBatch, batch_id)
@@ -357,9 +359,10 @@ def main(argv=None) -> int:
     parser.add_argument("--days", type=int, default=31)
     args = parser.parse_args(argv)
 
+    from web.payroll.pki import make_pki
+
     from web import create_app
     from web.extensions import db
-    from web.payroll.pki import make_pki
 
     with tempfile.TemporaryDirectory(prefix="bench-payroll-") as tmp:
         workdir = Path(tmp)

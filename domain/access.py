@@ -37,6 +37,7 @@ class Actor:
     name: str
     person_id: int | None = None
     grants: tuple[Grant, ...] = field(default_factory=tuple)
+    username: str = ""  # the login name, recorded as who completed a process task
 
     def roles(self) -> set[str]:
         return {g.role for g in self.grants}
@@ -106,7 +107,7 @@ def _actor(user: User, rows) -> Actor:
             continue  # a project role without a project grants nothing
         else:
             grants.append(Grant(role, project_id, unit_id))
-    return Actor(user.id, user.display_name, user.person_id, tuple(grants))
+    return Actor(user.id, user.display_name, user.person_id, tuple(grants), user.username)
 
 
 @cache

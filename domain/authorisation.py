@@ -62,7 +62,7 @@ def authorise(
     )
     session.add(auth)
     record(session, actor.user_id, "authorisation.grant", auth)
-    session.commit()
+    session.flush()
     return auth
 
 
@@ -87,7 +87,7 @@ def revoke(session: Session, actor: Actor, project_id: int, authorisation_id: in
     before = snapshot(auth)
     auth.revoked_at, auth.revoked_by = utcnow(), actor.user_id
     record(session, actor.user_id, "authorisation.revoke", auth, before)
-    session.commit()
+    session.flush()
     return auth
 
 

@@ -107,7 +107,7 @@ def register_and_assign(
         session.add(person)
         record(session, actor.user_id, "person.register", person, project_id=project_id)
     assignment = _assign(session, actor, person, project_id, unit_id)
-    session.commit()
+    session.flush()
     return assignment
 
 
@@ -206,7 +206,7 @@ def accept_workers(session: Session, actor: Actor, project_id: int, ids: list[in
         before = snapshot(a)
         a.state, a.decided_by, a.decided_at = "accepted", actor.user_id, utcnow()
         record(session, actor.user_id, "assignment.accept", a, before)
-    session.commit()
+    session.flush()
     return len(set(ids))
 
 
@@ -221,7 +221,7 @@ def reject_worker(
     a.state, a.decided_by, a.decided_at = "rejected", actor.user_id, utcnow()
     a.reason = reason.strip()[:300]
     record(session, actor.user_id, "assignment.reject", a, before)
-    session.commit()
+    session.flush()
     return a
 
 

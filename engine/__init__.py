@@ -1,9 +1,12 @@
 """The BPMN engine (流程引擎) around SpiffWorkflow 3.2: generic, no Flask, no wages.
 
-Every function takes a SQLAlchemy ``Session`` and owns its transaction (it commits).
+Every function takes a SQLAlchemy ``Session`` and works inside the caller's transaction: none
+commits (the application layer's unit of work does, once), and a conflicting concurrent save
+raises ``ConcurrentUpdate`` so that the caller runs its whole use case again.  Only the job
+executor, the engine's own orchestration, commits its claims, completions and failures.
 
 Definitions — ``engine.definitions``
-    deploy(session, xml, *, known_roles, deployed_by=None, process_id=None, connectors=None)
+    deploy(session, xml, *, known_roles, connectors, deployed_by=None, process_id=None)
         -> ProcessDefinition                       # raises DeployRefused([(element_id, reason)])
     list_definitions(session, process_id=None) -> [ProcessDefinition]
     latest_definition(session, process_id) -> ProcessDefinition
@@ -16,24 +19,24 @@ Inbox and forms — ``engine.inbox``, ``engine.forms``
     list_inbox(session, grants, *, project_id=None, process_id=None, name=None, limit, offset)
     inbox_counts(session, grants, *, project_id=None) -> {(process_id, bpmn_id, name): n}
     task_form(session, human_task_id, grants) -> TaskForm;  form_to_data(form, raw) -> dict
-    complete_task(session, human_task_id, data, *, user, grants)
+    complete_task(session, human_task_id, data, *, user, grants)   # engine.tasks
 Jobs, incidents, events — ``engine.executor``, ``engine.incidents``, ``engine.events``
-    run_due_jobs(session, *, worker_id=None, limit=20, connectors=None) -> claimed count
-    JobExecutor(session_factory).start() / .stop() / .run_forever()
+    run_due_jobs(session, connectors, *, worker_id=None, limit=20) -> claimed count
+    JobExecutor(session_factory, connectors).start() / .stop() / .run_forever()
     list_incidents(session, *, open_only=True, instance_id=None); retry_incident(session, id, by=)
     deliver_message(session, name, business_key, payload=None) -> [instance ids]
     fire_timers(session, instance_id)
-Connectors — ``engine.connectors``: registry.register("bank/SubmitBatch", fn);
-    fn(params: dict, ctx: ConnectorContext) -> dict
+Connectors — ``engine.connectors``: ConnectorRegistry().register("bank/SubmitBatch", fn);
+    fn(params: dict, ctx: ConnectorContext) -> dict (the composition root owns the registry)
 Scheduler — ``engine.scheduler``: EngineScheduler(bind).register_step(name, fn, seconds=|cron=),
-    install_job_poller(scheduler, session_factory), start() (once per process), shutdown()
+    install_job_poller(scheduler, session_factory, connectors), start() (once per process), shutdown()
 Settings — ``engine.settings.configure(project_key=, unit_key=, lease_seconds=, ...)``
 Errors (all EngineError) — DeployRefused(problems), NotFound, TaskNotAllowed, TaskNotOpen,
     ConcurrentUpdate, ProcessError (the diagram's own logic failed; nothing was saved)
 Tables — ``engine.models.EngineBase``; created by the Alembic migration ``0002_engine``.
 """
 
-from engine.connectors import ConnectorContext, ConnectorRegistry, registry
+from engine.connectors import ConnectorContext, ConnectorRegistry
 from engine.definitions import deploy, latest_definition, list_definitions
 from engine.errors import (
     ConcurrentUpdate,
@@ -47,15 +50,16 @@ from engine.errors import (
 from engine.events import deliver_message, fire_timers
 from engine.executor import JobExecutor, run_due_jobs
 from engine.forms import TaskForm, form_to_data, task_form
-from engine.inbox import Grant, InboxItem, complete_task, inbox_counts, list_inbox
+from engine.inbox import Grant, InboxItem, inbox_counts, list_inbox
 from engine.incidents import list_incidents, retry_incident
 from engine.instances import describe_instance, list_instances, start_instance
+from engine.tasks import complete_task
 
 __all__ = [
     "ConcurrentUpdate", "ConnectorContext", "ConnectorRegistry", "DeployRefused", "EngineError",
     "Grant", "InboxItem", "JobExecutor", "NotFound", "ProcessError", "TaskForm", "TaskNotAllowed", "TaskNotOpen",
     "complete_task", "deliver_message", "deploy", "describe_instance", "fire_timers",
     "form_to_data", "inbox_counts", "latest_definition", "list_definitions", "list_incidents",
-    "list_inbox", "list_instances", "registry", "retry_incident", "run_due_jobs",
+    "list_inbox", "list_instances", "retry_incident", "run_due_jobs",
     "start_instance", "task_form",
 ]  # fmt: skip

@@ -1,7 +1,8 @@
 """Connector registry (连接器注册表): service-task operator id → Python callable.
 
-``connectors/`` registers the real implementations once; tests register fakes under the same
-ids.  A connector is ``fn(params: dict, ctx: ConnectorContext) -> dict`` and must be safe to call
+The composition root (``services.wiring``) builds one registry and registers the real
+implementations in it; tests build theirs with fakes under the same ids.  There is no global
+registry.  A connector is ``fn(params: dict, ctx: ConnectorContext) -> dict`` and must be safe to call
 again with the same ``ctx.idempotency_key`` (a crash after the call re-runs the job).
 """
 
@@ -52,5 +53,3 @@ class ConnectorRegistry:
     def names(self) -> list[str]:
         return sorted(self._connectors)
 
-
-registry = ConnectorRegistry()

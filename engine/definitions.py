@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from engine.clock import utcnow
 from engine.connectors import ConnectorRegistry
-from engine.connectors import registry as default_registry
 from engine.errors import DeployRefused, NotFound
 from engine.models import ProcessDefinition
 from engine.script_policy import PolicyViolation, check_source
@@ -133,11 +132,11 @@ def deploy(
     xml: str | bytes,
     *,
     known_roles: Iterable[str] | None,
+    connectors: ConnectorRegistry,
     deployed_by: str | None = None,
     process_id: str | None = None,
-    connectors: ConnectorRegistry | None = None,
 ) -> ProcessDefinition:
-    """Validate ``xml`` and store it as the next version of its process; commit.
+    """Validate ``xml`` and store it as the next version of its process (flushed, not committed).
 
     Raises :class:`DeployRefused` (and stores nothing) when the XML does not parse or validate,
     a service operator has no registered connector, an expression breaks the script policy,
@@ -145,7 +144,7 @@ def deploy(
     """
     parsed, root = parse(xml, process_id)
     roles = set(known_roles) if known_roles is not None else None
-    problems = check_scripts(root) + check_specs(parsed, roles, connectors or default_registry)
+    problems = check_scripts(root) + check_specs(parsed, roles, connectors)
     if problems:
         raise DeployRefused(problems)
     text = xml.decode() if isinstance(xml, bytes) else xml
@@ -165,7 +164,7 @@ def deploy(
         deployed_at=utcnow(),
     )
     session.add(definition)
-    session.commit()
+    session.flush()
     return definition
 
 

@@ -1,20 +1,31 @@
-"""The job executor (作业执行器): runs claimed jobs, in a thread of the app or a worker process."""
+"""The job executor (作业执行器): runs claimed jobs, in a thread of the app or a worker process.
+
+The executor is the engine's own orchestration and owns its transactions: the claim is
+committed before the connector runs (outside any instance lock), the completion under the
+instance lock is one transaction, a failure is recorded in another.  A completion that meets
+a concurrent save runs again on the fresh state; the connector is not called again for that.
+"""
 
 from __future__ import annotations
 
 import logging
+import random
 import threading
+import time
 from collections.abc import Callable
 from uuid import UUID
 
 from SpiffWorkflow import TaskState
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from engine import settings as engine_settings
 from engine.connectors import ConnectorContext, ConnectorRegistry
-from engine.connectors import registry as default_registry
+from engine.errors import ConcurrentUpdate
 from engine.jobs import Claimed, claim_jobs, default_worker_id, fail_job, finish_job
-from engine.persistence import Loaded, mutate
+from engine.persistence import mutate
 from engine.serializer import dump_value, load_value
+from engine.store import Loaded, is_postgres
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +46,30 @@ def _apply_result(task, result) -> None:
         task.data.update(result)
     else:
         task.data[variable] = result
+
+
+def _is_retryable(session: Session, exc: Exception) -> bool:
+    if isinstance(exc, ConcurrentUpdate):
+        return True
+    text = str(getattr(exc, "orig", exc)).lower()
+    return isinstance(exc, OperationalError) and not is_postgres(session) and (
+        "locked" in text or "busy" in text
+    )
+
+
+def commit_retrying(session: Session, work: Callable[[], object]) -> None:
+    """Run ``work`` and commit; on a concurrent save roll back and run it again."""
+    retries = engine_settings.current().cas_retries
+    for attempt in range(retries):
+        try:
+            work()
+            session.commit()
+            return
+        except Exception as exc:
+            session.rollback()
+            if not _is_retryable(session, exc) or attempt == retries - 1:
+                raise
+        time.sleep(random.uniform(0, 0.005 * (attempt + 1)))
 
 
 def _run_service(session, job: Claimed, worker_id: str, connectors: ConnectorRegistry) -> None:
@@ -59,7 +94,7 @@ def _run_service(session, job: Claimed, worker_id: str, connectors: ConnectorReg
         task.complete()
         _finish(session, job, worker_id, "done")
 
-    mutate(session, job.instance_id, complete)
+    commit_retrying(session, lambda: mutate(session, job.instance_id, complete))
 
 
 def _run_timer(session, job: Claimed, worker_id: str) -> None:
@@ -67,14 +102,14 @@ def _run_timer(session, job: Claimed, worker_id: str) -> None:
         loaded.wf.refresh_timers()
         _finish(session, job, worker_id, "done")
 
-    mutate(session, job.instance_id, fire)
+    commit_retrying(session, lambda: mutate(session, job.instance_id, fire))
 
 
-def run_job(session: Session, job: Claimed, worker_id: str, connectors=None) -> bool:
+def run_job(session: Session, job: Claimed, worker_id: str, connectors: ConnectorRegistry) -> bool:
     """Run one claimed job; on failure record the attempt.  True when it succeeded."""
     try:
         if job.kind == "service":
-            _run_service(session, job, worker_id, connectors or default_registry)
+            _run_service(session, job, worker_id, connectors)
         else:
             _run_timer(session, job, worker_id)
         return True
@@ -84,19 +119,21 @@ def run_job(session: Session, job: Claimed, worker_id: str, connectors=None) -> 
     except Exception as exc:  # every failure of a job is recorded, whatever it is
         log.warning("job %s failed: %s", job.job_key, exc)
         fail_job(session, job, worker_id, exc)
+        session.commit()
         return False
 
 
 def run_due_jobs(
     session: Session,
+    connectors: ConnectorRegistry,
     *,
     worker_id: str | None = None,
     limit: int = 20,
-    connectors: ConnectorRegistry | None = None,
 ) -> int:
     """Claim and run one batch of due jobs; the number claimed."""
     worker_id = worker_id or default_worker_id()
     jobs = claim_jobs(session, worker_id, limit)
+    session.commit()  # the claim is visible to other executors before anything runs
     for job in jobs:
         run_job(session, job, worker_id, connectors)
     return len(jobs)
@@ -105,8 +142,8 @@ def run_due_jobs(
 class JobExecutor:
     """A thread that keeps running due jobs until stopped (the app's default executor)."""
 
-    def __init__(self, session_factory: Callable[[], Session], *, poll_seconds: float = 2.0,
-                 batch: int = 20, connectors: ConnectorRegistry | None = None):  # fmt: skip
+    def __init__(self, session_factory: Callable[[], Session], connectors: ConnectorRegistry, *,
+                 poll_seconds: float = 2.0, batch: int = 20):  # fmt: skip
         self.session_factory = session_factory
         self.poll_seconds = poll_seconds
         self.batch = batch
@@ -120,8 +157,8 @@ class JobExecutor:
         while not self._stop.is_set():
             try:
                 with self.session_factory() as session:
-                    claimed = run_due_jobs(session, worker_id=self.worker_id, limit=self.batch,
-                                           connectors=self.connectors)  # fmt: skip
+                    claimed = run_due_jobs(session, self.connectors, worker_id=self.worker_id,
+                                           limit=self.batch)  # fmt: skip
             except Exception:  # keep the executor alive; the next poll retries
                 log.exception("job executor batch failed")
                 claimed = 0

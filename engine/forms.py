@@ -37,6 +37,7 @@ class TaskForm:
 
     human_task_id: int
     instance_id: int
+    process_id: str
     bpmn_id: str
     title: str
     instructions: str
@@ -76,7 +77,8 @@ def task_form(session: Session, human_task_id: int, grants: list[Grant]) -> Task
     props = ext.get("properties") or {}
     fields = parse_fields(props)
     return TaskForm(
-        human_task_id=row.id, instance_id=row.instance_id, bpmn_id=row.bpmn_id,
+        human_task_id=row.id, instance_id=row.instance_id, process_id=row.process_id,
+        bpmn_id=row.bpmn_id,
         title=row.name or row.bpmn_id,
         instructions=ext.get("instructionsForEndUser") or spec.documentation or "",
         kind="fields" if fields else "approval", fields=fields,

@@ -1,5 +1,5 @@
 """The inbox (待办): one ``engine_human_task`` row per READY user task, queried over a user's
-role grants, and task completion with its checks.
+role grants; who may act on a row.  Completing a task is ``engine.tasks``.
 """
 
 from __future__ import annotations
@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from uuid import UUID
 
 from SpiffWorkflow import TaskState
 from sqlalchemy import and_, bindparam, false, func, or_, select
@@ -15,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from engine import settings as engine_settings
 from engine.clock import as_utc, utcnow
-from engine.errors import NotFound, TaskNotAllowed, TaskNotOpen
+from engine.errors import NotFound, TaskNotAllowed
 from engine.models import HumanTask
-from engine.persistence import Loaded, close_human_task, mutate
+from engine.store import Loaded
 
 
 @dataclass(frozen=True)
@@ -171,40 +170,3 @@ def check_may_act(row, grants: Iterable[Grant]) -> None:
     """Raise TaskNotAllowed unless a grant covers the task's role and scope."""
     if not any(g.covers(row.role, row.project_id, row.unit_id) for g in grants):
         raise TaskNotAllowed(f"you may not act on task {row.id} ({row.name})")
-
-
-def _clean_form_data(data: dict) -> dict:
-    for key in data:
-        if not isinstance(key, str) or not key.isidentifier() or key.startswith("_"):
-            raise ValueError(f"invalid field name {key!r}")
-    return data
-
-
-def complete_task(
-    session: Session, human_task_id: int, data: dict, *, user: str, grants: Iterable[Grant]
-) -> None:
-    """Complete an open user task with ``data`` as ``user``; one transaction, committed.
-
-    Under the instance lock: a grant covers the row's role and scope (fixed when the row was
-    made), the Spiff task is READY, and the row is still open (a conditional update, so two
-    completions of one task cannot both succeed).  Records who completed it and when.
-    """
-    data, grants = _clean_form_data(dict(data)), list(grants)
-
-    def act(loaded: Loaded) -> None:
-        row = loaded.human_task
-        check_may_act(row, grants)
-        if row.status != "open":
-            raise TaskNotOpen(f"task {row.id} is already {row.status}")
-        task = loaded.wf.get_task_from_id(UUID(row.task_guid))
-        if task is None or task.state != TaskState.READY:
-            raise TaskNotOpen(f"task {row.id} is not ready any more")
-        close_human_task(loaded, row.id, user)  # only while still open, with the save
-        task.data.update(data)
-        task.run()
-        loaded.closed.add(row.task_guid)
-
-    try:
-        mutate(session, None, act, via_task=human_task_id)
-    except NotFound:
-        raise NotFound(f"task {human_task_id} does not exist") from None

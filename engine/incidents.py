@@ -55,7 +55,7 @@ def list_incidents(
 
 
 def retry_incident(session: Session, incident_id: int, *, by: str | None = None) -> None:
-    """Resolve the incident and make its job due again with fresh attempts; commit."""
+    """Resolve the incident and make its job due again with fresh attempts (in the caller's transaction)."""
     incident = session.get(Incident, incident_id, populate_existing=True)
     if incident is None:
         raise NotFound(f"incident {incident_id} does not exist")
@@ -65,4 +65,4 @@ def retry_incident(session: Session, incident_id: int, *, by: str | None = None)
     job.status, job.attempts, job.due_at = "pending", 0, utcnow()
     job.locked_by = job.locked_until = None
     incident.resolved_at, incident.resolved_by = utcnow(), by
-    session.commit()
+    session.flush()

@@ -10,10 +10,12 @@ from sqlalchemy.orm import Session
 from engine.clock import utcnow
 from engine.definitions import latest_definition, specs_for
 from engine.errors import NotFound, ProcessError
+from engine.incidents import list_incidents
 from engine.models import HumanTask, Job, ProcessInstance
-from engine.persistence import Loaded, after_action, load_workflow
+from engine.persistence import after_action
 from engine.runtime import new_workflow
 from engine.serializer import SERIALIZER_VERSION
+from engine.store import Loaded, load_workflow
 
 
 def start_instance(
@@ -24,7 +26,7 @@ def start_instance(
     business_key: str | None = None,
     started_by: str | None = None,
 ) -> int:
-    """Start the newest version of ``process_id`` with ``data``; run it to its first wait; commit."""
+    """Start the newest version of ``process_id`` with ``data``; run it to its first wait (in the caller's transaction)."""
     definition = latest_definition(session, process_id)
     spec, subs = specs_for(session, definition.id, definition.sha256)
     wf = new_workflow(spec, subs, data)
@@ -36,16 +38,11 @@ def start_instance(
         updated_at=now,
     )  # fmt: skip
     session.add(row)
+    session.flush()
     try:
-        session.flush()
         after_action(session, Loaded(row, wf, wf.script_engine, 0))
-        session.commit()
     except SpiffWorkflowException as exc:
-        session.rollback()
         raise ProcessError(f"{process_id} could not start: {exc}") from exc
-    except BaseException:
-        session.rollback()
-        raise
     return row.id
 
 
@@ -105,8 +102,6 @@ def load_instance(session: Session, instance_id: int):
 
 def describe_instance(session: Session, instance_id: int) -> dict:
     """State, data, live tasks, jobs, incidents and inbox rows of one instance."""
-    from engine.incidents import list_incidents
-
     row = get_instance(session, instance_id)
     wf = load_workflow(session, row)[0]
     live = TaskState.READY | TaskState.STARTED | TaskState.WAITING | TaskState.ERROR

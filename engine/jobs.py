@@ -21,9 +21,10 @@ from sqlalchemy.orm import Session
 
 from engine import settings as engine_settings
 from engine.clock import utcnow
+from engine.incidents import open_incident
 from engine.models import Job, ProcessInstance
-from engine.persistence import Loaded, is_postgres
 from engine.serializer import dump_value
+from engine.store import Loaded, is_postgres
 
 _worker_ids: dict[int, str] = {}
 
@@ -84,7 +85,7 @@ def _claimable(now):
 
 
 def claim_jobs(session: Session, worker_id: str, limit: int = 20) -> list[Claimed]:
-    """Claim up to ``limit`` due jobs for ``worker_id``; commits the claim."""
+    """Claim up to ``limit`` due jobs for ``worker_id`` (the executor commits the claim at once)."""
     now = utcnow()
     lease = now + timedelta(seconds=engine_settings.current().lease_seconds)
     query = select(Job.id).where(_claimable(now)).order_by(Job.due_at, Job.id).limit(limit)
@@ -103,7 +104,6 @@ def claim_jobs(session: Session, worker_id: str, limit: int = 20) -> list[Claime
         )  # fmt: skip
         if result.rowcount == 1:
             claimed.append(job_id)
-    session.commit()
     return _describe(session, claimed)
 
 
@@ -116,7 +116,6 @@ def _describe(session: Session, ids: list[int]) -> list[Claimed]:
         .where(Job.id.in_(ids))
         .execution_options(populate_existing=True)
     ).all()
-    session.commit()
     return [
         Claimed(j.id, j.job_key, j.kind, j.instance_id, j.task_guid, j.operation,
                 j.params_json, j.attempts, j.max_attempts, j.backoff_seconds, key)
@@ -136,9 +135,9 @@ def finish_job(session: Session, job_id: int, worker_id: str, status: str = "don
 
 
 def fail_job(session: Session, job: Claimed, worker_id: str, error: BaseException) -> None:
-    """Record a failed attempt: back off, or open an incident after the last one; commits."""
-    from engine.incidents import open_incident
+    """Record a failed attempt: back off, or open an incident after the last one.
 
+    Rolls back the failed attempt's work first; the caller commits the record."""
     session.rollback()
     text = "".join(traceback.format_exception_only(type(error), error)).strip()
     row = session.get(Job, job.id, populate_existing=True)
@@ -152,4 +151,4 @@ def fail_job(session: Session, job: Claimed, worker_id: str, error: BaseExceptio
         row.status = "pending"
         delay = job.backoff_seconds * 2 ** (job.attempts - 1)
         row.due_at = utcnow() + timedelta(seconds=delay)
-    session.commit()
+    session.flush()

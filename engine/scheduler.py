@@ -19,6 +19,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
+from engine.executor import run_due_jobs
+
 log = logging.getLogger(__name__)
 
 _started_in_pid: int | None = None
@@ -112,13 +114,13 @@ class EngineScheduler:
         return self._scheduler.running
 
 
-def install_job_poller(scheduler: EngineScheduler, session_factory, *, seconds: float = 5) -> Step:
+def install_job_poller(scheduler: EngineScheduler, session_factory, connectors, *,
+                       seconds: float = 5) -> Step:  # fmt: skip
     """Register the ``engine.poll_jobs`` step: run due jobs in batches until none are due."""
-    from engine.executor import run_due_jobs
 
     def poll() -> None:
         with session_factory() as session:
-            while run_due_jobs(session):
+            while run_due_jobs(session, connectors):
                 pass
 
     return scheduler.register_step("engine.poll_jobs", poll, seconds=seconds)

@@ -40,24 +40,30 @@ def _migrate(url: str) -> None:
 
     from web import create_app
     from web.extensions import db
-    from web.runtime import deploy_changed
 
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         upgrade(revision="heads")
-        deploy_changed(db.session, by="tests")
+        deploy_bpmn(app)
         db.engine.dispose()
+
+
+def deploy_bpmn(app) -> None:
+    """Deploy the diagrams of bpmn/ through the app's wiring (its connectors are checked)."""
+    from services.processes import deploy_changed
+    from web.runtime import BPMN_DIR, uow
+
+    deploy_changed(uow(), BPMN_DIR, by="tests")
 
 
 def _load_demo(url: str) -> None:
     from domain.demo import load_demo
     from web import create_app
     from web.extensions import db
-    from web.runtime import deploy_changed
 
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
-        deploy_changed(db.session, by="tests")
+        deploy_bpmn(app)
         load_demo(db.session)
         db.engine.dispose()
 

@@ -1,5 +1,6 @@
-"""Flask front end of zhuxin: the composition root (``create_app``) wires domain, engine and
-connectors; blueprints per area parse requests, call one service function and respond."""
+"""Flask front end of zhuxin: ``create_app`` sets up the extensions, builds the application
+layer's wiring (``services.wiring``, the one composition root) and registers the blueprints; each
+blueprint parses requests, calls one use case of ``services`` and responds."""
 
 from datetime import UTC
 from pathlib import Path
@@ -11,7 +12,10 @@ from sqlalchemy import event
 
 from domain.access import load_actor, load_user_and_actor
 from domain.model import User
+from web.cli import register_cli
+from web.errors import register_error_handlers
 from web.extensions import babel, csrf, db, login_manager, migrate
+from web.runtime import init_wiring, task_url
 from web.settings import ROOT, Settings
 
 LANGS = ("zh", "en")
@@ -27,16 +31,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     _init_extensions(app)
-    from web.runtime import register_connectors
-
-    register_connectors(app.config)
+    init_wiring(app)
     _register_blueprints(app)
     _register_request_hooks(app)
-    from web.errors import register_error_handlers
-
     register_error_handlers(app)
-    from web.cli import register_cli
-
     register_cli(app)
     return app
 
@@ -124,6 +122,7 @@ def _register_request_hooks(app: Flask) -> None:
                 g.actor = load_actor(db.session, current_user)
 
     app.add_template_filter(localtime)
+    app.add_template_global(task_url)
 
     @app.context_processor
     def inject():

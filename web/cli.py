@@ -1,16 +1,21 @@
 """Command line (``flask --app web zhuxin …``): setup, demo data."""
 
 import click
-from flask import Flask
+from flask import Flask, current_app
+from werkzeug.serving import run_simple
 
 from domain.demo import DEMO_PASSWORD, load_demo
 from domain.roles import LABELS
+from web.engine_cli import engine_cli
 from web.extensions import db
+from web.keys import ensure_keys
+from web.payroll import cli as payroll_cli
+from web.runtime import start_background, wiring
 
 
 def register_cli(app: Flask) -> None:
-    from web.engine_cli import engine_cli
-
+    for command in payroll_cli.COMMANDS:
+        zhuxin.add_command(command)
     app.cli.add_command(zhuxin)
     app.cli.add_command(engine_cli)
 
@@ -40,9 +45,7 @@ def demo_command():
 @zhuxin.command("keys")
 def keys_command():
     """Create the instance secrets once: session key (and the keys later steps add)."""
-    from web.keys import ensure_keys
-
-    for line in ensure_keys():
+    for line in ensure_keys(wiring().key_makers):
         click.echo(line)
 
 
@@ -51,11 +54,6 @@ def keys_command():
 @click.option("--port", default=5000, type=int)
 def serve_command(host: str, port: int):
     """Serve the app with its background job executor and scheduler (one process)."""
-    from flask import current_app
-    from werkzeug.serving import run_simple
-
-    from web.background import start_background
-
     app = current_app._get_current_object()
     start_background(app)
     # app.run() is a no-op inside the flask command; serve with werkzeug directly.

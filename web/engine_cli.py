@@ -1,14 +1,20 @@
-"""Engine commands: ``flask --app web engine deploy|definitions|instances|show|incidents|retry|worker``."""
+"""Engine commands: ``flask --app web engine
+deploy|definitions|instances|show|incidents|retry|tasks|complete|worker``."""
 
 import json
 from pathlib import Path
 
 import click
+from flask import current_app
+from sqlalchemy import select
 
 import engine
-from domain import roles
+from domain.access import load_actor
+from domain.errors import DomainError
+from domain.model import User
+from services import processes, tasks
 from web.extensions import db
-from web.runtime import deploy_changed
+from web.runtime import BPMN_DIR, uow, wiring
 
 
 @click.group("engine")
@@ -23,12 +29,11 @@ def deploy_command(files, by):
     """Deploy FILES as new versions; without FILES, every changed diagram in bpmn/."""
     try:
         if not files:
-            done = deploy_changed(db.session, by=by)
+            done = processes.deploy_changed(uow(), BPMN_DIR, by=by)
             click.echo("\n".join(done) if done else "bpmn/: nothing changed")
             return
         for path in files:
-            d = engine.deploy(db.session, path.read_bytes(), known_roles=roles.ALL,
-                              deployed_by=by)  # fmt: skip
+            d = processes.deploy_diagram(uow(), path.read_bytes(), by=by)
             click.echo(f"{d.process_id} v{d.version} sha256={d.sha256[:12]}")
     except engine.DeployRefused as err:
         for element, reason in err.problems:
@@ -72,7 +77,7 @@ def incidents_command(show_all):
 @engine_cli.command("retry")
 @click.argument("incident_id", type=int)
 def retry_command(incident_id):
-    engine.retry_incident(db.session, incident_id, by="cli")
+    processes.retry_incident(uow(), incident_id, by="cli")
     click.echo(f"incident {incident_id}: job due again")
 
 
@@ -80,14 +85,43 @@ def retry_command(incident_id):
 @click.option("--poll", default=2.0, help="Seconds between polls when idle.")
 def worker_command(poll):
     """Run the job executor in this process (for separate worker processes)."""
-    from flask import current_app
-
-    from web.runtime import session_factory
-
     click.echo("engine worker: running due jobs (Ctrl-C stops)")
-    executor = engine.JobExecutor(session_factory(current_app._get_current_object()),
-                                  poll_seconds=poll)  # fmt: skip
+    wired = wiring(current_app._get_current_object())
+    executor = engine.JobExecutor(wired.session_factory, wired.connectors, poll_seconds=poll)
     try:
         executor.run_forever()
     except KeyboardInterrupt:
         executor.stop()
+
+
+def _actor(username: str):
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise click.ClickException(f"no user {username}")
+    return load_actor(db.session, user)
+
+
+@engine_cli.command("tasks")
+@click.option("--as", "username", required=True, help="The user whose open tasks to list.")
+def tasks_command(username):
+    """The open tasks a user may do now."""
+    grants = tasks.engine_grants(_actor(username))
+    for item in engine.list_inbox(db.session, grants):
+        click.echo(f"{item.id:>5} {item.process_id:<20} {item.bpmn_id:<24} "
+                   f"{item.business_key or '':<22} {item.name}")  # fmt: skip
+
+
+@engine_cli.command("complete")
+@click.argument("human_task_id", type=int)
+@click.option("--as", "username", required=True, help="Complete it as this user.")
+@click.option("--set", "values", multiple=True, metavar="NAME=VALUE",
+              help="A form field (repeatable), e.g. --set decision=approve.")  # fmt: skip
+def complete_command(human_task_id, username, values):
+    """Complete a user task through its handler, as a user (the same rules as every page)."""
+    inputs = dict(v.split("=", 1) for v in values if "=" in v)
+    try:
+        tasks.complete_task(uow(), _actor(username), human_task_id, inputs, route=tasks.CLI)
+    except (DomainError, engine.EngineError) as err:
+        message = err.message("zh") if isinstance(err, DomainError) else str(err)
+        raise click.ClickException(message) from None
+    click.echo(f"task {human_task_id}: completed")

@@ -1,108 +1,72 @@
-"""The engine inside the app: known roles, connectors, grants, deployed diagrams, background.
+"""The application layer inside the app: this app's wiring, a unit of work per request, and the
+background work of a serving process (job executor and scheduler).
 
-This is the one place where the generic engine meets the domain: lanes are the role codes of
-``domain.roles``, the inbox scope keys are ``project_id``/``unit_id`` of task data, and the
-connector modules listed here register their operators on the engine's registry.
+The wiring is built once by ``create_app`` (``services.wiring.build_wiring``) on the app's own
+session factory; views take ``uow()`` and call one use case with it.
 """
 
-import hashlib
-import importlib
-import logging
-from collections.abc import Callable
-from pathlib import Path
+from __future__ import annotations
 
-from flask import Flask, current_app
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+import logging
+
+from flask import Flask, current_app, url_for
+from sqlalchemy.orm import sessionmaker
 
 import engine
-from domain import roles
-from domain.access import Actor
-from engine.connectors import registry
-from engine.models import ProcessDefinition
 from engine.scheduler import EngineScheduler, install_job_poller
-from web.background import background_starter
+from services.uow import UnitOfWork
+from services.wiring import Wiring, build_wiring
+from web.extensions import db
 from web.settings import ROOT
 
 log = logging.getLogger(__name__)
 BPMN_DIR = ROOT / "bpmn"
-# Modules with ``register(registry, config)`` for their service-task operators.
-CONNECTOR_MODULES = ("connectors.payroll", "connectors.signin")
-# Named batch steps for the scheduler: name -> (fn(app), trigger kwargs).
-SCHEDULED_STEPS: dict[str, tuple[Callable[[Flask], object], dict]] = {}
+EXTENSION = "zhuxin"
 
 
-def scheduled_step(name: str, **trigger):
-    """Register ``fn(app)`` as a scheduler step (``seconds=`` or ``cron={...}``)."""
-
-    def register(fn):
-        SCHEDULED_STEPS[name] = (fn, trigger)
-        return fn
-
-    return register
-
-
-def register_connectors(config) -> list[str]:
-    for name in CONNECTOR_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as err:
-            if err.name != name:
-                raise
-            continue
-        module.register(registry, config)
-    return registry.names()
-
-
-def engine_grants(actor: Actor | None) -> list[engine.Grant]:
-    if actor is None:
-        return []
-    return [engine.Grant(g.role, g.project_id, g.unit_id) for g in actor.grants]
-
-
-def deploy_changed(session: Session, directory: Path = BPMN_DIR, by: str = "setup") -> list[str]:
-    """Deploy each diagram in ``bpmn/`` whose text differs from its newest deployed version."""
-    deployed = []
-    for path in sorted(directory.glob("*.bpmn")):
-        text = path.read_text()
-        digest = hashlib.sha256(text.encode()).hexdigest()
-        if session.scalar(select(ProcessDefinition.id).where(ProcessDefinition.sha256 == digest)):
-            continue
-        definition = engine.deploy(session, text, known_roles=roles.ALL, deployed_by=by)
-        deployed.append(f"{definition.process_id} v{definition.version} ({path.name})")
-    return deployed
-
-
-def session_factory(app: Flask) -> Callable[[], Session]:
+def init_wiring(app: Flask) -> Wiring:
+    """Build the app's wiring on a session factory bound to the app's engine (with its pragmas)."""
     with app.app_context():
-        from web.extensions import db
+        factory = sessionmaker(bind=db.engine, expire_on_commit=False)
+    app.extensions[EXTENSION] = built = build_wiring(app.config, factory)
+    return built
 
-        return sessionmaker(bind=db.engine, expire_on_commit=False)
+
+def wiring(app: Flask | None = None) -> Wiring:
+    return (app or current_app).extensions[EXTENSION]
 
 
-@background_starter
-def start_engine(app: Flask) -> None:
-    """The job executor thread and the scheduler with its registered steps."""
-    factory = session_factory(app)
-    engine.JobExecutor(factory).start()
+def uow() -> UnitOfWork:
+    """A unit of work on the request's session."""
+    return wiring().unit_of_work(db.session)
+
+
+def task_url(item) -> str:
+    """The page where an inbox item is done: its handler's own page, else the generic one."""
+    endpoint = wiring().task_handlers.page_of(item.process_id, item.bpmn_id) or "inbox.task"
+    return url_for(endpoint, human_task_id=item.id)
+
+
+def start_background(app: Flask) -> None:
+    """The job executor thread and the scheduler with the wired steps (once per process)."""
+    if not app.config.get("ZHUXIN_BACKGROUND") or app.extensions.get("zhuxin_background"):
+        return
+    app.extensions["zhuxin_background"] = True
+    wired = wiring(app)
+    engine.JobExecutor(wired.session_factory, wired.connectors).start()
     with app.app_context():
-        from web.extensions import db
-
         scheduler = EngineScheduler(db.engine)
-    install_job_poller(scheduler, factory, seconds=30)
-    for name, (fn, trigger) in SCHEDULED_STEPS.items():
-        scheduler.register_step(name, _in_context(app, fn), **trigger)
+    install_job_poller(scheduler, wired.session_factory, wired.connectors, seconds=30)
+    for name, step in wired.scheduled_steps.items():
+        scheduler.register_step(name, _runner(wired, step.run), seconds=step.seconds,
+                                cron=step.cron)  # fmt: skip
     scheduler.start()
     app.extensions["zhuxin_scheduler"] = scheduler
 
 
-def _in_context(app: Flask, fn):
-    def run():
-        with app.app_context():
-            return fn(app)
+def _runner(wired: Wiring, run):
+    def step():
+        with wired.session_factory() as session:
+            return run(wired.unit_of_work(session))
 
-    return run
-
-
-def current_config():
-    return current_app.config
+    return step

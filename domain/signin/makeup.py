@@ -78,7 +78,7 @@ def decide_makeup(session: Session, request_id: int, approved: bool, comment: st
     if approved:
         attendance_id = _add_makeup_record(session, req)
     record(session, None, "signin.makeup_decide", req, before)
-    session.commit()
+    session.flush()
     return {"state": req.state, "attendance_id": attendance_id}
 
 

@@ -5,7 +5,8 @@ record per worker, project and Shanghai day is guaranteed by the table's unique 
 insert is ``ON CONFLICT DO NOTHING`` (PostgreSQL, SQLite), and a conflict answers
 ``already_signed`` with the time of the first sign-in, also under concurrent scans.
 
-The hot path (an officer scanning a worker) is one SELECT, one INSERT and the commit; the
+The hot path (an officer scanning a worker) is one SELECT and one INSERT (the unit of work of
+``services.signin`` commits it before the answer); the
 sign-in itself is its own record, so it is not written to the audit log a second time.
 """
 
@@ -233,7 +234,6 @@ def _officer_scan_fast(
     ).one_or_none()
     if row is None:
         return None
-    session.commit()
     return SignInResult(
         row.id, person_id, row.person_name, site.project_id, site.project_name, signed_at,
         "officer_scan", distance,
@@ -361,7 +361,6 @@ def _record(session, site: _Site, name: str, values: dict, now: datetime, device
         session.rollback()
         first = _first_sign_in(session, values["person_id"], site.project_id, values["day"])
         raise SignInRefused("already_signed", time=clock_label(first or signed_at))
-    session.commit()
     return SignInResult(
         new_id,
         values["person_id"],
@@ -426,7 +425,6 @@ def set_signin_point(
     project.signin_radius_m = radius
     project.signin_start, project.signin_end = start, end
     record(session, actor.user_id, "signin.point_set", project, before, project_id=project.id)
-    session.commit()
     return project
 
 

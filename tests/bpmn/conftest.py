@@ -7,10 +7,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
 
-import engine
-
 sys.path.insert(0, str(Path(__file__).parent))  # engine_helpers, shared with tests/integration
-from engine_helpers import FakeConnectors  # noqa: E402
+from engine_helpers import REGISTRY, FakeConnectors  # noqa: E402
 
 
 @pytest.fixture
@@ -30,9 +28,7 @@ def es(db):
 
 @pytest.fixture
 def fakes():
-    """Fake connectors on an empty registry; the registry is restored afterwards."""
-    before = dict(engine.registry._connectors)
-    engine.registry._connectors.clear()  # apps created by other tests registered the real ones
-    yield FakeConnectors()
-    engine.registry._connectors.clear()
-    engine.registry._connectors.update(before)
+    """Fake connectors on the engine tests' registry, emptied afterwards."""
+    yield FakeConnectors(REGISTRY)
+    for name in REGISTRY.names():
+        REGISTRY.unregister(name)

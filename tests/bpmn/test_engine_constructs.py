@@ -4,7 +4,7 @@ import time
 from decimal import Decimal
 
 import pytest
-from engine_helpers import complete, deploy_file, drain, open_tasks, status, the_task
+from engine_helpers import complete, deploy_file, drain, open_tasks, status, the_task, tx
 
 import engine
 from engine.forms import form_to_data, task_form
@@ -18,7 +18,7 @@ def _data(es, iid):
 
 def test_parallel_inclusive_exclusive_gateways(es):
     deploy_file(es, "gateways.bpmn")
-    iid = engine.start_instance(es, "gateways", data={"x": 4, "y": 3})
+    iid = tx.start_instance(es, "gateways", data={"x": 4, "y": 3})
     assert {i.bpmn_id: i.role for i in open_tasks(es)} == {
         "task_a": "gc_manager", "task_b": "gc_operator"}  # fmt: skip
     complete(es, the_task(es, "task_b"))
@@ -27,7 +27,7 @@ def test_parallel_inclusive_exclusive_gateways(es):
     data = _data(es, iid)
     assert (data["saw_x"], data["saw_y"], data["size"]) == (True, True, "big")
 
-    iid = engine.start_instance(es, "gateways", data={"x": 1, "y": 0})
+    iid = tx.start_instance(es, "gateways", data={"x": 1, "y": 0})
     for item in open_tasks(es):
         complete(es, item)
     data = _data(es, iid)
@@ -36,7 +36,7 @@ def test_parallel_inclusive_exclusive_gateways(es):
 
 def test_call_activity(es):
     deploy_file(es, "call_activity.bpmn")
-    iid = engine.start_instance(es, "caller")
+    iid = tx.start_instance(es, "caller")
     complete(es, the_task(es, "ask"), {"answer": 21})
     assert status(es, iid) == "completed"
     assert _data(es, iid)["total"] == 42
@@ -44,7 +44,7 @@ def test_call_activity(es):
 
 def test_sequential_and_parallel_multi_instance(es):
     deploy_file(es, "multi_instance.bpmn")
-    iid = engine.start_instance(es, "multi_instance", data={"items": ["a", "b", "c"]})
+    iid = tx.start_instance(es, "multi_instance", data={"items": ["a", "b", "c"]})
     for expected in ["a", "b", "c"]:  # sequential: one at a time, in order
         (item,) = open_tasks(es)
         es.rollback()
@@ -64,16 +64,16 @@ def test_sequential_and_parallel_multi_instance(es):
 
 def test_boundary_error_message_and_timer(es):
     deploy_file(es, "boundaries.bpmn")
-    bad = engine.start_instance(es, "boundaries", data={"amount": -1})
+    bad = tx.start_instance(es, "boundaries", data={"amount": -1})
     assert (status(es, bad), _data(es, bad)["outcome"]) == ("completed", "error")
 
-    cancelled = engine.start_instance(es, "boundaries", data={"amount": 1}, business_key="K1")
+    cancelled = tx.start_instance(es, "boundaries", data={"amount": 1}, business_key="K1")
     assert [i.bpmn_id for i in open_tasks(es)] == ["work"]
-    assert engine.deliver_message(es, "cancel", "K1", {"by": "pm"}) == [cancelled]
+    assert tx.deliver_message(es, "cancel", "K1", {"by": "pm"}) == [cancelled]
     assert _data(es, cancelled)["outcome"] == "cancelled"
     assert open_tasks(es) == []  # the interrupted task left the inbox
 
-    late = engine.start_instance(es, "boundaries", data={"amount": 1})
+    late = tx.start_instance(es, "boundaries", data={"amount": 1})
     complete(es, the_task(es, "work"))
     time.sleep(1.1)
     drain(es)
@@ -82,7 +82,7 @@ def test_boundary_error_message_and_timer(es):
 
 def test_modeler_saved_diagram_and_generic_form(es):
     deploy_file(es, "modeler_saved.bpmn")
-    iid = engine.start_instance(es, "modeler_review", data={"unit": "Steel", "project_id": 3})
+    iid = tx.start_instance(es, "modeler_review", data={"unit": "Steel", "project_id": 3})
     item = the_task(es, "Activity_review", grants=[Grant("gc_manager", 3)])
     es.rollback()
     form = task_form(es, item.id, [Grant("gc_manager", 3)])
@@ -96,7 +96,7 @@ def test_modeler_saved_diagram_and_generic_form(es):
 def test_declared_fields_are_typed(es, fakes):
     fakes.register("summary/RenderPdf", "notify/Remind", "bank/SubmitBatch", "bank/PollStatus")
     deploy_file(es, "sample_payroll.bpmn")
-    engine.start_instance(es, "sample_payroll", data={"units": [{"id": 1, "name": "S"}],
+    tx.start_instance(es, "sample_payroll", data={"units": [{"id": 1, "name": "S"}],
                                                       "project_id": 1, "rejections": 0})  # fmt: skip
     item = open_tasks(es)[0]
     es.rollback()
@@ -107,7 +107,7 @@ def test_declared_fields_are_typed(es, fakes):
 
 def test_a_failing_expression_is_a_process_error_and_changes_nothing(es):
     deploy_file(es, "gateways.bpmn")
-    iid = engine.start_instance(es, "gateways", data={"x": 1})  # no y: the inclusive gateway fails
+    iid = tx.start_instance(es, "gateways", data={"x": 1})  # no y: the inclusive gateway fails
     complete(es, the_task(es, "task_b"))
     with pytest.raises(engine.ProcessError):
         complete(es, the_task(es, "task_a"))

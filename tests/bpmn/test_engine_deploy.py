@@ -2,7 +2,7 @@
 their version."""
 
 import pytest
-from engine_helpers import DIAGRAMS, ROLES, complete, deploy_file, open_tasks
+from engine_helpers import DIAGRAMS, ROLES, complete, deploy_file, open_tasks, tx
 
 import engine
 
@@ -17,19 +17,19 @@ def _count(es):
 def _refused(es, xml, **kw):
     before = _count(es)
     with pytest.raises(engine.DeployRefused) as info:
-        engine.deploy(es, xml, known_roles=kw.pop("roles", ROLES), **kw)
+        tx.deploy(es, xml, known_roles=kw.pop("roles", ROLES), **kw)
     assert _count(es) == before  # nothing stored
     return info.value.problems
 
 
 def test_versions_and_running_instances_keep_theirs(es):
     first = deploy_file(es, "modeler_saved.bpmn", deployed_by="admin")
-    old = engine.start_instance(es, "modeler_review")
+    old = tx.start_instance(es, "modeler_review")
     changed = GOOD.replace('name="Extra review"', 'name="Extra review v2"')
-    second = engine.deploy(es, changed, known_roles=ROLES, deployed_by="admin")
+    second = tx.deploy(es, changed, known_roles=ROLES, deployed_by="admin")
     assert (first.version, second.version) == (1, 2)
     assert second.sha256 != first.sha256 and second.deployed_by == "admin"
-    new = engine.start_instance(es, "modeler_review")
+    new = tx.start_instance(es, "modeler_review")
     names = {i.instance_id: i.name for i in open_tasks(es)}
     assert names == {old: "Extra review", new: "Extra review v2"}
     for item in open_tasks(es):

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 import pytest
-from engine_helpers import complete, deploy_file, drain, status, the_task, wait_until_completed
+from engine_helpers import complete, deploy_file, drain, status, the_task, tx, wait_until_completed
 
 import engine
 from engine.executor import JobExecutor
@@ -31,13 +31,13 @@ def test_failing_connector_becomes_an_incident_and_retry_finishes_it(es, fakes, 
         return {"paid": params["n"], "key": ctx.idempotency_key}
 
     fakes.answers["test/Effect"] = flaky
-    iid = engine.start_instance(es, "one_service", data={"n": Decimal("3.50")})
+    iid = tx.start_instance(es, "one_service", data={"n": Decimal("3.50")})
     drain(es)
     (incident,) = engine.list_incidents(es)
     assert incident.instance_id == iid and "bank API timeout" in incident.error
     assert incident.attempts == 2 and status(es, iid) == "running"
 
-    engine.retry_incident(es, incident.id, by="admin")
+    tx.retry_incident(es, incident.id, by="admin")
     drain(es)
     assert engine.list_incidents(es) == []
     assert status(es, iid) == "completed"
@@ -48,8 +48,8 @@ def test_failing_connector_becomes_an_incident_and_retry_finishes_it(es, fakes, 
 
 def test_a_message_that_arrives_early_is_kept_and_delivered(es):
     deploy_file(es, "early_message.bpmn")
-    iid = engine.start_instance(es, "early_message", business_key="BATCH-9")
-    assert engine.deliver_message(es, "receipt", "BATCH-9", {"amount": Decimal("10.00")}) == []
+    iid = tx.start_instance(es, "early_message", business_key="BATCH-9")
+    assert tx.deliver_message(es, "receipt", "BATCH-9", {"amount": Decimal("10.00")}) == []
     assert status(es, iid) == "running"
     complete(es, the_task(es, "prepare"))  # now it waits, and the parked message is there
     assert status(es, iid) == "completed"
@@ -59,8 +59,8 @@ def test_a_message_that_arrives_early_is_kept_and_delivered(es):
 def test_executor_thread_runs_jobs(db, es, fakes):
     fakes.register("test/Effect")
     deploy_file(es, "one_service.bpmn")
-    iid = engine.start_instance(es, "one_service", data={"n": 1})
-    executor = JobExecutor(db, poll_seconds=0.05)
+    iid = tx.start_instance(es, "one_service", data={"n": 1})
+    executor = JobExecutor(db, fakes.registry, poll_seconds=0.05)
     executor.start()
     try:
         assert wait_until_completed(es, iid) == "completed"
@@ -71,9 +71,9 @@ def test_executor_thread_runs_jobs(db, es, fakes):
 def test_scheduler_runs_named_steps_and_starts_once_per_process(db, es, fakes):
     fakes.register("test/Effect")
     deploy_file(es, "one_service.bpmn")
-    iid = engine.start_instance(es, "one_service", data={"n": 1})
+    iid = tx.start_instance(es, "one_service", data={"n": 1})
     scheduler = EngineScheduler(es.get_bind())
-    install_job_poller(scheduler, db, seconds=0.1)
+    install_job_poller(scheduler, db, fakes.registry, seconds=0.1)
     ran = []
     scheduler.register_step("daily_close", lambda: ran.append(1), cron={"hour": 2})
     assert scheduler.run_step("daily_close") and ran == [1]

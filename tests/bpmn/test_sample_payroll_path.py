@@ -16,6 +16,7 @@ from engine_helpers import (
     open_tasks,
     status,
     the_task,
+    tx,
 )
 
 import engine
@@ -47,7 +48,7 @@ def _compile_both_units(es, amounts):
 def test_sample_payroll_runs_to_the_end(es, fakes):
     fakes.register(*OPS)
     deploy_file(es, "sample_payroll.bpmn", deployed_by="admin")
-    iid = engine.start_instance(es, "sample_payroll", data=START, business_key="B-2026-11")
+    iid = tx.start_instance(es, "sample_payroll", data=START, business_key="B-2026-11")
     assert_roundtrip(es, iid)
 
     # Scope: another project's operator sees nothing; unit 1 cannot touch unit 2's table.
@@ -85,7 +86,7 @@ def test_sample_payroll_runs_to_the_end(es, fakes):
     assert fakes.ops()[-1] == "bank/PollStatus"
     assert_roundtrip(es, iid)
 
-    assert engine.deliver_message(es, "bank_status", "B-2026-11", {"paid": 2}) == [iid]
+    assert tx.deliver_message(es, "bank_status", "B-2026-11", {"paid": 2}) == [iid]
     complete(es, the_task(es, "reconcile"), {})
     assert status(es, iid) == "completed"
     data = engine.describe_instance(es, iid)["data"]
@@ -98,7 +99,7 @@ def test_sample_payroll_runs_to_the_end(es, fakes):
 def test_completion_records_who_and_refuses_a_second_time(es, fakes):
     fakes.register(*OPS)
     deploy_file(es, "sample_payroll.bpmn")
-    iid = engine.start_instance(es, "sample_payroll", data=START)
+    iid = tx.start_instance(es, "sample_payroll", data=START)
     item = open_tasks(es, [Grant("sub_operator", 7, 1)])[0]
     complete(es, item, {"amount": Decimal("1")}, grants=ALL_GRANTS, user="wang")
     with pytest.raises(engine.TaskNotOpen):

@@ -8,7 +8,16 @@ import time
 from pathlib import Path
 
 import pytest
-from engine_helpers import ROLES, assert_roundtrip, complete, drain, open_tasks, status, the_task
+from engine_helpers import (
+    ROLES,
+    assert_roundtrip,
+    complete,
+    drain,
+    open_tasks,
+    status,
+    the_task,
+    tx,
+)
 
 import engine
 from engine.inbox import Grant
@@ -27,7 +36,7 @@ START = {"project_id": 1, "batch_id": 9, "batch_no": KEY, "units": UNITS,
 
 
 def deploy(es):
-    return engine.deploy(es, DIAGRAM.read_text(), known_roles=ROLES, deployed_by="admin")
+    return tx.deploy(es, DIAGRAM.read_text(), known_roles=ROLES, deployed_by="admin")
 
 
 def do(es, bpmn_id, grant, data=None):
@@ -49,7 +58,7 @@ def test_wage_payment_runs_to_the_end_with_rejects_and_repayment(es, fakes):
     results = iter([{"paid": 8, "rejected": 2}, {"paid": 10, "rejected": 0}])
     fakes.answers["bank/Reconcile"] = lambda p, c: next(results)
     deploy(es)
-    iid = engine.start_instance(es, "wage_payment", data=START, business_key=KEY)
+    iid = tx.start_instance(es, "wage_payment", data=START, business_key=KEY)
     assert_roundtrip(es, iid)
 
     # Compile tasks by lane and scope: the GC operator compiles the GC's own unit only.
@@ -124,7 +133,7 @@ def test_wage_payment_runs_to_the_end_with_rejects_and_repayment(es, fakes):
     assert fakes.calls[-1][2].idempotency_key != first_push_key  # a new file for the re-payment
 
     # This time the bank's status message arrives before the poll.
-    assert engine.deliver_message(es, "bank_status", KEY, {"msg_id": KEY + "-R1"}) == [iid]
+    assert tx.deliver_message(es, "bank_status", KEY, {"msg_id": KEY + "-R1"}) == [iid]
     drain(es)
     assert fakes.ops()[-1] == "bank/Reconcile"
     assert status(es, iid) == "completed"

@@ -7,12 +7,12 @@ import time
 
 import pytest
 from sqlalchemy import select
+from web.payroll.pki import DEMO_ENTERPRISE_PASSWORD
 
 import engine
 from domain.payroll.model import WageBatch, WageLineRow
 from tests.e2e.conftest import PHONE, SHOTS
 from tests.web.payroll_helpers import PM_PASSWORD, FakeBank, bound_connectors, configure_payroll
-from web.payroll.pki import DEMO_ENTERPRISE_PASSWORD
 from web.runtime import session_factory
 
 pytestmark = pytest.mark.e2e

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
 
 import engine
+from engine.connectors import ConnectorRegistry
 from engine.executor import run_due_jobs
 from engine.settings import configure
 
@@ -39,11 +40,12 @@ def main(url: str) -> None:
     idle_polls = int(os.environ.get("IDLE_POLLS", "3"))
     configure(lease_seconds=int(os.environ.get("LEASE_SECONDS", "300")))
     bind = sa.create_engine(url, pool_size=2)
-    engine.registry.register("test/Effect", effect_connector(bind, os.environ.get("CRASH_MARKER")))
+    connectors = ConnectorRegistry()
+    connectors.register("test/Effect", effect_connector(bind, os.environ.get("CRASH_MARKER")))
     idle = 0
     with sessionmaker(bind)() as session:
         while idle < idle_polls:
-            if run_due_jobs(session, limit=int(os.environ.get("BATCH", "10"))):
+            if run_due_jobs(session, connectors, limit=int(os.environ.get("BATCH", "10"))):
                 idle = 0
             else:
                 idle += 1

@@ -9,6 +9,7 @@ from urllib.request import urlopen
 
 import pytest
 from sqlalchemy import select
+from web.payroll.pki import DEMO_ENTERPRISE_PASSWORD, trust_roots
 
 from connectors.bank_client import BankClient
 from connectors.bank_iso20022 import bank_records_from_pain001, validate_pain001
@@ -22,7 +23,6 @@ from tests.web.payroll_helpers import (
     configure_payroll,
     drive_to_enterprise_signing,
 )
-from web.payroll.pki import DEMO_ENTERPRISE_PASSWORD, trust_roots
 
 
 class Crash(Exception):

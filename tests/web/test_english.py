@@ -184,6 +184,8 @@ def payroll_app(app, tmp_path):
 
 def test_wage_payment_pages_are_english(payroll_app, client, auth, tmp_path):
     """The payroll pages that need a batch: through the flow in English, with a bank reject."""
+    from web.payroll.pki import DEMO_ENTERPRISE_PASSWORD
+
     from domain.payroll.batches import month_choices
     from domain.payroll.model import Compilation, WageLineRow
     from tests.web.payroll_helpers import (
@@ -193,7 +195,6 @@ def test_wage_payment_pages_are_english(payroll_app, client, auth, tmp_path):
         drive_to_enterprise_signing,
     )
     from web.extensions import db
-    from web.payroll.pki import DEMO_ENTERPRISE_PASSWORD
 
     app = payroll_app
     bank = FakeBank()

@@ -6,12 +6,12 @@ import re
 
 import pytest
 from sqlalchemy import select
+from web.payroll.pki import DEMO_ENTERPRISE_PASSWORD
 
 import engine
 from domain.payroll.batches import month_choices
 from domain.payroll.model import BankSubmission, Compilation, WageBatch, WageLineRow
 from tests.web.payroll_helpers import FakeBank, bound_connectors, configure_payroll, drain
-from web.payroll.pki import DEMO_ENTERPRISE_PASSWORD
 
 
 @pytest.fixture

@@ -8,12 +8,13 @@ from domain import roles
 from domain.payroll import batches, compile, payment
 from domain.payroll.errors import refused
 from domain.payroll.model import WageBatch
+from services import payroll
 from web.access import guard
 from web.enterprise import bp
 from web.extensions import db
 from web.i18n import localized_month
-from web.payroll import usecases
 from web.payroll.views import STATE_LABELS
+from web.runtime import uow
 
 ENTERPRISE = roles.GC_ENTERPRISE
 
@@ -47,8 +48,8 @@ def sign(batch_id: int):
             raise refused(
                 "请选择企业数字证书文件（.p12）", "Choose the enterprise certificate", 400
             )
-        usecases.enterprise_sign(db.session, g.actor, batch, upload.read(),
-                                 request.form.get("password", ""))  # fmt: skip
+        payroll.enterprise_sign(uow(), g.actor, batch.id, upload.read(),
+                                request.form.get("password", ""))  # fmt: skip
         flash(_("企业签署完成，工资支付表已推送银行"), "success")
         return redirect(url_for(".push"))
     lines = payment.batch_lines(db.session, batch)

@@ -5,11 +5,12 @@ import engine
 from domain import roles
 from domain.errors import InvalidInput
 from domain.i18n import Text
+from services import processes as process_services
 from web.access import guard
 from web.extensions import db
 from web.forms import back_url
 from web.inbox import bp
-from web.inbox.views import current_username
+from web.runtime import uow
 
 NO_FILE = Text("请选择要部署的 BPMN 文件", "Please choose a BPMN file to deploy")
 
@@ -34,8 +35,7 @@ def process_deploy():
     xml = upload.read() if upload and upload.filename else request.form.get("xml", "").encode()
     if not xml.strip():
         raise InvalidInput(NO_FILE, field="file")
-    definition = engine.deploy(db.session, xml, known_roles=roles.ALL,
-                               deployed_by=current_username())  # fmt: skip
+    definition = process_services.deploy_diagram(uow(), xml, by=g.actor.username)
     flash(_("已部署 %(p)s 第 %(v)d 版", p=definition.process_id, v=definition.version), "success")
     return redirect(url_for(".processes"))
 
@@ -73,10 +73,6 @@ def incidents():
 @bp.post("/admin/incidents/<int:incident_id>/retry")
 @guard(roles.PROCESS_ADMIN)
 def incident_retry(incident_id: int):
-    engine.retry_incident(db.session, incident_id, by=current_username())
+    process_services.retry_incident(uow(), incident_id, by=g.actor.username)
     flash(_("已重新执行"), "success")
     return redirect(back_url(url_for(".incidents")))
-
-
-def _actor():
-    return g.actor

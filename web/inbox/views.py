@@ -4,28 +4,20 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 import engine
-from domain.errors import InvalidInput
-from domain.i18n import Text
+from domain.model import Project
+from services import tasks
 from web.access import guard
 from web.extensions import db
 from web.forms import int_arg
 from web.inbox import bp
-from web.runtime import engine_grants
-from web.task_pages import TASK_PAGES
-
-BAD_FORM = Text("表单填写有误：{detail}", "The form has an error: {detail}")
-
-
-def task_url(item) -> str:
-    endpoint = TASK_PAGES.get(item.bpmn_id, "inbox.task")
-    return url_for(endpoint, human_task_id=item.id)
+from web.runtime import task_url, uow, wiring
 
 
 @bp.route("/inbox")
 @guard()
 def inbox():
     """待办: every open task the user may do now, across projects, oldest first."""
-    grants = engine_grants(g.actor)
+    grants = tasks.engine_grants(g.actor)
     project_id = int_arg("project_id", request.args)
     items = engine.list_inbox(
         db.session, grants, project_id=project_id,
@@ -37,8 +29,6 @@ def inbox():
 
 
 def _project_names(items) -> dict[int, str]:
-    from domain.model import Project
-
     ids = {i.project_id for i in items if i.project_id}
     return {p.id: p.name for p in (db.session.get(Project, pid) for pid in ids) if p}
 
@@ -46,21 +36,24 @@ def _project_names(items) -> dict[int, str]:
 @bp.route("/tasks/<int:human_task_id>", methods=["GET", "POST"])
 @guard()
 def task(human_task_id: int):
-    """The generic task page: instructions, declared fields, or approve/reject + comment."""
-    grants = engine_grants(g.actor)
-    form = engine.task_form(db.session, human_task_id, grants)
+    """The generic task page: instructions, declared fields, or approve/reject + comment.
+
+    Completing here runs the task's handler like every other route; a task that can only be
+    done on its own page (signing) is refused here with a link to that page.
+    """
+    form = tasks.task_form(uow(), g.actor, human_task_id)
+    handler = wiring().task_handlers.get(form.process_id, form.bpmn_id)
+    own_page = handler.page if handler and handler.page else None
     if request.method == "POST":
-        try:
-            data = engine.form_to_data(form, request.form.to_dict())
-        except ValueError as err:
-            raise InvalidInput(BAD_FORM, detail=str(err)) from None
-        engine.complete_task(db.session, human_task_id, data, user=current_username(),
-                             grants=grants)  # fmt: skip
+        tasks.complete_task(uow(), g.actor, human_task_id, request.form.to_dict(),
+                            route=tasks.GENERIC)  # fmt: skip
         flash(_("任务已提交"), "success")
         return redirect(url_for(".inbox"))
     return render_template(
-        "inbox/task.html", form=form, instructions=render_instructions(form.instructions, form.data)
-    )
+        "inbox/task.html", form=form, instructions=render_instructions(form.instructions, form.data),
+        own_page=url_for(own_page, human_task_id=human_task_id) if own_page else None,
+        page_only=bool(handler and handler.page_only),
+    )  # fmt: skip
 
 
 _sandbox = SandboxedEnvironment(autoescape=True)
@@ -72,9 +65,3 @@ def render_instructions(template: str, data: dict) -> Markup | str:
         return Markup(_sandbox.from_string(template).render(**data))
     except Exception:  # a diagram author's typo must not break the page
         return template
-
-
-def current_username() -> str:
-    from flask_login import current_user
-
-    return current_user.username

@@ -1,33 +1,26 @@
-"""Payroll commands (``flask --app web zhuxin …``) and the settlement-day scheduler step."""
+"""Payroll commands (``flask --app web zhuxin verify-summary|payroll-demo``)."""
 
 import click
 from flask import current_app
 from sqlalchemy import select
 
+from connectors.bank_client import BankClient
 from domain.model import Project, User
 from domain.payroll.model import SigningCredential, WageBatch
-from web.cli import zhuxin
+from services import payroll
+from services.pki import DEMO_ENTERPRISE_PASSWORD, DEMO_PM_SIGNING_PASSWORD
 from web.extensions import db
-from web.payroll import usecases
-from web.payroll.pki import DEMO_ENTERPRISE_PASSWORD, DEMO_PM_SIGNING_PASSWORD
-from web.runtime import scheduled_step
+from web.runtime import uow
 
 
-@scheduled_step("payroll.settlement_reminders", cron={"hour": 8, "minute": 0})
-def settlement_reminders(app, today=None) -> int:
-    """On each project's settlement day, an inbox task for its GC manager to create the batch
-    number (``settlement_reminder``; once per project and pay month)."""
-    return usecases.remind_settlement_day(db.session, today)
-
-
-@zhuxin.command("verify-summary")
+@click.command("verify-summary")
 @click.argument("batch_no")
 def verify_summary_command(batch_no: str):
     """验签: each signature of a batch's summary file, and whether the bank got the signed data."""
     batch = db.session.scalar(select(WageBatch).where(WageBatch.batch_no == batch_no))
     if batch is None:
         raise click.ClickException(f"no batch {batch_no}")
-    found = usecases.verify(db.session, batch)
+    found = payroll.verify(uow(), batch)
     if found["summary"] is None:
         raise click.ClickException("the summary file has not been generated")
     click.echo(f"{batch_no}  lines sha256 {found['summary'].lines_sha256}")
@@ -43,26 +36,23 @@ def verify_summary_command(batch_no: str):
         raise SystemExit(1)
 
 
-@zhuxin.command("payroll-demo")
+@click.command("payroll-demo")
 def payroll_demo_command():
     """Demo wage payment: the PM's signing certificate, the wage account at the bank."""
     pm = db.session.scalar(select(User).where(User.username == "gc_pm"))
     project = db.session.scalar(select(Project).order_by(Project.id))
     if pm and project and db.session.get(SigningCredential, pm.id) is None:
-        usecases.issue_signing_credential(db.session, pm, DEMO_PM_SIGNING_PASSWORD,
-                                          project.general_contractor.name)  # fmt: skip
+        payroll.issue_signing_credential(uow(), pm.id, DEMO_PM_SIGNING_PASSWORD,
+                                         project.general_contractor.name)  # fmt: skip
     if project:
         click.echo(register_wage_account(project))
     click.echo(f"  gc_pm 签署密码 signing password: {DEMO_PM_SIGNING_PASSWORD}")
-    click.echo(f"  企业证书 enterprise certificate: {usecases.pki_dir() / 'enterprise_demo.p12'}"
+    click.echo(f"  企业证书 enterprise certificate: {payroll.pki_dir(uow()) / 'enterprise_demo.p12'}"
                f"  (密码 password: {DEMO_ENTERPRISE_PASSWORD})")  # fmt: skip
 
 
 def register_wage_account(project: Project) -> str:
-    from connectors.bank_client import BankClient
-    from connectors.payroll import bank_url
-
-    url = bank_url(current_app.config)
+    url = current_app.config["ZHUXIN_BANK_URL"]
     name = f"{project.general_contractor.name}{project.name}农民工工资专用账户"
     try:
         BankClient(url, timeout=5).register_account(
@@ -73,3 +63,6 @@ def register_wage_account(project: Project) -> str:
             return f"  bank {url}: wage account {project.wage_account_no} already registered"
         return f"  bank {url}: wage account not registered now ({str(error)[:80]})"
     return f"  bank {url}: wage account {project.wage_account_no} registered"
+
+
+COMMANDS = (verify_summary_command, payroll_demo_command)

@@ -5,25 +5,26 @@
 from flask import Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
-import engine
 from connectors.bank_csv import bank_batch_csv
-from connectors.payroll import transfers_for_csv
 from domain import roles
-from domain.model import User
+from domain.errors import NotFound
 from domain.payroll import batches, compile, payment, rates, review
-from domain.payroll.errors import refused
+from domain.payroll.errors import NO_BATCH, refused
 from domain.payroll.lines import ERROR
-from domain.payroll.model import SigningCredential
+from domain.payroll.model import SigningCredential, WageBatch
 from domain.payroll.period import month_label
 from domain.roles import CONTRACTOR
+from engine.inbox import check_may_act, get_human_task
+from services import payroll, tasks
+from services.payroll_jobs import transfers_for_csv
 from web.access import guard
 from web.extensions import db
 from web.forms import int_arg
 from web.i18n import localized_month
-from web.payroll import bp, usecases
-from web.runtime import engine_grants
-from web.task_pages import TASK_PAGES
+from web.payroll import bp
+from web.runtime import uow
 
 BASE = "/projects/<int:project_id>/payroll"
 VIEWERS = (*CONTRACTOR, roles.GC_ENTERPRISE)
@@ -42,18 +43,6 @@ STEP_LABELS = {
     "render": _l("生成汇总文件"), "pm_sign": _l("项目经理签署"), "enterprise_sign": _l("总包单位签署"),
     "push": _l("推送银行"), "bank": _l("等待银行回执"), "reconcile": _l("对账"),
 }  # fmt: skip
-for _task in (
-    "compile_wage_table",
-    "compile_own_wage_table",
-    "sub_review",
-    "gc_review",
-    "generate_summary_table",
-    "pm_sign",
-    "enterprise_sign",
-    "correct_rejected_lines",
-):
-    TASK_PAGES[_task] = "payroll.task"  # fmt: skip
-TASK_PAGES[usecases.REMINDER_TASK] = "payroll.reminder_task"
 
 
 def _ctx(project_id: int, **more) -> dict:
@@ -67,10 +56,8 @@ def _ctx(project_id: int, **more) -> dict:
 def settlement(project_id: int):
     """设置月工资结算日期 (and whether worker confirmation is a gate)."""
     if request.method == "POST":
-        batches.set_settlement_day(db.session, g.actor, project_id, request.form.get("day", ""))
-        batches.set_confirmation_gate(db.session, g.actor, project_id,
-                                      request.form.get("confirmation_gate") == "1")  # fmt: skip
-        db.session.commit()
+        payroll.set_settlement(uow(), g.actor, project_id, request.form.get("day", ""),
+                               request.form.get("confirmation_gate") == "1")  # fmt: skip
         flash(_("月工资结算日期已保存"), "success")
         return redirect(url_for(".settlement", project_id=project_id))
     ctx = _ctx(project_id, setting=batches.settings_for(db.session, project_id))
@@ -87,8 +74,7 @@ def trade_rates(project_id: int):
         new_trade = request.form.get("new_trade", "").strip()
         if new_trade:
             values[new_trade] = request.form.get("new_rate", "")
-        rates.set_trade_rates(db.session, g.actor, project_id, values)
-        db.session.commit()
+        payroll.set_trade_rates(uow(), g.actor, project_id, values)
         flash(_("工种日工资已保存"), "success")
         return redirect(url_for(".trade_rates", project_id=project_id))
     return render_template("payroll/trade_rates.html",
@@ -107,7 +93,7 @@ def compile_index(project_id: int):
         "payroll/compile_index.html", batches=rows, tables=tables,
         months=batches.month_choices(ctx["project"]),
         reminders=batches.open_reminders(db.session, g.actor, project_id),
-        reminder_tasks=usecases.reminder_tasks(db.session, g.actor, project_id),
+        reminder_tasks=payroll.reminder_tasks(uow(), g.actor, project_id),
         compilers_of=compile.compilers_of, **ctx,
     )  # fmt: skip
 
@@ -115,7 +101,7 @@ def compile_index(project_id: int):
 @bp.post(BASE + "/batches")
 @guard(GC)
 def batch_create(project_id: int):
-    batch = usecases.create_batch(db.session, g.actor, project_id, request.form.get("month", ""))
+    batch = payroll.create_batch(uow(), g.actor, project_id, request.form.get("month", ""))
     flash(_("已生成银行交换批次号 %(no)s", no=batch.batch_no), "success")
     return redirect(url_for(".compile_index", project_id=project_id))
 
@@ -126,8 +112,7 @@ def compilation_new(project_id: int):
     """新增编制: the chosen batch's table of the user's unit, filled from sign-ins."""
     comp = compile.get_compilation(db.session, g.actor, int_arg("compilation_id") or 0,
                                    project_id)  # fmt: skip
-    compile.compile_from_attendance(db.session, g.actor, comp.id)
-    db.session.commit()
+    payroll.compile_from_attendance(uow(), g.actor, comp.id)
     return redirect(url_for(".compilation", project_id=project_id, compilation_id=comp.id))
 
 
@@ -146,8 +131,7 @@ def compilation(project_id: int, compilation_id: int):
     """编制详情: the table; its compiler edits amounts and saves the draft."""
     comp = compile.get_compilation(db.session, g.actor, compilation_id, project_id)
     if request.method == "POST":
-        compile.save_draft(db.session, g.actor, compilation_id, _form_lines())
-        db.session.commit()
+        payroll.save_draft(uow(), g.actor, compilation_id, _form_lines())
         flash(_("草稿已保存"), "success")
         return redirect(url_for(".compilation", project_id=project_id,
                                 compilation_id=compilation_id))  # fmt: skip
@@ -179,9 +163,7 @@ def _review_stage(comp) -> str | None:
 def compilation_submit(project_id: int, compilation_id: int):
     """提交审核."""
     compile.get_compilation(db.session, g.actor, compilation_id, project_id)
-    if _form_lines():
-        compile.save_draft(db.session, g.actor, compilation_id, _form_lines())
-    usecases.submit_compilation(db.session, g.actor, compilation_id)
+    payroll.submit_compilation(uow(), g.actor, compilation_id, _form_lines())
     flash(_("已提交审核"), "success")
     return redirect(url_for(".compile_index", project_id=project_id))
 
@@ -203,8 +185,7 @@ def compilation_import(project_id: int, compilation_id: int):
     upload = request.files.get("file")
     if upload is None:
         raise refused("请选择 Excel 文件", "Choose an Excel file", 400)
-    errors = compile.import_excel(db.session, g.actor, compilation_id, upload.read())
-    db.session.commit()
+    errors = payroll.import_excel(uow(), g.actor, compilation_id, upload.read())
     for error in errors[:20]:
         flash(error.message(g.lang), "error")
     if not errors:
@@ -219,8 +200,8 @@ def compilation_review(project_id: int, compilation_id: int):
     comp = compile.get_compilation(db.session, g.actor, compilation_id, project_id)
     stage = _review_stage(comp) or ("gc" if g.actor.can((GC,), project_id) else "sub")
     approve = request.form.get("decision") == "approve"
-    usecases.review_compilation(db.session, g.actor, compilation_id, stage, approve,
-                                request.form.get("reason", ""))  # fmt: skip
+    payroll.review_compilation(uow(), g.actor, compilation_id, stage, approve,
+                               request.form.get("reason", ""))  # fmt: skip
     flash(_("已审核通过") if approve else _("已退回"), "success")
     return redirect(url_for(".batch", project_id=project_id, batch_id=comp.batch_id))
 
@@ -245,13 +226,14 @@ def batch(project_id: int, batch_id: int):
         summary=payment.summary_of(db.session, row),
         payments=payment.payments_of(db.session, row) if g.actor.can(roles.GC_SIDE + (roles.GC_ENTERPRISE,), project_id) else [],
         unconfirmed=review.unconfirmed_count(db.session, row),
-        task=_my_task(row), **_ctx(project_id),
+        my_tasks=_my_tasks(row), **_ctx(project_id),
     )  # fmt: skip
 
 
-def _my_task(batch):
-    ids = ("generate_summary_table", "pm_sign", "enterprise_sign", "correct_rejected_lines")
-    return usecases.open_task(db.session, g.actor, batch, ids) if batch.instance_id else None
+def _my_tasks(batch):
+    """Every open task of the batch's process the user may do now (the process decides which
+    step comes next; a step added to the diagram shows here with its own or the generic page)."""
+    return payroll.open_batch_tasks(uow(), g.actor, batch) if batch.instance_id else []
 
 
 @bp.get(BASE + "/batches/<int:batch_id>/progress")
@@ -267,8 +249,8 @@ def batch_progress(project_id: int, batch_id: int):
 @guard(GC)
 def summary_generate(project_id: int, batch_id: int):
     """生成汇总表 (GC manager only)."""
-    row = batches.get_batch(db.session, g.actor, batch_id, project_id)
-    usecases.generate_summary(db.session, g.actor, row)
+    batches.get_batch(db.session, g.actor, batch_id, project_id)
+    payroll.generate_summary(uow(), g.actor, batch_id)
     flash(_("已生成汇总表，正在生成汇总文件"), "success")
     return redirect(url_for(".batch", project_id=project_id, batch_id=batch_id))
 
@@ -304,12 +286,12 @@ def pm_sign(project_id: int, batch_id: int):
     row = batches.get_batch(db.session, g.actor, batch_id, project_id)
     if request.method == "POST":
         if request.form.get("action") == "issue":
-            user = db.session.get(User, g.actor.user_id)
-            usecases.issue_signing_credential(db.session, user, request.form.get("password", ""),
-                                              row.project.general_contractor.name)  # fmt: skip
+            payroll.issue_signing_credential(uow(), g.actor.user_id,
+                                             request.form.get("password", ""),
+                                             row.project.general_contractor.name)  # fmt: skip
             flash(_("个人签署证书已签发"), "success")
         else:
-            usecases.pm_sign(db.session, g.actor, row, request.form.get("password", ""))
+            payroll.pm_sign(uow(), g.actor, batch_id, request.form.get("password", ""))
             flash(_("签署完成，等待总包单位签署"), "success")
             return redirect(url_for(".batch", project_id=project_id, batch_id=batch_id))
         return redirect(url_for(".pm_sign", project_id=project_id, batch_id=batch_id))
@@ -327,7 +309,7 @@ def verify(project_id: int, batch_id: int):
     """验签: each signature's signer, time and validity; payment files vs the signed lines."""
     row = batches.get_batch(db.session, g.actor, batch_id, project_id)
     return render_template("payroll/verify.html", batch=row,
-                           **usecases.verify(db.session, row), **_ctx(project_id))  # fmt: skip
+                           **payroll.verify(uow(), row), **_ctx(project_id))  # fmt: skip
 
 
 @bp.get(BASE + "/batches/<int:batch_id>/daifa.csv")
@@ -347,13 +329,12 @@ def correct(project_id: int, batch_id: int):
     row = batches.get_batch(db.session, g.actor, batch_id, project_id)
     if request.method == "POST":
         if request.form.get("action") == "repay":
-            usecases.repay(db.session, g.actor, row)
+            payroll.repay(uow(), g.actor, batch_id)
             flash(_("已重新推送银行"), "success")
             return redirect(url_for(".batch", project_id=project_id, batch_id=batch_id))
-        review.correct_line(db.session, g.actor, row, int_arg("line_id") or 0,
-                            request.form.get("bank_card", ""), request.form.get("bank_name", ""),
-                            request.form.get("bank_cnaps", ""))  # fmt: skip
-        db.session.commit()
+        payroll.correct_line(uow(), g.actor, batch_id, int_arg("line_id") or 0,
+                             request.form.get("bank_card", ""), request.form.get("bank_name", ""),
+                             request.form.get("bank_cnaps", ""))  # fmt: skip
         flash(_("已更正"), "success")
         return redirect(url_for(".correct", project_id=project_id, batch_id=batch_id))
     return render_template("payroll/correct.html", batch=row,
@@ -364,13 +345,11 @@ def correct(project_id: int, batch_id: int):
 @guard()
 def task(human_task_id: int):
     """Inbox link of a wage-payment task: the page where it is done."""
-    from engine.inbox import check_may_act, get_human_task
-
     row = get_human_task(db.session, human_task_id)
-    check_may_act(row, engine_grants(g.actor))
+    check_may_act(row, tasks.engine_grants(g.actor))
     batch = _batch_of(row)
     pid = batch.project_id
-    if row.bpmn_id in (*usecases.COMPILE_TASKS, "sub_review", "gc_review"):
+    if row.bpmn_id in (*payroll.COMPILE_TASKS, *payroll.REVIEW_TASKS.values()):
         comp = next(c for c in batch.compilations if c.unit_id == row.unit_id)
         return redirect(url_for(".compilation", project_id=pid, compilation_id=comp.id))
     if row.bpmn_id == "enterprise_sign":
@@ -385,11 +364,11 @@ def task(human_task_id: int):
 @guard(GC)
 def reminder_task(human_task_id: int):
     """结算日提醒: the pay month and its period; 新增银行交换批次号 (completes it) or 忽略."""
-    form = engine.task_form(db.session, human_task_id, engine_grants(g.actor))
+    form = tasks.task_form(uow(), g.actor, human_task_id)
     data = form.data
     project_id = int(data.get("project_id") or 0)
     if request.method == "POST":
-        usecases.dismiss_reminder(db.session, g.actor, human_task_id)
+        payroll.dismiss_reminder(uow(), g.actor, human_task_id)
         flash(_("已忽略该提醒"), "success")
         return redirect(url_for("inbox.inbox"))
     ctx = _ctx(project_id)
@@ -399,11 +378,7 @@ def reminder_task(human_task_id: int):
 
 
 def _batch_of(row):
-    from sqlalchemy import select
-
-    from domain.payroll.model import WageBatch
-
     batch = db.session.scalar(select(WageBatch).where(WageBatch.batch_no == row.business_key))
     if batch is None:
-        raise refused("找不到该银行交换批次号", "No such bank exchange batch number", 404)
+        raise NotFound(NO_BATCH)
     return batch

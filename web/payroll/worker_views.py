@@ -5,10 +5,12 @@ from flask_babel import gettext as _
 
 from domain import roles
 from domain.payroll import review
+from services import payroll
 from web.access import guard
 from web.extensions import db
 from web.i18n import localized_month
 from web.payroll import bp
+from web.runtime import uow
 
 
 @bp.route("/my/wages")
@@ -24,7 +26,6 @@ def my_wages():
 def my_wage_confirm(line_id: int):
     """工资确认: 确认无误, or 有异议 with a comment."""
     agree = request.form.get("decision") == "confirm"
-    review.confirm_line(db.session, g.actor, line_id, agree, request.form.get("comment", ""))
-    db.session.commit()
+    payroll.confirm_line(uow(), g.actor, line_id, agree, request.form.get("comment", ""))
     flash(_("已确认") if agree else _("异议已提交，项目部会与您联系"), "success")
     return redirect(url_for(".my_wages"))

@@ -8,10 +8,12 @@ from domain.checks import mask_card, mask_id
 from domain.errors import DomainError
 from domain.model import Project
 from domain.realname import STATE_LABELS, AssignmentQuery, WorkerForm
+from services import realname as realname_services
 from web.access import guard
 from web.extensions import db
 from web.forms import back_url, int_arg, int_list
 from web.project import bp
+from web.runtime import uow
 
 PROJECT_VIEWERS = (*roles.CONTRACTOR, roles.GC_ENTERPRISE)
 
@@ -69,7 +71,7 @@ def acceptance(project_id: int):
 @bp.post("/projects/<int:project_id>/acceptance/accept")
 @guard(*roles.CONTRACTOR)
 def acceptance_accept(project_id: int):
-    count = realname.accept_workers(db.session, g.actor, project_id, int_list("ids"))
+    count = realname_services.accept_workers(uow(), g.actor, project_id, int_list("ids"))
     flash(_("已接收 %(n)d 名人员", n=count), "success")
     return redirect(back_url(url_for(".acceptance", project_id=project_id)))
 
@@ -77,8 +79,8 @@ def acceptance_accept(project_id: int):
 @bp.post("/projects/<int:project_id>/acceptance/<int:assignment_id>/reject")
 @guard(*roles.CONTRACTOR)
 def acceptance_reject(project_id: int, assignment_id: int):
-    a = realname.reject_worker(
-        db.session, g.actor, project_id, assignment_id, request.form.get("reason", "")
+    a = realname_services.reject_worker(
+        uow(), g.actor, project_id, assignment_id, request.form.get("reason", "")
     )
     flash(_("已退回 %(name)s", name=a.person.name), "success")
     return redirect(back_url(url_for(".acceptance", project_id=project_id)))
@@ -94,8 +96,8 @@ def worker_new(project_id: int):
     error = None
     if request.method == "POST":
         try:
-            a = realname.register_and_assign(
-                db.session, g.actor, project_id, int_arg("unit_id", request.form) or 0, form
+            a = realname_services.register_worker(
+                uow(), g.actor, project_id, int_arg("unit_id", request.form) or 0, form
             )
         except DomainError as err:
             if err.status == 403:
@@ -134,8 +136,8 @@ def authorisations(project_id: int):
 @bp.post("/projects/<int:project_id>/authorisations")
 @guard(roles.GC_MANAGER)
 def authorisation_add(project_id: int):
-    auth = auth_service.authorise(
-        db.session,
+    auth = realname_services.authorise(
+        uow(),
         g.actor,
         project_id,
         int_arg("person_id", request.form) or 0,
@@ -148,7 +150,7 @@ def authorisation_add(project_id: int):
 @bp.post("/projects/<int:project_id>/authorisations/<int:authorisation_id>/revoke")
 @guard(roles.GC_MANAGER)
 def authorisation_revoke(project_id: int, authorisation_id: int):
-    auth = auth_service.revoke(db.session, g.actor, project_id, authorisation_id)
+    auth = realname_services.revoke(uow(), g.actor, project_id, authorisation_id)
     flash(_("已撤销 %(name)s 的授权", name=auth.person.name), "success")
     return redirect(url_for(".authorisations", project_id=project_id))
 

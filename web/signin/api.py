@@ -13,9 +13,11 @@ from domain.signin.errors import SignInRefused
 from domain.signin.hours import SHANGHAI, clock_label
 from domain.signin.qr import render_qr_svg
 from domain.signin.tokens import LIFETIME_SECONDS, issue_code
+from services import signin as signin_services
 from web.access import guard
 from web.extensions import db
 from web.forms import int_arg
+from web.runtime import uow
 from web.signin import bp
 from web.signin.common import body, code_keys, device, now, parse_fix
 
@@ -65,7 +67,7 @@ def _scan(sign_in, *scope):
     data = body()
     fix, error = parse_fix(data)
     result = sign_in(
-        db.session, g.actor, *scope, str(data.get("code", "")), fix, now(), device(),
+        uow(), g.actor, *scope, str(data.get("code", "")), fix, now(), device(),
         codes=code_keys().check, location_error=error,
     )  # fmt: skip
     return jsonify(result_json(result))
@@ -75,14 +77,14 @@ def _scan(sign_in, *scope):
 @guard(roles.WORKER)
 def api_worker_scan():
     """工人扫签到员建设码."""
-    return _scan(service.sign_in_by_worker_scan)
+    return _scan(signin_services.worker_scan)
 
 
 @bp.post("/api/signin/projects/<int:project_id>/officer-scan")
 @guard(roles.SIGNIN_OFFICER)
 def api_officer_scan(project_id: int):
     """班前签到员扫工人建设码."""
-    return _scan(service.sign_in_by_officer_scan, project_id)
+    return _scan(signin_services.officer_scan, project_id)
 
 
 def _site_json(project: Project, fix, error) -> dict:
@@ -129,8 +131,8 @@ def api_point_test(project_id: int):
 def api_point_set(project_id: int):
     """手动录入坐标: lng, lat, system (gcj02|wgs84|bd09), radius, start, end."""
     data = body()
-    project = service.set_signin_point(
-        db.session,
+    project = signin_services.set_signin_point(
+        uow(),
         g.actor,
         project_id,
         _float(data, "lng"),

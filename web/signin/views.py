@@ -16,8 +16,10 @@ from domain.signin.coords import SYSTEMS
 from domain.signin.export import attendance_workbook
 from domain.signin.hours import SHANGHAI
 from domain.signin.queries import METHOD_LABELS
+from services import signin as signin_services
 from web.access import guard
 from web.extensions import db
+from web.runtime import uow
 from web.signin import bp
 from web.signin.api import PERSONS, attendance_query, issue_for_me, month_arg, point_json
 from web.signin.common import now
@@ -78,8 +80,8 @@ def point_edit(project_id: int):
     form = request.form
     if request.method == "POST":
         try:
-            service.set_signin_point(
-                db.session,
+            signin_services.set_signin_point(
+                uow(),
                 g.actor,
                 project_id,
                 float(form.get("lng", "x")),
@@ -176,13 +178,11 @@ def my_attendance():
 @guard(roles.WORKER)
 def makeup_request():
     """补签申请: ask the GC manager for a make-up sign-in; the BPMN routes it to him."""
-    from web.signin.makeup import start_makeup
-
     ids = sorted({gr.project_id for gr in g.actor.grants if gr.role == roles.WORKER})
     projects = list(db.session.scalars(select(Project).where(Project.id.in_(ids))))
     if request.method == "POST":
         try:
-            start_makeup(db.session, g.actor, request.form)
+            signin_services.request_makeup(uow(), g.actor, request.form.to_dict())
         except DomainError as err:
             db.session.rollback()
             flash(err.message(g.lang), "error")

@@ -1,4 +1,4 @@
-"""The wage payment's service tasks (connectors of ``bpmn/wage_payment.bpmn``):
+"""The wage payment's service tasks (the operators ``bpmn/wage_payment.bpmn`` names):
 
 - ``summary/RenderPdf``      the summary table PDF, with progress on the batch page
 - ``bank/SubmitBatch``       pain.001 of the round's lines, recorded BEFORE it is sent
@@ -6,7 +6,9 @@
 - ``bank/Reconcile``         paid / rejected per line; the batch is paid or waits for corrections
 - ``notify/CompileOverdue``  the compile reminder after the settlement day
 
-Each runs in its own database session (the job executor calls it outside any instance lock) and
+They are application services, not adapters: each loads the batch, calls the adapters in
+``connectors/`` (PDF, ISO 20022, the bank's HTTP client) and stores the outcome.  Each runs in a
+session of the app's session factory (the job executor calls it outside any instance lock), and
 is safe to call again with the same job: a resent file carries the same MsgId, which the bank
 refuses as a duplicate and answers with the earlier outcome.
 """
@@ -17,10 +19,8 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 
-import sqlalchemy as sa
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from connectors.bank_client import BankClient
 from connectors.bank_iso20022 import (
@@ -40,7 +40,6 @@ from domain.payroll.model import WageBatch
 from domain.payroll.period import PayPeriod, month_label
 
 log = logging.getLogger(__name__)
-DEFAULT_BANK_URL = "http://127.0.0.1:8090"
 OPERATIONS = ("summary/RenderPdf", "bank/SubmitBatch", "bank/FetchStatus", "bank/Reconcile",
               "notify/CompileOverdue")  # fmt: skip
 
@@ -49,23 +48,18 @@ class PushRefused(RuntimeError):
     """The payment file is not what was signed, or not valid: nothing is sent."""
 
 
-@lru_cache(maxsize=8)
-def _session_factory(url: str) -> sessionmaker:
-    return sessionmaker(sa.create_engine(url), expire_on_commit=False)
-
-
 @dataclass
 class PayrollConnectors:
-    """The connectors bound to one database and one bank."""
+    """The payroll operators bound to the app's session factory and one bank."""
 
-    database_url: str
-    bank_url: str = DEFAULT_BANK_URL
+    session_factory: Callable[[], Session]
+    bank_url: str
     bank_client: Callable[[str], BankClient] = field(default=lambda url: BankClient(url))
     # Called right after the bank accepted a file and before it is recorded (crash tests).
     after_send: Callable[[], None] | None = None
 
     def session(self) -> Session:
-        return _session_factory(self.database_url)()
+        return self.session_factory()
 
     def _batch(self, session: Session, params: dict) -> WageBatch:
         batch = session.get(WageBatch, int(params["batch_id"]))
@@ -212,17 +206,9 @@ def transfers_for_csv(session: Session, batch: WageBatch) -> list[CreditTransfer
     return _payment_batch(batch, msg_id_for(batch.batch_no, batch.repay_round), paying).transfers
 
 
-def bank_url(config) -> str:
-    """The bank counterparty's URL from the app's settings (read from the environment there)."""
-    return config.get("ZHUXIN_BANK_URL") or DEFAULT_BANK_URL
-
-
-def register(registry, config) -> PayrollConnectors:
-    """Register the payroll operators on ``registry`` (``config``: the app's settings mapping)."""
-    bound = PayrollConnectors(
-        database_url=config["SQLALCHEMY_DATABASE_URI"],
-        bank_url=bank_url(config),
-    )
+def register(registry, session_factory: Callable[[], Session], bank_url: str) -> PayrollConnectors:
+    """Register the payroll operators on ``registry`` (called by the composition root)."""
+    bound = PayrollConnectors(session_factory, bank_url)
     registry.register("summary/RenderPdf", bound.render_pdf)
     registry.register("bank/SubmitBatch", bound.submit_batch)
     registry.register("bank/FetchStatus", bound.fetch_status)

@@ -1,6 +1,7 @@
 """The demo/test PKI in ``instance/pki/`` (made by ``flask zhuxin keys``): the platform CA that
 issues PMs' personal signing certificates, its root for verification, and the demo enterprise's
-PKCS#12 (handed to the enterprise; the platform never uses it)."""
+PKCS#12 (handed to the enterprise; the platform never uses it).  ``make_pki`` is one of the
+key makers of the composition root."""
 
 from pathlib import Path
 
@@ -8,14 +9,12 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.x509 import load_pem_x509_certificate
 
 from connectors.signing_pki import Authority, issue_enterprise_p12, issue_personal, make_ca
-from web.keys import key_maker
 
 DEMO_ENTERPRISE_PASSWORD = "qiye2026"  # the demo enterprise certificate's password
 DEMO_PM_SIGNING_PASSWORD = "qianshu2026"  # the demo PM's signing password (签署密码)
 PEM = serialization.Encoding.PEM
 
 
-@key_maker("pki")
 def make_pki(path: Path) -> None:
     path.mkdir(mode=0o700, exist_ok=True)
     ca = make_ca("筑薪平台CA")

@@ -1,0 +1,185 @@
+"""The instance row (实例存储): lock or snapshot it, load its workflow, save it with a version
+compare-and-set, and close the inbox row a completion came through in the same statement.
+
+PostgreSQL locks the instance row with ``SELECT … FOR UPDATE``.  SQLite has no row locks, so the
+save is a compare-and-set on the version counter; a conflict raises ``StaleInstance`` and the
+caller's unit of work runs again on the fresh state.  Either way no completed task can be lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from SpiffWorkflow import TaskState
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from engine.clock import utcnow
+from engine.definitions import specs_for
+from engine.errors import NotFound, TaskNotOpen
+from engine.models import HumanTask, ProcessInstance
+from engine.runtime import EngineScriptEngine, attach_engine
+from engine.serializer import SERIALIZER_VERSION, dump_state, load_state
+from engine.waiting import timer_dues
+
+
+class StaleInstance(Exception):
+    """The instance row changed since it was loaded (SQLite compare-and-set failed)."""
+
+
+@dataclass
+class Loaded:
+    """An instance row, its live workflow, and the script engine attached for this mutation."""
+
+    row: ProcessInstance  # or a Core row with the same columns
+    wf: BpmnWorkflow
+    engine: EngineScriptEngine
+    version: int
+    had_timers: bool = False
+    ready_before: frozenset[str] = frozenset()  # READY user tasks at load = the open inbox rows
+    closed: set[str] = field(default_factory=set)  # user tasks this mutation completed
+    human_task: TaskRef | None = None  # the inbox row the instance was locked through
+    close: dict | None = None  # close this open inbox row with the save (see close_human_task)
+
+
+def close_human_task(loaded: Loaded, human_task_id: int, user: str) -> None:
+    """Mark inbox row ``human_task_id`` completed by ``user`` in the save of this mutation.
+
+    The save updates it only while it is still open; if it is not, the save raises
+    TaskNotOpen and nothing is written.  On PostgreSQL the close and the state update are one
+    statement (one round trip less per completed task).
+    """
+    loaded.close = {"c_id": human_task_id, "c_by": user, "c_at": utcnow()}
+
+
+def is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def load_workflow(
+    session: Session, row: ProcessInstance
+) -> tuple[BpmnWorkflow, EngineScriptEngine]:
+    """The workflow of ``row`` with a fresh script engine (tasks must be looked up again)."""
+    spec, subs = specs_for(session, row.definition_id, row.definition_sha256)
+    wf = load_state(row.state_json, spec, subs, row.serializer_version)
+    return wf, attach_engine(wf)
+
+
+_INSTANCE = ProcessInstance.__table__
+_TASK = HumanTask.__table__
+_TASK_COLUMNS = [
+    _TASK.c[name].label(f"task_{name}")
+    for name in ("id", "name", "role", "project_id", "unit_id", "task_guid", "status")
+]
+
+
+@dataclass(frozen=True)
+class TaskRef:
+    """The columns of the inbox row an instance was locked through."""
+
+    id: int
+    name: str | None
+    role: str | None
+    project_id: int | None
+    unit_id: int | None
+    task_guid: str
+    status: str
+
+
+# Built once: building and cache-keying a statement per call cost more than its round trip.
+_BY_ID = select(_INSTANCE).where(_INSTANCE.c.id == bindparam("instance_id"))
+_BY_TASK = (
+    select(_INSTANCE, *_TASK_COLUMNS)
+    .join(_TASK, _TASK.c.instance_id == _INSTANCE.c.id)
+    .where(_TASK.c.id == bindparam("task_id"))
+)
+_LOCK = {  # (via task, postgres) -> statement
+    (False, False): _BY_ID,
+    (False, True): _BY_ID.with_for_update(of=_INSTANCE),
+    (True, False): _BY_TASK,
+    (True, True): _BY_TASK.with_for_update(of=_INSTANCE),
+}
+# The SET columns come from the keys of the parameters (always the same keys).
+_SAVE = update(_INSTANCE).where(
+    _INSTANCE.c.id == bindparam("b_id"), _INSTANCE.c.version == bindparam("b_version")
+)
+_CLOSE_VALUES = {"status": "completed", "completed_by": bindparam("c_by"),
+                 "completed_at": bindparam("c_at")}  # fmt: skip
+_CLOSE = (
+    update(_TASK)
+    .where(_TASK.c.id == bindparam("c_id"), _TASK.c.status == "open")
+    .values(_CLOSE_VALUES)
+)
+# PostgreSQL: close the inbox row in a CTE of the state update; returns how many it closed.
+_CLOSED = _CLOSE.returning(_TASK.c.id).cte("closed")
+_CLOSE_AND_SAVE = _SAVE.add_cte(_CLOSED).returning(
+    select(func.count()).select_from(_CLOSED).scalar_subquery()
+)
+
+
+def lock_and_load(session: Session, instance_id: int | None, via_task: int | None = None):
+    """Lock (PostgreSQL) or snapshot (SQLite) the instance row and load its workflow.
+
+    With ``via_task`` the instance is found through that inbox row in the same statement
+    (one round trip less); the row's columns come along in ``Loaded.human_task``.  Core rows
+    and prebuilt statements on the session's connection, not ORM objects: this is the hot
+    path of every step.
+    """
+    query = _LOCK[via_task is not None, is_postgres(session)]
+    params = {"instance_id": instance_id} if via_task is None else {"task_id": via_task}
+    row = session.connection().execute(query, params).one_or_none()
+    if row is None:
+        raise NotFound(f"process instance {instance_id or 'of task ' + str(via_task)} not found")
+    wf, engine = load_workflow(session, row)
+    loaded = Loaded(row, wf, engine, row.version, bool(row.has_timers), ready_user_tasks(wf))
+    if via_task is not None:
+        loaded.human_task = TaskRef(*(getattr(row, c.name) for c in _TASK_COLUMNS))
+    return loaded
+
+
+def ready_user_tasks(wf: BpmnWorkflow) -> frozenset[str]:
+    """Ids of the READY user tasks (the instance's open inbox rows after every save)."""
+    return frozenset(str(t.id) for t in wf.get_tasks(state=TaskState.READY, manual=True))
+
+
+def run_engine(wf: BpmnWorkflow) -> None:
+    """do_engine_steps until nothing automatic is READY (a timer made READY by the trailing
+    refresh_timers of do_engine_steps needs another pass)."""
+    for _ in range(10):
+        wf.do_engine_steps()
+        # Only the trailing refresh_timers() can have left work: look at event tasks only.
+        if not any(t.state == TaskState.READY for t in wf.event_manager.tasks.values()):
+            return
+
+
+def save(session: Session, loaded: Loaded) -> None:
+    """Write the state with a version compare-and-set; raise StaleInstance on conflict."""
+    row, wf, now = loaded.row, loaded.wf, utcnow()
+    done = wf.is_completed()
+    values = {
+        "has_timers": bool(timer_dues(wf)),
+        "state_json": dump_state(wf),
+        "serializer_version": SERIALIZER_VERSION,
+        "version": loaded.version + 1,
+        "status": "completed" if done else "running",
+        "updated_at": now,
+        "completed_at": now if done else None,
+    }
+    params = {"b_id": row.id, "b_version": loaded.version, **values}
+    conn, close = session.connection(), loaded.close
+    if close is not None and is_postgres(session):
+        closed = conn.execute(_CLOSE_AND_SAVE, {**params, **close}).scalar()
+        if closed is None:
+            raise StaleInstance(row.id)
+    else:
+        if close is not None:
+            closed = conn.execute(_CLOSE, close).rowcount
+        if conn.execute(_SAVE, params).rowcount != 1:
+            raise StaleInstance(row.id)
+    if close is not None and closed != 1:
+        raise TaskNotOpen(f"task {close['c_id']} was completed by someone else")
+    if isinstance(row, ProcessInstance):  # a new instance's ORM object stays current
+        for key, value in values.items():
+            set_committed_value(row, key, value)

@@ -1,0 +1,61 @@
+"""What a workflow waits on (等待事件): the due times of its timers and the names of its messages.
+
+Pure functions of a live workflow; the store, the timer jobs and message delivery read them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    TimeDateEventDefinition,
+    TimerEventDefinition,
+)
+
+from engine.clock import as_utc
+
+
+def _waiting_definitions(wf):
+    """(task, event definition) pairs the workflow waits on.
+
+    ``waiting_events()`` reports an event-based gateway as one MultipleEventDefinition with
+    no name or due time, so the gateway's inner definitions are expanded here.
+    """
+    for task in list(wf.event_manager.tasks.values()):
+        definition = task.task_spec.event_definition
+        if isinstance(definition, MultipleEventDefinition):
+            for inner in definition.event_definitions:
+                yield task, inner
+        else:
+            yield task, definition
+
+
+def _due(definition, task) -> datetime | None:
+    value = task._get_internal_data("event_value")
+    if isinstance(value, dict):
+        value = value.get("next")
+    if not isinstance(value, str):
+        return None
+    try:
+        if isinstance(definition, TimeDateEventDefinition):
+            return as_utc(TimerEventDefinition.parse_time_or_duration(value))
+        return as_utc(TimerEventDefinition.get_datetime(value))
+    except Exception:  # an unparsable value never fires; the definition check caught most
+        return None
+
+
+def timer_dues(wf) -> set[datetime]:
+    """Due times (UTC) of the timers the workflow waits on."""
+    dues = set()
+    for task, definition in _waiting_definitions(wf):
+        if isinstance(definition, TimerEventDefinition):
+            if (due := _due(definition, task)) is not None:
+                dues.add(due)
+    return dues
+
+
+def waiting_message_names(wf) -> set[str]:
+    """Names of the messages the workflow waits on now."""
+    return {d.name for _, d in _waiting_definitions(wf) if isinstance(d, MessageEventDefinition)}

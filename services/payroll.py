@@ -1,0 +1,242 @@
+"""Wage payment use cases (工资支付): each is one unit of work.
+
+A step of the ``wage_payment`` process is done by completing its user task through
+``services.tasks.complete_task``; the domain change lives in the task's handler
+(``services.payroll_tasks``), so the page, the generic task page, the API and the CLI all run
+it.  The use cases here find the actor's open task and pass the page's inputs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+import engine
+from connectors import signing
+from domain.access import Actor
+from domain.errors import Conflict
+from domain.i18n import Text
+from domain.model import User
+from domain.payroll import batches, compile, credentials, payment, rates, review
+from domain.payroll.errors import refused
+from domain.payroll.model import BankSubmission, WageBatch
+from domain.payroll.period import pay_period_for
+from services import tasks
+from services.pki import issue_pm_credential, trust_roots
+from services.uow import UnitOfWork, use_case
+
+PROCESS = "wage_payment"
+COMPILE_TASKS = ("compile_wage_table", "compile_own_wage_table")
+REVIEW_TASKS = {"sub": "sub_review", "gc": "gc_review"}
+BATCH_TASKS = ("generate_summary_table", "pm_sign", "enterprise_sign", "correct_rejected_lines")
+REMINDER_PROCESS = "settlement_reminder"  # bpmn/settlement_reminder.bpmn
+REMINDER_TASK = "create_batch_number"
+NOT_THIS_STEP = Text("流程当前不在这一步，或您无权办理", "The process is not at this step for you")
+
+
+def pki_dir(uow: UnitOfWork) -> Path:
+    return Path(uow.settings["ZHUXIN_PKI_DIR"])
+
+
+def open_batch_tasks(uow: UnitOfWork, actor: Actor, batch: WageBatch, bpmn_ids=None,
+                     unit_id: int | None = None) -> list[engine.InboxItem]:  # fmt: skip
+    """The open tasks of this batch's process the actor may do now."""
+    return tasks.open_tasks(uow, actor, process_id=PROCESS, business_key=batch.batch_no,
+                            bpmn_ids=bpmn_ids, project_id=batch.project_id, unit_id=unit_id)  # fmt: skip
+
+
+def _complete_step(uow: UnitOfWork, actor: Actor, batch: WageBatch, bpmn_ids, inputs=None,
+                   unit_id: int | None = None) -> None:  # fmt: skip
+    found = open_batch_tasks(uow, actor, batch, bpmn_ids, unit_id)
+    if not found:
+        raise Conflict(NOT_THIS_STEP)
+    tasks.complete_task(uow, actor, found[0].id, inputs or {}, route=tasks.PAGE)
+
+
+@use_case
+def create_batch(uow: UnitOfWork, actor: Actor, project_id: int, pay_month: str) -> WageBatch:
+    """新增银行交换批次号 and start its ``wage_payment`` instance (business key = number);
+    the month's settlement-day reminder, if any, is completed with it."""
+    session = uow.session
+    setting = batches.settings_for(session, project_id)
+    poll = uow.settings["ZHUXIN_BANK_POLL"]
+
+    def start(batch: WageBatch) -> int:
+        data = batches.process_start_data(batch, setting.remind_after_days, poll)
+        return engine.start_instance(session, PROCESS, data=data, business_key=batch.batch_no,
+                                     started_by=actor.username)  # fmt: skip
+
+    batch = batches.create_batch(session, actor, project_id, pay_month, start)
+    key = reminder_key(batch.project, batch.pay_month)
+    for item in reminder_tasks(uow, actor, batch.project_id):
+        if item.business_key == key:
+            tasks.complete_task(uow, actor, item.id, {"batch_no": batch.batch_no},
+                                route=tasks.PAGE)  # fmt: skip
+    return batch
+
+
+def reminder_key(project, pay_month: str) -> str:
+    """Business key of the settlement-day reminder: one per project and pay month."""
+    return f"REMIND-{project.code}-{pay_month}"
+
+
+@use_case
+def remind_settlement_day(uow: UnitOfWork, today=None) -> int:
+    """Scheduler step: on each project's settlement day, start one ``settlement_reminder``
+    (an inbox task for its GC manager) when the month has no batch number yet.  Running it
+    again the same day starts nothing more (the business key is looked up first)."""
+    started, session = 0, uow.session
+    for project, month in batches.due_settlements(session, today):
+        key = reminder_key(project, month)
+        if engine.list_instances(session, process_id=REMINDER_PROCESS, business_key=key):
+            continue
+        period = pay_period_for(month, project.settlement_day)
+        data = {"project_id": project.id, "project_name": project.name, "pay_month": month,
+                "period_start": period.start.isoformat(), "period_end": period.end.isoformat()}  # fmt: skip
+        engine.start_instance(session, REMINDER_PROCESS, data=data, business_key=key,
+                              started_by="scheduler")  # fmt: skip
+        started += 1
+    return started
+
+
+def reminder_tasks(uow: UnitOfWork, actor: Actor, project_id: int | None = None):
+    """The open settlement-day reminders the actor may act on."""
+    return tasks.open_tasks(uow, actor, process_id=REMINDER_PROCESS, bpmn_ids=(REMINDER_TASK,),
+                            project_id=project_id)  # fmt: skip
+
+
+@use_case
+def dismiss_reminder(uow: UnitOfWork, actor: Actor, human_task_id: int) -> None:
+    """忽略: close the reminder without creating a batch number."""
+    tasks.complete_task(uow, actor, human_task_id, {"dismissed": True}, route=tasks.PAGE)
+
+
+@use_case
+def set_settlement(uow: UnitOfWork, actor: Actor, project_id: int, day: str, gate: bool) -> None:
+    """设置月工资结算日期 and whether worker confirmation gates the summary table."""
+    batches.set_settlement_day(uow.session, actor, project_id, day)
+    batches.set_confirmation_gate(uow.session, actor, project_id, gate)
+
+
+@use_case
+def set_trade_rates(uow: UnitOfWork, actor: Actor, project_id: int, values: dict) -> None:
+    """工种日工资: the project's default day rate per trade."""
+    rates.set_trade_rates(uow.session, actor, project_id, values)
+
+
+@use_case
+def compile_from_attendance(uow: UnitOfWork, actor: Actor, compilation_id: int):
+    """新增编制: the unit's table filled from the period's sign-ins."""
+    return compile.compile_from_attendance(uow.session, actor, compilation_id)
+
+
+@use_case
+def save_draft(uow: UnitOfWork, actor: Actor, compilation_id: int, lines: dict) -> None:
+    """保存草稿: the compiler's amounts (all or nothing)."""
+    compile.save_draft(uow.session, actor, compilation_id, lines)
+
+
+@use_case
+def import_excel(uow: UnitOfWork, actor: Actor, compilation_id: int, data: bytes):
+    """导入: the lines from an edited export; returns the per-cell errors."""
+    return compile.import_excel(uow.session, actor, compilation_id, data)
+
+
+@use_case
+def submit_compilation(uow: UnitOfWork, actor: Actor, compilation_id: int, lines=None):
+    """提交审核: save the last edits, then complete the unit's compile task (its handler checks
+    and locks the table)."""
+    comp = compile.get_compilation(uow.session, actor, compilation_id)
+    if lines:
+        compile.save_draft(uow.session, actor, compilation_id, lines)
+    _complete_step(uow, actor, comp.batch, COMPILE_TASKS, unit_id=comp.unit_id)
+    return comp
+
+
+@use_case
+def review_compilation(uow: UnitOfWork, actor: Actor, compilation_id: int, stage: str,
+                       approve: bool, reason: str = ""):  # fmt: skip
+    """Approve or reject (sub or GC stage): complete the unit's review task with the decision."""
+    comp = compile.get_compilation(uow.session, actor, compilation_id)
+    if stage not in REVIEW_TASKS:
+        raise refused("审核环节不正确", "Unknown review stage", 400)
+    _complete_step(uow, actor, comp.batch, (REVIEW_TASKS[stage],),
+                   {"approved": approve, "reason": reason}, unit_id=comp.unit_id)  # fmt: skip
+    return comp
+
+
+@use_case
+def generate_summary(uow: UnitOfWork, actor: Actor, batch_id: int) -> None:
+    """生成汇总表: the summary file is rendered next by ``summary/RenderPdf``."""
+    batch = batches.get_batch(uow.session, actor, batch_id)
+    _complete_step(uow, actor, batch, ("generate_summary_table",))
+
+
+@use_case
+def pm_sign(uow: UnitOfWork, actor: Actor, batch_id: int, password: str) -> None:
+    """去签署 (PM): unlock his stored key with the signing password and sign."""
+    batch = batches.get_batch(uow.session, actor, batch_id)
+    _complete_step(uow, actor, batch, ("pm_sign",), {"password": password})
+
+
+@use_case
+def enterprise_sign(uow: UnitOfWork, actor: Actor, batch_id: int, p12: bytes, password: str):
+    """去签署 (企业端): sign with the uploaded PKCS#12 in memory; nothing of it is stored."""
+    batch = batches.get_batch(uow.session, actor, batch_id)
+    _complete_step(uow, actor, batch, ("enterprise_sign",), {"p12": p12, "password": password})
+
+
+@use_case
+def correct_line(uow: UnitOfWork, actor: Actor, batch_id: int, line_id: int, card: str,
+                 bank_name: str, cnaps: str) -> None:  # fmt: skip
+    """更正退回明细: fix the card data of a line the bank rejected."""
+    batch = batches.get_batch(uow.session, actor, batch_id)
+    review.correct_line(uow.session, actor, batch, line_id, card, bank_name, cnaps)
+
+
+@use_case
+def repay(uow: UnitOfWork, actor: Actor, batch_id: int) -> None:
+    """重新支付: the corrected lines go out under the same batch number (MsgId -R<n>)."""
+    batch = batches.get_batch(uow.session, actor, batch_id)
+    _complete_step(uow, actor, batch, ("correct_rejected_lines",))
+
+
+@use_case
+def confirm_line(uow: UnitOfWork, actor: Actor, line_id: int, agree: bool, comment: str = ""):
+    """工资确认 (worker): 确认无误, or 有异议 with a comment."""
+    review.confirm_line(uow.session, actor, line_id, agree, comment)
+
+
+def verify(uow: UnitOfWork, batch: WageBatch) -> dict:
+    """Each signature (signer, time, validity) and whether each payment file is the signed data."""
+    summary = payment.summary_of(uow.session, batch)
+    if summary is None:
+        return {"summary": None, "report": None, "files": []}
+    report = signing.verify_pdf(summary.pdf, trust_roots(pki_dir(uow)))
+    files = [
+        {"msg_id": s.msg_id, "round": s.round, "lines": s.line_count, "total": s.total,
+         "matches": s.records_sha256 == summary.lines_sha256 if s.round == 0 else None}
+        for s in sorted(batch_submissions(uow, batch), key=lambda s: s.round)
+    ]  # fmt: skip
+    return {"summary": summary, "report": report, "files": files}
+
+
+def batch_submissions(uow: UnitOfWork, batch: WageBatch):
+    return uow.session.scalars(
+        select(BankSubmission).where(BankSubmission.batch_id == batch.id)
+    ).all()
+
+
+@use_case
+def issue_signing_credential(uow: UnitOfWork, user_id: int, password: str, company: str):
+    """The platform CA issues the user's personal signing certificate (key under ``password``)."""
+    if len(password or "") < 8:
+        raise refused("签署密码至少 8 位", "The signing password needs at least 8 characters", 400)
+    user = uow.session.get(User, user_id)
+    if user is None:
+        raise refused("用户不存在", "No such user", 404)
+    cred = issue_pm_credential(pki_dir(uow), user.display_name, company, f"PM-{user.id:04d}",
+                               password)  # fmt: skip
+    credentials.store_credential(uow.session, user.id, cred.cert_pem, cred.encrypted_key_pem,
+                                 cred.chain_pem)  # fmt: skip

@@ -1,0 +1,52 @@
+"""Process administration use cases (流程管理): deploy diagrams, retry incidents, run due jobs."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from sqlalchemy import select
+
+import engine
+from domain import roles
+from engine.models import ProcessDefinition
+from services.uow import UnitOfWork, use_case
+
+
+@use_case
+def deploy_diagram(uow: UnitOfWork, xml: str | bytes, *, by: str) -> ProcessDefinition:
+    """Validate and store a diagram as the next version of its process (DeployRefused: nothing)."""
+    return engine.deploy(uow.session, xml, known_roles=roles.ALL,
+                         connectors=uow.wiring.connectors, deployed_by=by)  # fmt: skip
+
+
+@use_case
+def deploy_changed(uow: UnitOfWork, directory: Path, *, by: str = "setup") -> list[str]:
+    """Deploy each diagram in ``directory`` whose text differs from every deployed version."""
+    deployed = []
+    for path in sorted(directory.glob("*.bpmn")):
+        text = path.read_text()
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        known = select(ProcessDefinition.id).where(ProcessDefinition.sha256 == digest)
+        if uow.session.scalar(known):
+            continue
+        definition = deploy_diagram(uow, text, by=by)
+        deployed.append(f"{definition.process_id} v{definition.version} ({path.name})")
+    return deployed
+
+
+@use_case
+def retry_incident(uow: UnitOfWork, incident_id: int, *, by: str) -> None:
+    """Resolve an incident and make its job due again."""
+    engine.retry_incident(uow.session, incident_id, by=by)
+
+
+@use_case
+def deliver_message(uow: UnitOfWork, name: str, business_key: str, payload=None) -> list[int]:
+    """Correlate an external event (e.g. the bank's status report) by business key."""
+    return engine.deliver_message(uow.session, name, business_key, payload)
+
+
+def run_due_jobs(uow: UnitOfWork, *, limit: int = 20) -> int:
+    """Claim and run one batch of due jobs with the wired connectors (the executor's step)."""
+    return engine.run_due_jobs(uow.session, uow.wiring.connectors, limit=limit)

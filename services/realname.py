@@ -1,0 +1,43 @@
+"""Real-name management use cases (实名制管理): register, accept or reject workers, authorise
+sign-in officers.  Each is one unit of work around its domain rule in ``domain.realname`` /
+``domain.authorisation`` (which check, change and audit, but never commit)."""
+
+from __future__ import annotations
+
+from domain import authorisation, realname
+from domain.access import Actor
+from domain.model import Assignment, Authorisation
+from services.uow import UnitOfWork, use_case
+
+
+@use_case
+def register_worker(uow: UnitOfWork, actor: Actor, project_id: int, unit_id: int,
+                    form: realname.WorkerForm) -> Assignment:  # fmt: skip
+    """人员登记: the person (found by ID number or new) assigned to a unit of the project."""
+    return realname.register_and_assign(uow.session, actor, project_id, unit_id, form)
+
+
+@use_case
+def accept_workers(uow: UnitOfWork, actor: Actor, project_id: int, ids: list[int]) -> int:
+    """项目人员接收 → 接收: one or many assignments at once (all or none)."""
+    return realname.accept_workers(uow.session, actor, project_id, ids)
+
+
+@use_case
+def reject_worker(uow: UnitOfWork, actor: Actor, project_id: int, assignment_id: int,
+                  reason: str) -> Assignment:  # fmt: skip
+    """项目人员接收 → 拒绝, with a reason."""
+    return realname.reject_worker(uow.session, actor, project_id, assignment_id, reason)
+
+
+@use_case
+def authorise(uow: UnitOfWork, actor: Actor, project_id: int, person_id: int,
+              post: str) -> Authorisation:  # fmt: skip
+    """项目角色授权管理 → 添加授权."""
+    return authorisation.authorise(uow.session, actor, project_id, person_id, post)
+
+
+@use_case
+def revoke(uow: UnitOfWork, actor: Actor, project_id: int, authorisation_id: int):
+    """项目角色授权管理 → 撤销."""
+    return authorisation.revoke(uow.session, actor, project_id, authorisation_id)
