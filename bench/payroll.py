@@ -126,11 +126,12 @@ def populate(app, units: int, workers: int, days: int) -> int:
     from domain.model import Assignment, Enterprise, Person, Project, Unit
     from domain.payroll.period import pay_period_for
     from domain.signin.model import Attendance
+    from services.processes import deploy_changed
     from web.extensions import db
-    from web.runtime import deploy_changed
+    from web.runtime import BPMN_DIR, uow
 
     upgrade(revision="heads")
-    deploy_changed(db.session, by="bench")
+    deploy_changed(uow(), BPMN_DIR, by="bench")
     load_demo(db.session)
     s = db.session
     project = s.get(Project, 1)
@@ -196,15 +197,16 @@ def bench_actor(session):
     pm = session.scalar(sa.select(User).where(User.username == "gc_pm"))
     every = (roles.GC_MANAGER, roles.GC_OPERATOR, roles.SUB_MANAGER, roles.SUB_OPERATOR,
              roles.GC_ENTERPRISE)  # fmt: skip
-    return pm, Actor(pm.id, "bench", None, tuple(Grant(r, 1, None) for r in every))
+    return pm, Actor(pm.id, "bench", None, tuple(Grant(r, 1, None) for r in every), "gc_pm")
 
 
 def drain(session) -> int:
-    import engine
+    from services.processes import run_due_jobs
+    from web.runtime import uow
 
     ran = 0
     while True:
-        n = engine.run_due_jobs(session, limit=50)
+        n = run_due_jobs(uow(), limit=50)
         if not n:
             return ran
         ran += n
@@ -212,50 +214,47 @@ def drain(session) -> int:
 
 def run(app, clock: Clock, pki: Path) -> dict:
     """One whole batch through the use cases and the engine; per-step times into ``clock``."""
-    from web.payroll.pki import DEMO_ENTERPRISE_PASSWORD
-
     import engine
-    from connectors import payroll as payroll_connectors
     from connectors.bank_iso20022 import build_pain001, msg_id_for, validate_pain001
-    from domain.payroll import compile, payment
+    from domain.payroll import payment
     from domain.payroll.model import WageBatch
+    from services import payroll as usecases
+    from services import payroll_jobs
+    from services.pki import DEMO_ENTERPRISE_PASSWORD
     from web.extensions import db
-    from web.payroll import usecases
+    from web.runtime import uow, wiring
 
     s = db.session
-    bound = engine.registry.get("bank/SubmitBatch").__self__
-    bound.bank_client = FakeBank()
+    wiring(app).payroll.bank_client = FakeBank()
     pm, actor = bench_actor(s)
-    usecases.issue_signing_credential(s, pm, "qianshu2026", "上海筑城建设集团有限公司")
+    usecases.issue_signing_credential(uow(), pm.id, "qianshu2026", "上海筑城建设集团有限公司")
     out: dict = {}
     started = time.perf_counter()
     with clock.time("create"):
-        batch = usecases.create_batch(s, actor, 1, PAY_MONTH)
+        batch = usecases.create_batch(uow(), actor, 1, PAY_MONTH)
     comps = list(batch.compilations)
     gc_own = next(c for c in comps if c.unit.is_gc_own)
     with clock.time("compile all"):
         for comp in comps:
             if comp is gc_own:
                 with clock.time("list one compile (service)"):
-                    compile.compile_from_attendance(s, actor, comp.id)
-                    s.commit()
+                    usecases.compile_from_attendance(uow(), actor, comp.id)
             else:
-                compile.compile_from_attendance(s, actor, comp.id)
-                s.commit()
+                usecases.compile_from_attendance(uow(), actor, comp.id)
     out["gc_own"] = (gc_own.id, len(gc_own.lines))
     with clock.time("compile page GET"):
         out["page"] = page_get(app, gc_own.id)
     with clock.time("submit + reviews"):
         for comp in comps:
-            usecases.submit_compilation(s, actor, comp.id)
+            usecases.submit_compilation(uow(), actor, comp.id)
         for comp in comps:
             if not comp.unit.is_gc_own:
-                usecases.review_compilation(s, actor, comp.id, "sub", True)
+                usecases.review_compilation(uow(), actor, comp.id, "sub", True)
         for comp in comps:
-            usecases.review_compilation(s, actor, comp.id, "gc", True)
+            usecases.review_compilation(uow(), actor, comp.id, "gc", True)
         drain(s)  # the compile reminders (the settlement day is long past)
     with clock.time("generate summary (task)"):
-        usecases.generate_summary(s, actor, batch)
+        usecases.generate_summary(uow(), actor, batch.id)
     batch_id = batch.id
     s.expunge_all()  # a worker process renders without the 5,000 lines of this session in memory
     batch = s.get(WageBatch, batch_id)
@@ -266,15 +265,15 @@ def run(app, clock: Clock, pki: Path) -> dict:
     summary = payment.summary_of(s, batch)
     out["lines"], out["pdf_kib"] = summary.line_count, len(summary.pdf) / 1024
     with clock.time("sign twice (use cases)"):
-        usecases.pm_sign(s, actor, batch, "qianshu2026")
+        usecases.pm_sign(uow(), actor, batch.id, "qianshu2026")
         p12 = (pki / "enterprise_demo.p12").read_bytes()
-        usecases.enterprise_sign(s, actor, batch, p12, DEMO_ENTERPRISE_PASSWORD)
+        usecases.enterprise_sign(uow(), actor, batch.id, p12, DEMO_ENTERPRISE_PASSWORD)
     # The pain.001 as the push builds it (the lines to pay from the database, build, XSD);
     # measured without recording it, then the push job itself runs in the drain below.
     with clock.time("pain.001 (lines from db + build + XSD)"):
         paying = payment.lines_to_pay(s, batch)
         msg_id = msg_id_for(batch.batch_no, batch.repay_round)
-        xml = build_pain001(payroll_connectors._payment_batch(batch, msg_id, paying))
+        xml = build_pain001(payroll_jobs._payment_batch(batch, msg_id, paying))
         assert not validate_pain001(xml)
     s.rollback()
     out["pain_kib"] = len(xml) / 1024
@@ -307,8 +306,6 @@ def page_get(app, compilation_id: int) -> tuple[int, float, int]:
 def baselines(app, batch_id: int, pki: Path) -> dict:
     """The same lines without the app: the raw attendance aggregate, the PDF render, the two
     signatures and the pain.001 build from in-memory lines."""
-    from web.payroll.pki import DEMO_ENTERPRISE_PASSWORD, issue_pm_credential
-
     from connectors.bank_iso20022 import (
         DebtorAccount,
         PaymentBatch,
@@ -321,6 +318,7 @@ def baselines(app, batch_id: int, pki: Path) -> dict:
     from domain.payroll import compile, payment
     from domain.payroll.model import WageBatch
     from domain.payroll.period import PayPeriod
+    from services.pki import DEMO_ENTERPRISE_PASSWORD, issue_pm_credential
     from web.extensions import db
 
     s = db.session
@@ -359,8 +357,7 @@ def main(argv=None) -> int:
     parser.add_argument("--days", type=int, default=31)
     args = parser.parse_args(argv)
 
-    from web.payroll.pki import make_pki
-
+    from services.pki import make_pki
     from web import create_app
     from web.extensions import db
 

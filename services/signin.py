@@ -83,6 +83,6 @@ def officer_scan(uow: UnitOfWork, actor: Actor, project_id: int, token: str, fix
 
 
 @use_case
-def set_signin_point(uow: UnitOfWork, actor: Actor, project_id: int, *args):
+def set_signin_point(uow: UnitOfWork, actor: Actor, project_id: int, *args, **kwargs):
     """手动录入坐标: the project's sign-in point, radius and hours."""
-    return service.set_signin_point(uow.session, actor, project_id, *args)
+    return service.set_signin_point(uow.session, actor, project_id, *args, **kwargs)

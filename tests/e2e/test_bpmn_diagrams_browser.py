@@ -65,6 +65,7 @@ def test_editor_and_instance_view_draw_the_diagram(live_server, launch, session,
 
     data, active = STARTS[process_id]
     instance_id = engine.start_instance(session, process_id, data=data, business_key="DI-TEST")
+    session.commit()
     page.goto(f"{live_server}/admin/instances/{instance_id}")
     for task in active:
         expect(page.locator(f'[data-element-id="{task}"].active-task')).to_be_visible()

@@ -7,13 +7,13 @@ import time
 
 import pytest
 from sqlalchemy import select
-from web.payroll.pki import DEMO_ENTERPRISE_PASSWORD
 
 import engine
 from domain.payroll.model import WageBatch, WageLineRow
+from services.pki import DEMO_ENTERPRISE_PASSWORD
 from tests.e2e.conftest import PHONE, SHOTS
 from tests.web.payroll_helpers import PM_PASSWORD, FakeBank, bound_connectors, configure_payroll
-from web.runtime import session_factory
+from web.runtime import wiring
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "zhuxin2026"
@@ -23,8 +23,9 @@ PASSWORD = "zhuxin2026"
 def payroll_site(app, tmp_path):
     configure_payroll(app, tmp_path / "pki", poll="PT1S")
     bank = FakeBank()
-    bound_connectors().bank_client = bank
-    executor = engine.JobExecutor(session_factory(app), poll_seconds=0.3)
+    bound_connectors(app).bank_client = bank
+    executor = engine.JobExecutor(wiring(app).session_factory, wiring(app).connectors,
+                                  poll_seconds=0.3)
     executor.start()
     yield bank, tmp_path / "pki"
     executor.stop()

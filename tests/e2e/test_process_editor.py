@@ -7,8 +7,9 @@ import pytest
 from playwright.sync_api import expect
 
 import engine
-from domain import roles
 from engine.models import HumanTask
+from services.processes import deploy_diagram
+from web.runtime import uow
 
 pytestmark = pytest.mark.e2e
 DIAGRAM = Path(__file__).parents[1] / "bpmn" / "diagrams" / "modeler_saved.bpmn"
@@ -22,7 +23,7 @@ def login(page, base, who):
 
 
 def test_edit_in_the_modeler_deploy_and_run(live_server, launch, session, shots):
-    first = engine.deploy(session, DIAGRAM.read_text(), known_roles=roles.ALL, deployed_by="t")
+    first = deploy_diagram(uow(), DIAGRAM.read_text(), by="t")
     page = launch().new_page(viewport={"width": 1280, "height": 900})
     login(page, live_server, "admin")
     page.goto(f"{live_server}/admin/processes/{first.id}/editor")
@@ -40,6 +41,7 @@ def test_edit_in_the_modeler_deploy_and_run(live_server, launch, session, shots)
 
     instance_id = engine.start_instance(session, "modeler_review",
                                         data={"project_id": 1, "unit": "总包自有班组"})  # fmt: skip
+    session.commit()
     task = session.query(HumanTask).filter_by(instance_id=instance_id).one()
     assert (task.name, task.role) == ("安全员复核", "gc_manager")
 

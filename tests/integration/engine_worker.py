@@ -13,7 +13,6 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
 
-import engine
 from engine.connectors import ConnectorRegistry
 from engine.executor import run_due_jobs
 from engine.settings import configure

@@ -9,7 +9,6 @@ from urllib.request import urlopen
 
 import pytest
 from sqlalchemy import select
-from web.payroll.pki import DEMO_ENTERPRISE_PASSWORD, trust_roots
 
 from connectors.bank_client import BankClient
 from connectors.bank_iso20022 import bank_records_from_pain001, validate_pain001
@@ -17,6 +16,7 @@ from connectors.signing import verify_pdf
 from domain.payroll.batches import month_choices
 from domain.payroll.lines import canonical_records_digest
 from domain.payroll.model import BankSubmission, SummaryFile, WageBatch, WageLineRow
+from services.pki import DEMO_ENTERPRISE_PASSWORD, trust_roots
 from tests.integration.test_bank_mockbank import bank_url  # noqa: F401 (a mock-bank process)
 from tests.web.payroll_helpers import (
     bound_connectors,
@@ -38,7 +38,7 @@ def payroll_app(app, tmp_path, bank_url):  # noqa: F811
                               "31050161393600012", balance_fen=10**11)  # fmt: skip
     except Exception:  # already registered by an earlier test on this module's bank
         pass
-    bound = bound_connectors()
+    bound = bound_connectors(app)
     bound.bank_url = bank_url
     yield app
     bound.after_send = None
@@ -73,18 +73,19 @@ def test_signed_file_pushed_once_despite_a_crash_after_sending(
             crashes.append(1)
             raise Crash("killed after send")
 
-    bound_connectors().after_send = crash_once
+    bound_connectors(app).after_send = crash_once
     r = client.post(
         f"/enterprise/batches/{batch_id}/sign",
         content_type="multipart/form-data",
         data={"p12": (io.BytesIO(p12), "e.p12"), "password": DEMO_ENTERPRISE_PASSWORD},
     )
     assert r.status_code == 302
-    import engine
+    from services.processes import run_due_jobs
     from web.extensions import db
+    from web.runtime import uow
 
     with app.app_context():
-        engine.run_due_jobs(db.session)  # SubmitBatch: sends, then "crashes" before recording
+        run_due_jobs(uow())  # SubmitBatch: sends, then "crashes" before recording
         db.session.remove()
     batch = _one(app, WageBatch, id=batch_id)
     sub = _one(app, BankSubmission, batch_id=batch_id, round=0)
@@ -98,7 +99,7 @@ def test_signed_file_pushed_once_despite_a_crash_after_sending(
         assert job.status == "pending" and "killed after send" in job.last_error
         job.due_at = utcnow()
         db.session.commit()
-        engine.run_due_jobs(db.session)
+        run_due_jobs(uow())
         db.session.remove()
     sub = _one(app, BankSubmission, id=sub.id)
     assert (sub.msg_id, sub.outcome, sub.send_count) == (batch.batch_no, "already_sent", 1)
@@ -125,7 +126,7 @@ def test_signed_file_pushed_once_despite_a_crash_after_sending(
     # The status arrives (poll timer PT0S) and every line is paid.
     with app.app_context():
         for _ in range(10):
-            engine.run_due_jobs(db.session)
+            run_due_jobs(uow())
         db.session.remove()
     assert _one(app, WageBatch, id=batch_id).state == "paid"
     line = _one(app, WageLineRow, batch_id=batch_id)

@@ -50,6 +50,7 @@ def test_concurrent_scans_of_one_worker_make_one_record(app):
                 r = service.sign_in_by_officer_scan(
                     s, officer, 1, token, fix, NOW, "concurrency", codes=codes
                 )
+                s.commit()  # the unit of work of services.signin.officer_scan
                 outcome = ("ok", r.time_label)
             except SignInRefused as err:
                 outcome = (err.reason, err.params.get("time"))

@@ -11,8 +11,11 @@ from domain.model import User
 from domain.signin import queries
 from domain.signin.hours import SHANGHAI
 from domain.signin.model import Attendance, MakeupRequest
+from services import tasks
+from services.processes import run_due_jobs
+from services.tasks import engine_grants
 from tests.web.test_route_access import _login_as
-from web.runtime import engine_grants
+from web.runtime import uow
 
 
 def actor(session, username):
@@ -25,14 +28,9 @@ def decide(session, approved: bool, comment: str):
         i for i in engine.list_inbox(session, engine_grants(gc_pm)) if i.bpmn_id == "review_makeup"
     ]
     assert item.project_id == 1
-    engine.complete_task(
-        session,
-        item.id,
-        {"approved": approved, "comment": comment},
-        user="gc_pm",
-        grants=engine_grants(gc_pm),
-    )
-    while engine.run_due_jobs(session):
+    tasks.complete_task(uow(), gc_pm, item.id, {"approved": approved, "comment": comment},
+                        route=tasks.PAGE)  # fmt: skip
+    while run_due_jobs(uow()):
         pass
 
 

@@ -18,6 +18,8 @@ from domain.signin.geofence import LocationFix
 from domain.signin.hours import SHANGHAI
 from domain.signin.model import Attendance
 from domain.signin.tokens import generate_key_pair, issue_code
+from services import signin as signin_services
+from web.runtime import uow
 
 # A day far from the demo's month of sign-ins, inside the default hours 04:00–12:00.
 NOW = datetime(2030, 1, 15, 7, 12, 30, tzinfo=SHANGHAI)
@@ -43,16 +45,16 @@ def site_fix(session, d_lat: float = 0.0, accuracy: float = 10.0) -> LocationFix
 def worker_scan(session, who="w001", token=None, fix="site", at=NOW, **kw):
     fix = site_fix(session) if fix == "site" else fix
     token = token or code(OFFICER, at)
-    return service.sign_in_by_worker_scan(
-        session, actor(session, who), token, fix, at, "pytest", codes=CODES, **kw
+    return signin_services.worker_scan(
+        uow(), actor(session, who), token, fix, at, "pytest", codes=CODES, **kw
     )
 
 
 def officer_scan(session, person_id=WORKER, who="w004", token=None, fix="site", at=NOW, **kw):
     fix = site_fix(session) if fix == "site" else fix
     token = token or code(person_id, at)
-    return service.sign_in_by_officer_scan(
-        session, actor(session, who), 1, token, fix, at, "pytest", codes=CODES, **kw
+    return signin_services.officer_scan(
+        uow(), actor(session, who), 1, token, fix, at, "pytest", codes=CODES, **kw
     )
 
 
@@ -202,28 +204,28 @@ def test_location_missing_or_denied(session):
 def test_amap_point_and_a_phone_at_the_true_place_are_metres_apart(session):
     # domain.md §3: WGS (31.2304, 121.4737) is GCJ (31.228458, 121.478223), ~481 m apart.
     gc_pm = actor(session, "gc_pm")
-    service.set_signin_point(session, gc_pm, 1, 121.478223, 31.228458, "gcj02", 100)
+    signin_services.set_signin_point(uow(), gc_pm, 1, 121.478223, 31.228458, "gcj02", 100)
     phone = LocationFix(Point(31.2304, 121.4737), 5.0)
     result = worker_scan(session, fix=phone)
     assert result.distance_m < 2
-    service.set_signin_point(session, gc_pm, 1, 121.478223, 31.228458, "wgs84", 100)
+    signin_services.set_signin_point(uow(), gc_pm, 1, 121.478223, 31.228458, "wgs84", 100)
     err = refusal(officer_scan, session, person_id=2, fix=phone)
     assert err.reason == "out_of_range" and 470 < err.params["distance"] < 490
 
 
 def test_only_the_gc_manager_sets_the_point(session):
     with pytest.raises(AccessDenied):
-        service.set_signin_point(session, actor(session, "gc_op"), 1, 121.4, 31.2)
+        signin_services.set_signin_point(uow(), actor(session, "gc_op"), 1, 121.4, 31.2)
     gc_pm = actor(session, "gc_pm")
     with pytest.raises(InvalidInput):
-        service.set_signin_point(session, gc_pm, 1, 121.4, 31.2, "mars")
+        signin_services.set_signin_point(uow(), gc_pm, 1, 121.4, 31.2, "mars")
     with pytest.raises(InvalidInput):
-        service.set_signin_point(session, gc_pm, 1, 121.4, 31.2, radius=5)
+        signin_services.set_signin_point(uow(), gc_pm, 1, 121.4, 31.2, radius=5)
     with pytest.raises(InvalidInput):
-        service.set_signin_point(session, gc_pm, 1, 31.2, 121.4)  # latitude 121 is no latitude
+        signin_services.set_signin_point(uow(), gc_pm, 1, 31.2, 121.4)  # latitude 121 is no latitude
     with pytest.raises(InvalidInput):
-        service.set_signin_point(session, gc_pm, 1, 121.4, 31.2, start="13:00", end="12:00")
-    p = service.set_signin_point(session, gc_pm, 1, 121.4, 31.2, "bd09", 250, "05:00", "10:30")
+        signin_services.set_signin_point(uow(), gc_pm, 1, 121.4, 31.2, start="13:00", end="12:00")
+    p = signin_services.set_signin_point(uow(), gc_pm, 1, 121.4, 31.2, "bd09", 250, "05:00", "10:30")
     views = service.point_views(p)
     assert abs(views["bd09"].lng - 121.4) < 1e-7 and abs(views["bd09"].lat - 31.2) < 1e-7
     assert (p.signin_radius_m, p.signin_start, p.signin_end) == (250, "05:00", "10:30")

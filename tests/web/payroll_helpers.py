@@ -39,10 +39,11 @@ class FakeBank:
         return []
 
 
-def bound_connectors():
-    import engine
+def bound_connectors(app):
+    """The app's bound payroll operators (a test swaps the bank client or adds a crash hook)."""
+    from web.runtime import wiring
 
-    return engine.registry.get("bank/SubmitBatch").__self__
+    return wiring(app).payroll
 
 
 PM_PASSWORD = "qianshu2026"
@@ -53,7 +54,6 @@ def drive_to_enterprise_signing(app, client, auth, month: str) -> int:
     summary rendered (jobs run here) and signed by the PM.  Returns the batch id."""
     from sqlalchemy import select
 
-    import engine
     from domain.payroll.model import Compilation, WageBatch
     from web.extensions import db
 
@@ -85,10 +85,7 @@ def drive_to_enterprise_signing(app, client, auth, month: str) -> int:
         ok(client.post(f"/projects/1/payroll/compilations/{comps[unit]}/review",
                        data={"decision": "approve"}))  # fmt: skip
     ok(client.post(f"/projects/1/payroll/batches/{batch_id}/summary"))
-    with app.app_context():
-        while engine.run_due_jobs(db.session):
-            pass
-        db.session.remove()
+    drain(app)
     url = f"/projects/1/payroll/batches/{batch_id}/sign"
     ok(client.post(url, data={"action": "issue", "password": PM_PASSWORD}))
     ok(client.post(url, data={"password": PM_PASSWORD}))
@@ -97,7 +94,7 @@ def drive_to_enterprise_signing(app, client, auth, month: str) -> int:
 
 def configure_payroll(app, pki_dir, poll: str = "PT0S"):
     """A test PKI in ``pki_dir`` and a bank poll interval for the app; → the app."""
-    from web.payroll.pki import make_pki
+    from services.pki import make_pki
 
     make_pki(pki_dir)
     app.config.update(ZHUXIN_PKI_DIR=str(pki_dir), ZHUXIN_BANK_POLL=poll)
@@ -106,11 +103,12 @@ def configure_payroll(app, pki_dir, poll: str = "PT0S"):
 
 def drain(app) -> None:
     """Run the due engine jobs (connectors, timers) until none are left, at most 30 rounds."""
-    import engine
+    from services.processes import run_due_jobs
     from web.extensions import db
+    from web.runtime import uow
 
     with app.app_context():
         for _ in range(30):
-            if not engine.run_due_jobs(db.session):
+            if not run_due_jobs(uow()):
                 break
         db.session.remove()

@@ -184,10 +184,9 @@ def payroll_app(app, tmp_path):
 
 def test_wage_payment_pages_are_english(payroll_app, client, auth, tmp_path):
     """The payroll pages that need a batch: through the flow in English, with a bank reject."""
-    from web.payroll.pki import DEMO_ENTERPRISE_PASSWORD
-
     from domain.payroll.batches import month_choices
     from domain.payroll.model import Compilation, WageLineRow
+    from services.pki import DEMO_ENTERPRISE_PASSWORD
     from tests.web.payroll_helpers import (
         FakeBank,
         bound_connectors,
@@ -198,7 +197,7 @@ def test_wage_payment_pages_are_english(payroll_app, client, auth, tmp_path):
 
     app = payroll_app
     bank = FakeBank()
-    bound_connectors().bank_client = bank
+    bound_connectors(app).bank_client = bank
     client.get("/lang/en")
     month = month_choices(type("P", (), {"settlement_day": 25})())[0][0]
     batch_id = drive_to_enterprise_signing(app, client, auth, month)

@@ -5,17 +5,21 @@ from pathlib import Path
 import pytest
 
 import engine
-from domain import roles
 from engine.models import HumanTask
+from services.processes import deploy_diagram
+from web.runtime import uow
 
 DIAGRAM = Path(__file__).parent / "diagrams" / "site_review.bpmn"
 
 
 @pytest.fixture
 def review(session):
-    engine.deploy(session, DIAGRAM.read_text(), known_roles=roles.ALL, deployed_by="test")
-    return engine.start_instance(session, "site_review", data={"project_id": 1, "area": "3号楼"},
-                                 business_key="SR-1")  # fmt: skip
+    deploy_diagram(uow(), DIAGRAM.read_text(), by="test")
+    instance_id = engine.start_instance(session, "site_review",
+                                        data={"project_id": 1, "area": "3号楼"},
+                                        business_key="SR-1")  # fmt: skip
+    session.commit()
+    return instance_id
 
 
 def open_task(session, bpmn_id):

@@ -6,11 +6,11 @@ import re
 
 import pytest
 from sqlalchemy import select
-from web.payroll.pki import DEMO_ENTERPRISE_PASSWORD
 
 import engine
 from domain.payroll.batches import month_choices
 from domain.payroll.model import BankSubmission, Compilation, WageBatch, WageLineRow
+from services.pki import DEMO_ENTERPRISE_PASSWORD
 from tests.web.payroll_helpers import FakeBank, bound_connectors, configure_payroll, drain
 
 
@@ -42,7 +42,7 @@ def post(client, url, data=None, **kw):
 def test_whole_flow_through_the_pages(payroll_app, client, auth, tmp_path):
     app = payroll_app
     bank = FakeBank()
-    bound_connectors().bank_client = bank
+    bound_connectors(app).bank_client = bank
     month = month_choices(type("P", (), {"settlement_day": 25})())[0][0]
 
     as_user(client, auth, "gc_pm")

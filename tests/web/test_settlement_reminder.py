@@ -12,7 +12,7 @@ import engine
 from domain.access import load_actor
 from domain.model import Project, User
 from domain.payroll.model import WageBatch
-from web.runtime import engine_grants
+from services.tasks import engine_grants
 
 DAY = date(2026, 11, 25)  # settlement day 25: the 2026-11 table covers 26 Oct – 25 Nov
 KEY = "REMIND-SH2026001-2026-11"
@@ -23,16 +23,18 @@ EVERY_LOGIN = ("gc_pm", "gc_op", "suba_pm", "suba_op", "subb_pm", "subb_op", "gc
 @pytest.fixture
 def due(app):
     """Project 1 settles on the 25th; returns ``run_step()`` (the scheduler step on DAY)."""
+    from services.payroll import remind_settlement_day
     from web.extensions import db
-    from web.payroll.cli import settlement_reminders
+    from web.runtime import uow, wiring
 
+    assert "payroll.settlement_reminders" in wiring(app).scheduled_steps
     with app.app_context():
         db.session.get(Project, 1).settlement_day = 25
         db.session.commit()
 
     def run_step(today=DAY):
         with app.app_context():
-            made = settlement_reminders(app, today)
+            made = remind_settlement_day(uow(), today)
             db.session.remove()
             return made
 
