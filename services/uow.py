@@ -16,15 +16,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import wraps
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 import engine
-
-if TYPE_CHECKING:  # the wiring imports the use cases; a use case only needs its type
-    from services.wiring import Wiring
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -40,7 +37,7 @@ class UnitOfWork:
     """What every use case receives: the session, the wiring, the settings and the clock."""
 
     session: Session
-    wiring: Wiring
+    wiring: Any  # services.wiring.Wiring, which imports the use cases (so not imported here)
     settings: Mapping[str, Any] = field(default_factory=dict)
     clock: Callable[[], datetime] = utc_now
     active: bool = False

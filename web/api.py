@@ -7,7 +7,7 @@ from web.access import public
 bp = Blueprint("api", __name__)
 
 # Areas that describe their /api/ routes: module path → it has PATHS (and optionally SCHEMAS).
-AREAS = ("web.signin.openapi",)
+AREAS = ("web.signin.openapi", "web.inbox.api")
 
 
 def openapi_document() -> dict:

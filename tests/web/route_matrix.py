@@ -61,6 +61,8 @@ ROUTES: dict[str, tuple[str, str, set[str] | str, dict]] = {
     # Inbox: any logged-in user; the task itself is checked against the task's role and scope.
     "inbox.inbox": ("GET", "/inbox", EVERYONE, {}),
     "inbox.task": ("GET", "/tasks/999", EVERYONE, {}),
+    "inbox.api_tasks": ("GET", "/api/tasks", EVERYONE, {}),
+    "inbox.api_task_complete": ("POST", "/api/tasks/999/complete", EVERYONE, {}),
     "inbox.processes": ("GET", "/admin/processes", {"admin"}, {}),
     "inbox.process_deploy": ("POST", "/admin/processes/deploy", {"admin"}, {}),
     "inbox.process_editor": ("GET", "/admin/processes/1/editor", {"admin"}, {}),
