@@ -40,7 +40,7 @@ translations: $(VENV)/.installed
 	@$(VENV)/bin/pybabel compile -d web/translations 2>&1 | grep -v "^compiling" || true
 
 migrate: deps
-	$(FLASK) db upgrade heads
+	$(FLASK) db upgrade
 	$(FLASK) engine deploy --by setup
 
 keys: deps

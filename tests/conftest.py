@@ -44,7 +44,7 @@ def _migrate(url: str) -> None:
 
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
-        upgrade(revision="heads")
+        upgrade()
         deploy_changed(db.session, by="tests")
         db.engine.dispose()
 
