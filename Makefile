@@ -7,7 +7,7 @@ BANK_PORT ?= 8090
 export ZHUXIN_BANK_URL ?= http://127.0.0.1:$(BANK_PORT)
 
 .PHONY: run test deps system-run system-test vendor translations migrate demo keys lint bench bank \
-        test-sqlite test-postgres postgres
+        test-sqlite test-postgres postgres typecheck
 
 run: system-run deps migrate keys bank demo
 	@echo "筑薪 on http://127.0.0.1:5000  (Ctrl-C stops)"
@@ -40,7 +40,7 @@ translations: $(VENV)/.installed
 	@$(VENV)/bin/pybabel compile -d web/translations 2>&1 | grep -v "^compiling" || true
 
 migrate: deps
-	$(FLASK) db upgrade heads
+	$(FLASK) db upgrade
 	$(FLASK) engine deploy --by setup
 
 keys: deps
@@ -59,8 +59,12 @@ bank: deps
 postgres:
 	@tools/ensure_postgres.sh
 
-lint: deps
+lint: deps typecheck
 	$(VENV)/bin/ruff check .
+
+# Static types of domain/, engine/, connectors/ ([tool.mypy] in pyproject.toml).
+typecheck: deps
+	$(VENV)/bin/mypy
 
 # Unit, web, BPMN and browser tests on a fresh SQLite file per test.
 test-sqlite: deps

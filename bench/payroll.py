@@ -130,7 +130,7 @@ def populate(app, units: int, workers: int, days: int) -> int:
     from web.extensions import db
     from web.runtime import BPMN_DIR, uow
 
-    upgrade(revision="heads")
+    upgrade()
     deploy_changed(uow(), BPMN_DIR, by="bench")
     load_demo(db.session)
     s = db.session

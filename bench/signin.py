@@ -83,7 +83,7 @@ def prepare(url: str, workers: int) -> None:
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "ZHUXIN_BACKGROUND": False})
     with app.app_context():
-        upgrade(revision="heads")
+        upgrade()
         load_demo(db.session)
         p = db.session.get(Project, 1)
         p.signin_start, p.signin_end = "00:00", "24:00"

@@ -151,25 +151,18 @@ def _title(header: SummaryHeader, digest: str) -> list:
 
 
 def _totals(lines: list[WageLine]) -> list:
-    units: dict[str, list[Decimal | int]] = {}
+    counts: dict[str, int] = {}
+    units: dict[str, list[Decimal]] = {}  # gross, deductions, net
     for line in lines:
-        total = units.setdefault(line.unit, [0, Decimal(0), Decimal(0), Decimal(0)])
-        total[0] += 1
-        total[1] += line.gross or 0
-        total[2] += line.deductions or 0
-        total[3] += line.net or 0
+        counts[line.unit] = counts.get(line.unit, 0) + 1
+        total = units.setdefault(line.unit, [Decimal(0), Decimal(0), Decimal(0)])
+        total[0] += line.gross or 0
+        total[1] += line.deductions or 0
+        total[2] += line.net or 0
     rows = [["单位", "人数", "应发合计", "扣款合计", "实发合计"]]
-    rows += [[unit, str(t[0]), plain(t[1]), plain(t[2]), plain(t[3])] for unit, t in units.items()]
-    grand = [sum(t[i] for t in units.values()) for i in range(4)]
-    rows.append(
-        [
-            "合计",
-            str(grand[0]),
-            plain(Decimal(grand[1])),
-            plain(Decimal(grand[2])),
-            plain(Decimal(grand[3])),
-        ]
-    )
+    rows += [[unit, str(counts[unit]), *map(plain, t)] for unit, t in units.items()]
+    grand = [sum((t[i] for t in units.values()), Decimal(0)) for i in range(3)]
+    rows.append(["合计", str(sum(counts.values())), *map(plain, grand)])
     table = Table(rows, colWidths=[90 * mm] + [35 * mm] * 4, repeatRows=1, hAlign="LEFT")
     table.setStyle(_style(numeric_from=1, bold_last=True))
     return [table, Spacer(1, 5 * mm)]

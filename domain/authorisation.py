@@ -45,14 +45,14 @@ def authorise(
     if post not in roles.POSTS:
         raise InvalidInput(UNKNOWN_POST, field="post")
     person = session.get(Person, person_id)
-    accepted = person and session.scalar(
+    accepted = person is not None and session.scalar(
         select(Assignment.id).where(
             Assignment.person_id == person_id,
             Assignment.project_id == project_id,
             Assignment.state == "accepted",
         )
     )
-    if not accepted:
+    if person is None or not accepted:
         raise InvalidInput(NOT_ACCEPTED, field="person_id", name=person.name if person else "")
     if _active(session, project_id, person_id, post):
         label = roles.LABELS[post]

@@ -215,7 +215,8 @@ def _workers(session, rng, project, units, gc_pm) -> list[Assignment]:
 def demo_logins(session: Session) -> list[DemoLogin]:
     logins = []
     for g in session.scalars(select(RoleGrant).order_by(RoleGrant.id)):
-        scope = g.unit_id and session.get(Unit, g.unit_id).name or ""
+        unit = session.get(Unit, g.unit_id) if g.unit_id else None
+        scope = unit.name if unit is not None else ""
         logins.append(DemoLogin(g.user.username, g.user.phone, g.role, scope))
     officer = session.scalar(select(Authorisation).where(Authorisation.revoked_at.is_(None)))
     worker = (
@@ -230,7 +231,10 @@ def demo_logins(session: Session) -> list[DemoLogin]:
     )
     if officer:
         u = session.scalar(select(User).where(User.person_id == officer.person_id))
-        logins.append(DemoLogin(u.username, u.phone, roles.SIGNIN_OFFICER, officer.project.name))
+        if u is not None:
+            logins.append(
+                DemoLogin(u.username, u.phone, roles.SIGNIN_OFFICER, officer.project.name)
+            )
     if worker:
         logins.append(DemoLogin(worker.username, worker.phone, roles.WORKER, ""))
     return logins

@@ -10,20 +10,13 @@ logger = logging.getLogger("alembic.env")
 
 
 def target_metadata():
+    """Every model module imported, so autogenerate sees all tables; an import error fails."""
     from domain.db import Base
+    from engine.models import EngineBase
 
-    metadata = [Base.metadata]
     for module in ("domain.model", "domain.signin.model", "domain.payroll.model"):
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError:
-            pass
-    try:
-        engine_models = importlib.import_module("engine.models")
-        metadata.append(engine_models.EngineBase.metadata)
-    except ModuleNotFoundError:
-        pass
-    return metadata
+        importlib.import_module(module)
+    return [Base.metadata, EngineBase.metadata]
 
 
 def run_migrations_online():

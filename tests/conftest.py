@@ -43,7 +43,7 @@ def _migrate(url: str) -> None:
 
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
-        upgrade(revision="heads")
+        upgrade()
         deploy_bpmn(app)
         db.engine.dispose()
 
@@ -77,11 +77,14 @@ def pg_schema_url(base: str, schema: str) -> str:
 def database_template(tmp_path_factory):
     """A migrated database with demo data: an SQLite file path, or a PostgreSQL URL."""
     if PG_URL:
+        from web.settings import database_url as sqlalchemy_url  # postgresql:// → psycopg 3
+
         schema = f"t_{uuid.uuid4().hex[:10]}"
-        engine = sa.create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+        base = sqlalchemy_url(PG_URL)
+        engine = sa.create_engine(base)
         with engine.begin() as conn:  # fails loudly when PostgreSQL is down: no silent skip
             conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
-        url = pg_schema_url(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1), schema)
+        url = pg_schema_url(base, schema)
         _migrate(url)
         yield url
         with engine.begin() as conn:

@@ -12,11 +12,23 @@ def _env(name: str, default: str) -> str:
     return os.environ.get(name, default)
 
 
+def database_url(raw: str) -> str:
+    """The SQLAlchemy URL for a ``DATABASE_URL``: ``postgresql://`` and ``postgres://`` name the
+    installed psycopg (3) driver, since SQLAlchemy's default for them is psycopg2; any other URL,
+    including an explicit ``postgresql+driver://``, is returned unchanged."""
+    for prefix in ("postgresql://", "postgres://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix) :]
+    return raw
+
+
 @dataclass
 class Settings:
     # Database: an SQLite file by default; postgresql://… switches to PostgreSQL.
     SQLALCHEMY_DATABASE_URI: str = field(
-        default_factory=lambda: _env("DATABASE_URL", f"sqlite:///{INSTANCE / 'zhuxin.db'}")
+        default_factory=lambda: database_url(
+            _env("DATABASE_URL", f"sqlite:///{INSTANCE / 'zhuxin.db'}")
+        )
     )
     # Session signing key; `make run` writes a random one to instance/secret_key.
     SECRET_KEY: str = field(default_factory=lambda: _env("SECRET_KEY", _instance_secret()))

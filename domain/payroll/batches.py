@@ -182,7 +182,7 @@ def due_settlements(session: Session, today: date | None = None) -> list[tuple[P
     today = today or datetime.now(SHANGHAI).date()
     month, due = f"{today:%Y-%m}", []
     for project in session.scalars(select(Project).where(Project.settlement_day.is_not(None))):
-        if not _is_settlement_day(project.settlement_day, today):
+        if project.settlement_day is None or not _is_settlement_day(project.settlement_day, today):
             continue
         exists = session.scalar(
             select(WageBatch.id).where(WageBatch.project_id == project.id,

@@ -234,13 +234,13 @@ def submit(session: Session, actor: Actor, compilation_id: int) -> Compilation:
 
 def totals(lines) -> dict:
     """Headcount and sums of a list of rows or WageLines."""
-    out = {"count": 0, "gross": Decimal("0.00"), "deductions": Decimal("0.00"),
-           "net": Decimal("0.00")}  # fmt: skip
+    count = 0
+    sums = {"gross": Decimal("0.00"), "deductions": Decimal("0.00"), "net": Decimal("0.00")}
     for line in lines:
-        out["count"] += 1
-        for key in ("gross", "deductions", "net"):
-            out[key] += getattr(line, key) or 0
-    return out
+        count += 1
+        for key in sums:
+            sums[key] += getattr(line, key) or 0
+    return {"count": count, **sums}
 
 
 def with_unit(line: WageLine, unit: str) -> WageLine:

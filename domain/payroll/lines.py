@@ -261,6 +261,8 @@ def _check_bank(line, add):
 
 def bank_record(line: WageLine) -> dict:
     """The canonical form of what the bank is asked to pay for one line (all text)."""
+    if line.net is None:
+        raise ValueError(f"wage line {line.line_id} has no net amount: nothing to pay")
     return {
         "line_id": str(line.line_id),
         "worker_name": line.worker_name.strip(),

@@ -150,7 +150,7 @@ def record_submission(session: Session, batch: WageBatch, msg_id: str, xml: byte
     sub = BankSubmission(
         batch_id=batch.id, msg_id=msg_id, round=batch.repay_round, xml=xml,
         records_sha256=digest, line_count=len(paying),
-        total=sum((p.line.net for p in paying), Decimal("0.00")), state="prepared",
+        total=sum((p.line.net or Decimal(0) for p in paying), Decimal("0.00")), state="prepared",
     )  # fmt: skip
     session.add(sub)
     session.flush()
@@ -231,9 +231,9 @@ def begin_repay(session: Session, actor: Actor, batch: WageBatch) -> None:
 
 def payments_of(session: Session, batch: WageBatch) -> list[tuple[LinePayment, str]]:
     """Every payment attempt of the batch with its file's MsgId (bank results per line)."""
-    return session.execute(
+    return list(session.execute(
         select(LinePayment, BankSubmission.msg_id)
         .join(BankSubmission, BankSubmission.id == LinePayment.submission_id)
         .where(BankSubmission.batch_id == batch.id)
         .order_by(LinePayment.line_id, LinePayment.attempt)
-    ).all()
+    ).tuples())  # fmt: skip

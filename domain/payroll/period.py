@@ -23,7 +23,7 @@ class PayPeriod(NamedTuple):
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
-    def __contains__(self, day) -> bool:  # type: ignore[override]
+    def __contains__(self, day: object) -> bool:
         return isinstance(day, date) and self.start <= day <= self.end
 
 

@@ -81,18 +81,19 @@ def set_trade_rates(session: Session, actor: Actor, project_id: int, values: dic
         for r in session.scalars(select(TradeRate).where(TradeRate.project_id == project_id))
     }
     changed = {}
-    for trade, amount in parsed.items():
+    for trade, rate in parsed.items():
         row = own.get(trade)
         before = row.day_rate if row is not None else None
-        if amount is None and row is not None:
+        if row is None:
+            if rate is not None:
+                session.add(TradeRate(project_id=project_id, trade=trade, day_rate=rate))
+        elif rate is None:
             session.delete(row)
-        elif amount is not None and row is None:
-            session.add(TradeRate(project_id=project_id, trade=trade, day_rate=amount))
-        elif amount is not None:
-            row.day_rate = amount
-        if before != amount:
+        else:
+            row.day_rate = rate
+        if before != rate:
             changed[trade] = [str(before) if before is not None else None,
-                              str(amount) if amount is not None else None]  # fmt: skip
+                              str(rate) if rate is not None else None]  # fmt: skip
     session.flush()
     if changed:
         record(session, actor.user_id, "payroll.trade_rates", None, changed, project_id)

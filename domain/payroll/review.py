@@ -61,10 +61,10 @@ def my_lines(session: Session, actor: Actor) -> list[WageLineRow]:
     """The worker's own lines, newest batch first (工资确认 on the phone)."""
     if actor.person_id is None:
         return []
-    return session.scalars(
+    return list(session.scalars(
         select(WageLineRow).where(WageLineRow.person_id == actor.person_id)
         .order_by(WageLineRow.id.desc())
-    ).all()  # fmt: skip
+    ))  # fmt: skip
 
 
 def confirm_line(session: Session, actor: Actor, line_id: int, agree: bool, comment: str = ""):
@@ -84,11 +84,11 @@ def confirm_line(session: Session, actor: Actor, line_id: int, agree: bool, comm
 
 
 def rejected_lines(session: Session, batch: WageBatch) -> list[WageLineRow]:
-    return session.scalars(
+    return list(session.scalars(
         select(WageLineRow).where(WageLineRow.batch_id == batch.id,
                                   WageLineRow.bank_status.in_(("rejected", "returned")))
         .order_by(WageLineRow.id)
-    ).all()  # fmt: skip
+    ))  # fmt: skip
 
 
 def correct_line(session: Session, actor: Actor, batch: WageBatch, line_id: int,

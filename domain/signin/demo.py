@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from domain import roles
 from domain.model import Assignment, Authorisation, Project
 from domain.signin.coords import Point, to_wgs84
-from domain.signin.geofence import LocationFix, check_range
+from domain.signin.geofence import LocationFix, distance_m
 from domain.signin.hours import SHANGHAI
 from domain.signin.model import Attendance
 
@@ -56,7 +56,7 @@ def _row(rng, project, point: Point, officer, person_id, unit_id, day) -> dict:
     signed = local + timedelta(seconds=rng.randrange(0, 2 * 3600))
     fix = Point(point.lat + rng.uniform(-8e-4, 8e-4), point.lng + rng.uniform(-8e-4, 8e-4))
     accuracy = float(rng.choice((5, 10, 15, 20, 30, 65)))
-    distance = check_range(point, project.signin_radius_m, LocationFix(fix, accuracy)).distance_m
+    distance = distance_m(point, LocationFix(fix, accuracy))
     by_officer = officer is not None and rng.random() < 0.3
     return dict(
         project_id=project.id,

@@ -45,6 +45,8 @@ class RangeCheck:
     def raise_if_refused(self) -> None:
         """Raise ``SignInRefused`` naming the reason (and the distance when out of range)."""
         if self.reason == "out_of_range":
+            # check_range reports out_of_range only with both measured
+            assert self.distance_m is not None and self.radius_m is not None
             raise SignInRefused(
                 "out_of_range", distance=round(self.distance_m), radius=round(self.radius_m)
             )
@@ -58,6 +60,11 @@ def _counted_accuracy(accuracy_m: float | None, cap_m: float) -> float:
     return min(accuracy_m, cap_m)
 
 
+def distance_m(point: Point, fix: LocationFix) -> float:
+    """Haversine distance in metres from the sign-in point to the fix (both WGS-84)."""
+    return haversine((point.lat, point.lng), (fix.point.lat, fix.point.lng), unit=Unit.METERS)
+
+
 def check_range(
     point: Point | None,
     radius_m: float,
@@ -69,7 +76,7 @@ def check_range(
         return RangeCheck("point_not_set")
     if fix is None:
         return RangeCheck("location_missing")
-    distance = haversine((point.lat, point.lng), (fix.point.lat, fix.point.lng), unit=Unit.METERS)
+    distance = distance_m(point, fix)
     allowance = _counted_accuracy(fix.accuracy_m, accuracy_cap_m)
     reason = None if distance - allowance <= radius_m else "out_of_range"
     return RangeCheck(reason, distance, radius_m)

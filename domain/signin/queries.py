@@ -80,7 +80,8 @@ def counts_per_day(
         .where(Attendance.project_id == project_id, Attendance.day.between(first, last_day))
         .group_by(Attendance.day)
     )
-    counts = dict(session.execute(_scoped(stmt, actor, project_id, None)).all())
+    rows = session.execute(_scoped(stmt, actor, project_id, None)).tuples()
+    counts: dict[date, int] = {day: n for day, n in rows}
     return [(first + timedelta(d), counts.get(first + timedelta(d), 0)) for d in range(days)]
 
 

@@ -12,9 +12,10 @@ sign-in itself is its own record, so it is not written to the audit log a second
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from typing import cast
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import and_, insert, select, text
+from sqlalchemy import CursorResult, and_, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -114,15 +115,19 @@ _SITE_COLUMNS = (
 )
 
 
-def _check_place_and_time(site: _Site, fix, location_error, now: datetime) -> float:
-    """Sign-in point set, location present and inside the range, inside the hours; → distance."""
+def _check_place_and_time(
+    site: _Site, fix: LocationFix | None, location_error: str | None, now: datetime
+) -> tuple[LocationFix, float]:
+    """Sign-in point set, location present and inside the range, inside the hours;
+    → the fix (present) and its distance from the point."""
     if site.point is None:
         raise SignInRefused("point_not_set")
-    fix = _fix_or_refuse(fix, location_error)
-    check = check_range(site.point, site.radius_m, fix)
+    present = _fix_or_refuse(fix, location_error)
+    check = check_range(site.point, site.radius_m, present)
     check.raise_if_refused()
     require_within_hours(now, project_hours(site.start, site.end))
-    return check.distance_m
+    assert check.distance_m is not None  # measured: both the point and the fix are there
+    return present, check.distance_m
 
 
 def sign_in_by_officer_scan(
@@ -167,7 +172,7 @@ def sign_in_by_officer_scan(
     site = _SITES[project_id] = _Site(*row[:7])
     try:
         try:
-            distance = _check_place_and_time(site, fix, location_error, now)
+            located, distance = _check_place_and_time(site, fix, location_error, now)
         except SignInRefused:
             _refuse_if_signed(session, claims.person_id, project_id, now)
             raise
@@ -177,9 +182,9 @@ def sign_in_by_officer_scan(
             person_id=claims.person_id,
             method="officer_scan",
             officer_person_id=actor.person_id,
-            officer_lat=fix.point.lat,
-            officer_lng=fix.point.lng,
-            accuracy_m=fix.accuracy_m,
+            officer_lat=located.point.lat,
+            officer_lng=located.point.lng,
+            accuracy_m=located.accuracy_m,
             distance_m=distance,
         )
         return _record(session, site, row.person_name, values, now, device)
@@ -202,7 +207,7 @@ def _officer_scan_fast(
     → the result, or None when anything is unusual (refusal, already signed, point changed):
     the caller then takes the full path, which reads afresh and names the reason."""
     try:
-        distance = _check_place_and_time(site, fix, location_error, now)
+        located, distance = _check_place_and_time(site, fix, location_error, now)
     except SignInRefused:
         return None
     signed_at = now.astimezone(UTC)
@@ -211,9 +216,9 @@ def _officer_scan_fast(
         person_id=person_id,
         method="officer_scan",
         officer_person_id=actor.person_id,
-        officer_lat=fix.point.lat,
-        officer_lng=fix.point.lng,
-        accuracy_m=fix.accuracy_m,
+        officer_lat=located.point.lat,
+        officer_lng=located.point.lng,
+        accuracy_m=located.accuracy_m,
         distance_m=distance,
         day=sign_in_day(now),
         signed_at=signed_at.replace(tzinfo=None),
@@ -276,24 +281,27 @@ def sign_in_by_worker_scan(
 ) -> SignInResult:
     """工人扫班前签到员建设码: the worker (``actor``) scans an officer's code with his phone."""
     claims = verify_code(codes.public_key, token, now, codes.skew_seconds)
+    person_id = actor.person_id
+    if person_id is None:
+        raise SignInRefused("not_accepted")
     sites = _officer_sites_for_worker(session, actor, claims.person_id)
     if not sites:
         raise SignInRefused("not_accepted")
     site, unit_id = _nearest(sites, fix)
     try:
-        distance = _check_place_and_time(site, fix, location_error, now)
+        located, distance = _check_place_and_time(site, fix, location_error, now)
     except SignInRefused:
-        _refuse_if_signed(session, actor.person_id, site.project_id, now)
+        _refuse_if_signed(session, person_id, site.project_id, now)
         raise
     values = dict(
         project_id=site.project_id,
         unit_id=unit_id,
-        person_id=actor.person_id,
+        person_id=person_id,
         method="worker_scan",
         officer_person_id=claims.person_id,
-        worker_lat=fix.point.lat,
-        worker_lng=fix.point.lng,
-        accuracy_m=fix.accuracy_m,
+        worker_lat=located.point.lat,
+        worker_lng=located.point.lng,
+        accuracy_m=located.accuracy_m,
         distance_m=distance,
     )
     return _record(session, site, actor.name, values, now, device)
@@ -302,8 +310,6 @@ def sign_in_by_worker_scan(
 def _officer_sites_for_worker(session, actor: Actor, officer_person_id: int):
     """Projects where the code's holder is an active officer and the worker is accepted."""
     accepted = {g.project_id: g.unit_id for g in actor.grants if g.role == roles.WORKER}
-    if actor.person_id is None:
-        raise SignInRefused("not_accepted")
     officer_on = session.execute(
         select(*_SITE_COLUMNS)
         .join(Authorisation, Authorisation.project_id == Project.id)
@@ -387,7 +393,11 @@ def insert_once(session: Session, values: dict) -> int | None:
         return session.execute(stmt).scalar()
     try:
         with session.begin_nested():
-            return session.execute(insert(Attendance).values(**values)).inserted_primary_key[0]
+            # An INSERT's result is a CursorResult; Session.execute is typed as Result.
+            result = cast(CursorResult, session.execute(insert(Attendance).values(**values)))
+            key = result.inserted_primary_key
+            assert key is not None  # set by every single-row INSERT
+            return key[0]
     except IntegrityError:  # the unique constraint: someone else was first
         return None
 
