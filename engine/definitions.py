@@ -201,7 +201,9 @@ def specs_for(session: Session, definition_id: int, sha256: str):
         return definition.spec_json
 
     # Rows never change, but ids repeat across databases and after a truncate: key on content.
-    return spec_cache.get((str(session.get_bind().url), definition_id, sha256), load_json)
+    bind = session.get_bind()
+    url = bind.engine.url  # an Engine or a Connection: both know their engine
+    return spec_cache.get((str(url), definition_id, sha256), load_json)
 
 
 __all__ = ["deploy", "list_definitions", "latest_definition", "specs_for", "load_specs"]

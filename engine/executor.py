@@ -73,6 +73,7 @@ def commit_retrying(session: Session, work: Callable[[], object]) -> None:
 
 
 def _run_service(session, job: Claimed, worker_id: str, connectors: ConnectorRegistry) -> None:
+    assert job.operation and job.instance_id and job.task_guid  # a service job has all three
     connector = connectors.get(job.operation)
     ctx = ConnectorContext(
         idempotency_key=job.job_key,

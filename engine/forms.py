@@ -8,6 +8,7 @@ approval: approve/reject into ``approved`` and a comment into ``comment`` (prope
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -57,7 +58,7 @@ def parse_fields(properties: dict) -> tuple[FormField, ...]:
             continue
         kind, _, rest = value.partition("|")
         label, _, flags = rest.partition("|")
-        choices = ()
+        choices: tuple[str, ...] = ()
         if kind.startswith("choice:"):
             kind, choices = "choice", tuple(c.strip() for c in kind[7:].split(","))
         name = key[6:]
@@ -89,7 +90,7 @@ def task_form(session: Session, human_task_id: int, grants: list[Grant]) -> Task
 
 
 def _coerce(f: FormField, raw: str):
-    converters = {"int": int, "decimal": Decimal, "date": date.fromisoformat,
+    converters: dict[str, Callable[[str], object]] = {"int": int, "decimal": Decimal, "date": date.fromisoformat,
                   "bool": lambda v: v.lower() in ("1", "true", "on", "yes")}  # fmt: skip
     if f.type == "choice" and raw not in f.choices:
         raise ValueError(f"{f.label}: not one of {', '.join(f.choices)}")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from SpiffWorkflow import TaskState
-from sqlalchemy import and_, bindparam, false, func, or_, select
+from sqlalchemy import Table, and_, bindparam, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine import settings as engine_settings
@@ -61,6 +61,7 @@ def rebuild_inbox(session: Session, loaded: Loaded) -> None:
 
 
 _TABLE = HumanTask.__table__
+assert isinstance(_TABLE, Table)  # for the type checker
 _INSERT = _TABLE.insert()
 _CANCEL = _TABLE.update().where(
     _TABLE.c.instance_id == bindparam("b_instance_id"),

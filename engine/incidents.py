@@ -62,6 +62,8 @@ def retry_incident(session: Session, incident_id: int, *, by: str | None = None)
     if incident.resolved_at is not None:
         raise TaskNotOpen(f"incident {incident_id} was already resolved")
     job = session.get(Job, incident.job_id, populate_existing=True)
+    if job is None:
+        raise NotFound(f"the job of incident {incident_id} does not exist")
     job.status, job.attempts, job.due_at = "pending", 0, utcnow()
     job.locked_by = job.locked_until = None
     incident.resolved_at, incident.resolved_by = utcnow(), by

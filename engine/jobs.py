@@ -102,7 +102,7 @@ def claim_jobs(session: Session, worker_id: str, limit: int = 20) -> list[Claime
                     attempts=Job.attempts + 1)
             .execution_options(synchronize_session=False)
         )  # fmt: skip
-        if result.rowcount == 1:
+        if result.rowcount == 1:  # type: ignore[attr-defined]  # a CursorResult
             claimed.append(job_id)
     return _describe(session, claimed)
 
@@ -131,7 +131,7 @@ def finish_job(session: Session, job_id: int, worker_id: str, status: str = "don
         .values(status=status, finished_at=utcnow(), locked_until=None)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount
+    return result.rowcount  # type: ignore[attr-defined]  # a CursorResult
 
 
 def fail_job(session: Session, job: Claimed, worker_id: str, error: BaseException) -> None:

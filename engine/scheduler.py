@@ -85,7 +85,7 @@ class EngineScheduler:
 
     def _add(self, step: Step) -> None:
         trigger, args = (
-            ("interval", {"seconds": step.seconds}) if step.seconds else ("cron", step.cron)
+            ("interval", {"seconds": step.seconds}) if step.seconds else ("cron", step.cron or {})
         )
         self._scheduler.add_job(self._safe_run, trigger, args=[step.name], id=step.name,
                                 replace_existing=True, max_instances=1, coalesce=True, **args)  # fmt: skip

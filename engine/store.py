@@ -9,10 +9,11 @@ caller's unit of work runs again on the fresh state.  Either way no completed ta
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -33,7 +34,7 @@ class StaleInstance(Exception):
 class Loaded:
     """An instance row, its live workflow, and the script engine attached for this mutation."""
 
-    row: ProcessInstance  # or a Core row with the same columns
+    row: Any  # a ProcessInstance, or a Core row with the same columns
     wf: BpmnWorkflow
     engine: EngineScriptEngine
     version: int
@@ -59,7 +60,7 @@ def is_postgres(session: Session) -> bool:
 
 
 def load_workflow(
-    session: Session, row: ProcessInstance
+    session: Session, row: Any
 ) -> tuple[BpmnWorkflow, EngineScriptEngine]:
     """The workflow of ``row`` with a fresh script engine (tasks must be looked up again)."""
     spec, subs = specs_for(session, row.definition_id, row.definition_sha256)
@@ -69,6 +70,7 @@ def load_workflow(
 
 _INSTANCE = ProcessInstance.__table__
 _TASK = HumanTask.__table__
+assert isinstance(_INSTANCE, Table) and isinstance(_TASK, Table)  # for the type checker
 _TASK_COLUMNS = [
     _TASK.c[name].label(f"task_{name}")
     for name in ("id", "name", "role", "project_id", "unit_id", "task_guid", "status")

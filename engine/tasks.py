@@ -38,6 +38,7 @@ def complete_task(
 
     def act(loaded: Loaded) -> None:
         row = loaded.human_task
+        assert row is not None  # locked through the inbox row (via_task)
         check_may_act(row, grants)
         if row.status != "open":
             raise TaskNotOpen(f"task {row.id} is already {row.status}")

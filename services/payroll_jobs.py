@@ -89,7 +89,8 @@ class PayrollConnectors:
         def write(done: int, total: int) -> None:
             with self.session() as s:
                 batch = s.get(WageBatch, batch_id)
-                payment.set_progress(batch, step, done, total)
+                if batch is not None:
+                    payment.set_progress(batch, step, done, total)
                 s.commit()
 
         write(0, 0)

@@ -6,6 +6,7 @@ key makers of the composition root."""
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509 import load_pem_x509_certificate
 
 from connectors.signing_pki import Authority, issue_enterprise_p12, issue_personal, make_ca
@@ -33,6 +34,8 @@ def authority(directory: Path) -> Authority:
     root = load_pem_x509_certificate((directory / "root.pem").read_bytes())
     cert = load_pem_x509_certificate((directory / "ca.pem").read_bytes())
     key = serialization.load_pem_private_key((directory / "ca_key.pem").read_bytes(), None)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise ValueError("the platform CA key must be an RSA key")
     return Authority(cert, key, (root,))
 
 
