@@ -16,6 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.db import Base, utcnow
+from domain.masking import mask_card, mask_id_number
 
 
 class Enterprise(Base):
@@ -84,6 +85,14 @@ class Person(Base):
     bank_name: Mapped[str] = mapped_column(String(100))
     bank_cnaps: Mapped[str] = mapped_column(String(12))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    @property
+    def masked_id(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_card(self) -> str:
+        return mask_card(self.bank_card)
 
 
 ASSIGNMENT_STATES = ("assigned", "accepted", "rejected")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session
 from domain import roles
 from domain.access import Actor
 from domain.audit import record
+from domain.clock import SHANGHAI, today_in_shanghai
 from domain.errors import NotFound
 from domain.model import Project, Unit
 from domain.payroll.errors import NO_BATCH, from_payroll_error, refused
@@ -30,7 +30,6 @@ from domain.payroll.period import (
     pay_period_for,
 )
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 BATCH_VIEWERS = (*roles.CONTRACTOR, roles.GC_ENTERPRISE)
 
 
@@ -161,7 +160,7 @@ def list_batches(session: Session, actor: Actor, project_id: int, query: str = "
 
 def month_choices(project: Project, today: date | None = None, count: int = 6):
     """Recent pay months with their periods, for every month picker (newest first)."""
-    today = today or datetime.now(SHANGHAI).date()
+    today = today or today_in_shanghai()
     first, out = today.replace(day=1), []
     for _ in range(count):
         key = f"{first:%Y-%m}"
@@ -179,7 +178,7 @@ def due_settlements(session: Session, today: date | None = None) -> list[tuple[P
     """(project, pay month) for each project whose settlement day is today and which has no
     batch number for that month yet: the scheduler puts a reminder in its GC manager's inbox
     (``settlement_reminder`` process) — a reminder, never a silent creation."""
-    today = today or datetime.now(SHANGHAI).date()
+    today = today or today_in_shanghai()
     month, due = f"{today:%Y-%m}", []
     for project in session.scalars(select(Project).where(Project.settlement_day.is_not(None))):
         if not _is_settlement_day(project.settlement_day, today):

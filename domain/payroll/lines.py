@@ -8,6 +8,8 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
+from domain.checks import bank_card_digits, is_bank_card, is_cnaps
+from domain.masking import mask_card, mask_id_number
 from domain.payroll.messages import Text
 from domain.payroll.minimum_wage import SHANGHAI, MinimumWageTable
 from domain.payroll.money import format_yuan, is_money, plain
@@ -65,34 +67,6 @@ class Finding:
 
     def message(self, lang: str = "zh") -> str:
         return self.text.message(lang)
-
-
-def mask_id_number(id_number: str) -> str:
-    """'310101199001011234' → '310101********1234' (PIPL: show region and last four)."""
-    value = (id_number or "").strip()
-    if len(value) <= 10:
-        return "*" * len(value)
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
-
-
-def mask_card(card: str) -> str:
-    """'6222020200112233445' → '6222 **** **** 3445'."""
-    value = (card or "").replace(" ", "")
-    if len(value) <= 8:
-        return "*" * len(value)
-    return f"{value[:4]} **** **** {value[-4:]}"
-
-
-def luhn_ok(card: str) -> bool:
-    """Luhn (mod 10) check of a bank card number of 12–19 digits (UnionPay cards carry it)."""
-    digits = (card or "").replace(" ", "")
-    if not digits.isdigit() or not 12 <= len(digits) <= 19:
-        return False
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char) * (2 if index % 2 else 1)
-        total += value - 9 if value > 9 else value
-    return total % 10 == 0
 
 
 def validate_lines(
@@ -234,10 +208,10 @@ def _check_attendance_and_minimum(line, period, table, add):
 
 
 def _check_bank(line, add):
-    card = (line.bank_card or "").replace(" ", "")
+    card = bank_card_digits(line.bank_card)
     if not card:
         add("bank_card", "CARD_MISSING", ERROR, "Bank card number is missing", "工资卡号未填写")
-    elif not luhn_ok(card):
+    elif not is_bank_card(card):
         add(
             "bank_card",
             "CARD_INVALID",
@@ -248,8 +222,7 @@ def _check_bank(line, add):
         )
     if not (line.bank_name or "").strip():
         add("bank_name", "BANK_NAME_MISSING", ERROR, "Bank name is missing", "开户银行未填写")
-    cnaps = (line.cnaps or "").strip()
-    if not (cnaps.isdigit() and len(cnaps) == 12):
+    if not is_cnaps(line.cnaps):
         add(
             "cnaps",
             "CNAPS_INVALID",
@@ -264,7 +237,7 @@ def bank_record(line: WageLine) -> dict:
     return {
         "line_id": str(line.line_id),
         "worker_name": line.worker_name.strip(),
-        "bank_card": (line.bank_card or "").replace(" ", ""),
+        "bank_card": bank_card_digits(line.bank_card),
         "bank_name": (line.bank_name or "").strip(),
         "cnaps": (line.cnaps or "").strip(),
         "net": plain(line.net),

@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.db import Base, utcnow
+from domain.masking import mask_card, mask_id_number
 from domain.model import Project, Unit
 
 Money = Numeric(12, 2, asdecimal=True)
@@ -156,6 +157,14 @@ class WageLineRow(Base):
 
     compilation: Mapped[Compilation] = relationship(back_populates="lines")
 
+    @property
+    def masked_id(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_card(self) -> str:
+        return mask_card(self.bank_card)
+
 
 class LinePayment(Base):
     """One attempt to pay one line (EndToEndId = WL<line>-<attempt>) and the bank's answer."""
@@ -173,6 +182,10 @@ class LinePayment(Base):
     reason_text: Mapped[str | None] = mapped_column(String(300))
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     __table_args__ = (UniqueConstraint("line_id", "attempt"),)
+
+    @property
+    def masked_card(self) -> str:
+        return mask_card(self.bank_card)
 
 
 class SummaryFile(Base):

@@ -9,10 +9,10 @@ from sqlalchemy.orm import Session
 from domain import roles
 from domain.access import Actor
 from domain.audit import record
+from domain.checks import bank_card_digits, is_bank_card, is_cnaps
 from domain.db import utcnow
 from domain.payroll.compile import get_compilation
 from domain.payroll.errors import refused
-from domain.payroll.lines import luhn_ok
 from domain.payroll.model import Compilation, WageBatch, WageLineRow
 
 STAGES = {
@@ -102,11 +102,11 @@ def correct_line(session: Session, actor: Actor, batch: WageBatch, line_id: int,
         or line.bank_status not in ("rejected", "returned")
     ):
         raise refused("该明细不是被银行退回的明细", "This line was not rejected by the bank")
-    card = (bank_card or "").replace(" ", "")
-    if not luhn_ok(card):
+    card = bank_card_digits(bank_card)
+    if not is_bank_card(card):
         raise refused("工资卡号校验位不正确", "The card number fails its check digit", 400)
     cnaps = (bank_cnaps or "").strip()
-    if not (cnaps.isdigit() and len(cnaps) == 12):
+    if not is_cnaps(cnaps):
         raise refused("联行号须为 12 位数字", "CNAPS bank code must be 12 digits", 400)
     before = {"bank_card": line.bank_card, "bank_cnaps": line.bank_cnaps}
     line.bank_card, line.bank_name, line.bank_cnaps = card, (bank_name or "").strip(), cnaps

@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 from domain import roles
 from domain.access import Actor
 from domain.audit import record, snapshot
+from domain.clock import SHANGHAI
 from domain.db import utcnow
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.i18n import Text
 from domain.model import Assignment
-from domain.signin.hours import SHANGHAI
 from domain.signin.model import Attendance, MakeupRequest
 from domain.signin.service import insert_once
 

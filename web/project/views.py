@@ -4,7 +4,6 @@ from sqlalchemy import select
 
 from domain import authorisation as auth_service
 from domain import realname, roles
-from domain.checks import mask_card, mask_id
 from domain.errors import DomainError
 from domain.model import Project
 from domain.realname import STATE_LABELS, AssignmentQuery, WorkerForm
@@ -60,7 +59,6 @@ def acceptance(project_id: int):
         rows=rows,
         query=query,
         states=STATE_LABELS,
-        mask_id=mask_id,
         trades=realname.trades_on(db.session, project_id),
         units=realname.visible_units(db.session, g.actor, project_id),
     )
@@ -125,7 +123,6 @@ def authorisations(project_id: int):
         rows=auth_service.list_authorisations(db.session, g.actor, project_id, True),
         name=name,
         candidates=candidates,
-        mask_id=mask_id,
         posts=roles.POSTS,
         labels=roles.LABELS,
     )
@@ -175,13 +172,13 @@ def api_assignments(project_id: int):
             {
                 "id": a.id,
                 "name": a.person.name,
-                "id_number": mask_id(a.person.id_number),
+                "id_number": a.person.masked_id,
                 "trade": a.person.trade,
                 "unit_id": a.unit_id,
                 "unit": a.unit.name,
                 "state": a.state,
                 "reason": a.reason,
-                "bank_card": mask_card(a.person.bank_card),
+                "bank_card": a.person.masked_card,
             }
             for a in rows
         ]

@@ -5,12 +5,13 @@ from datetime import UTC, date, timedelta
 from flask import g, jsonify, request
 
 from domain import roles
+from domain.clock import today_in_shanghai
 from domain.errors import InvalidInput
 from domain.model import Project
 from domain.realname import get_project
 from domain.signin import queries, service
 from domain.signin.errors import SignInRefused
-from domain.signin.hours import SHANGHAI, clock_label
+from domain.signin.hours import clock_label
 from domain.signin.qr import render_qr_svg
 from domain.signin.tokens import LIFETIME_SECONDS, issue_code
 from web.access import guard
@@ -173,7 +174,7 @@ def _day(name: str, default: date) -> date:
 
 
 def attendance_query() -> queries.AttendanceQuery:
-    today = now().astimezone(SHANGHAI).date()
+    today = today_in_shanghai()
     return queries.AttendanceQuery(
         day_from=_day("from", today - timedelta(days=6)),
         day_to=_day("to", today),
@@ -223,7 +224,7 @@ def api_my_attendance():
 
 def month_arg() -> tuple[int, int]:
     raw = request.args.get("month", "")
-    today = now().astimezone(SHANGHAI).date()
+    today = today_in_shanghai()
     try:
         year, month = (int(x) for x in raw.split("-"))
         date(year, month, 1)

@@ -5,12 +5,11 @@ from datetime import date
 from flask_login import current_user
 
 import engine
+from domain.clock import today_in_shanghai
 from domain.errors import InvalidInput
 from domain.i18n import Text
 from domain.model import Assignment, Project
 from domain.signin import makeup
-from domain.signin.hours import SHANGHAI
-from web.signin.common import now
 
 BAD_DATE = Text("请选择补签日期", "Please choose the date")
 
@@ -22,7 +21,7 @@ def start_makeup(session, actor, form) -> int:
         project_id = int(form.get("project_id", ""))
     except ValueError:
         raise InvalidInput(BAD_DATE, field="day") from None
-    today = now().astimezone(SHANGHAI).date()
+    today = today_in_shanghai()
     req = makeup.request_makeup(session, actor, project_id, day, form.get("reason", ""), today)
     session.flush()
     unit_id = (

@@ -8,19 +8,18 @@ from flask_babel import lazy_gettext
 from sqlalchemy import select
 
 from domain import roles
+from domain.clock import today_in_shanghai
 from domain.errors import DomainError
 from domain.model import Project
 from domain.realname import get_project
 from domain.signin import queries, service
 from domain.signin.coords import SYSTEMS
 from domain.signin.export import attendance_workbook
-from domain.signin.hours import SHANGHAI
 from domain.signin.queries import METHOD_LABELS
 from web.access import guard
 from web.extensions import db
 from web.signin import bp
 from web.signin.api import PERSONS, attendance_query, issue_for_me, month_arg, point_json
-from web.signin.common import now
 
 RENEW_BEFORE_S = 20  # the page fetches a new code this long before the old one expires
 SYSTEM_LABELS = {
@@ -147,7 +146,7 @@ def attendance_export(project_id: int):
 @guard(*queries.VIEWERS)
 def attendance_chart(project_id: int):
     """Sign-ins per day over the last 30 days, as a small SVG bar chart (for the project page)."""
-    today = now().astimezone(SHANGHAI).date()
+    today = today_in_shanghai()
     counts = queries.counts_per_day(db.session, g.actor, project_id, today)
     return render_template(
         "signin/_chart.html", counts=counts, top=max([n for _, n in counts] + [1]), pid=project_id
@@ -168,7 +167,7 @@ def my_attendance():
         cal=cal,
         prev_month=prev_month,
         next_month=next_month,
-        today=now().astimezone(SHANGHAI).date(),
+        today=today_in_shanghai(),
     )
 
 
@@ -196,5 +195,5 @@ def makeup_request():
         projects=projects,
         requests=my_requests(db.session, g.actor),
         form=request.form,
-        today=now().astimezone(SHANGHAI).date(),
+        today=today_in_shanghai(),
     )
