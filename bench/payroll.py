@@ -185,8 +185,7 @@ def bench_actor(session):
     from domain.model import User
 
     pm = session.scalar(sa.select(User).where(User.username == "gc_pm"))
-    every = (roles.GC_MANAGER, roles.GC_OPERATOR, roles.SUB_MANAGER, roles.SUB_OPERATOR,
-             roles.GC_ENTERPRISE)  # fmt: skip
+    every = roles.PROJECT_VIEWERS
     return pm, Actor(pm.id, "bench", None, tuple(Grant(r, 1, None) for r in every))
 
 

@@ -13,7 +13,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from domain import roles
 from domain.access import Actor
 from domain.audit import record
 from domain.clock import SHANGHAI, today_in_shanghai
@@ -30,8 +29,6 @@ from domain.payroll.period import (
     pay_period_for,
 )
 
-BATCH_VIEWERS = (*roles.CONTRACTOR, roles.GC_ENTERPRISE)
-
 
 def get_project(session: Session, project_id: int) -> Project:
     project = session.get(Project, project_id)
@@ -42,7 +39,7 @@ def get_project(session: Session, project_id: int) -> Project:
 
 def set_settlement_day(session: Session, actor: Actor, project_id: int, raw: str) -> Project:
     """设置月工资结算日期: 1–28, or "0"/"month_end" for the month end (GC manager only)."""
-    actor.require((roles.GC_MANAGER,), project_id)
+    actor.must("set_settlement_day", project_id)
     project = get_project(session, project_id)
     text = (raw or "").strip()
     try:
@@ -67,7 +64,7 @@ def settings_for(session: Session, project_id: int) -> PayrollSetting:
 
 def set_confirmation_gate(session: Session, actor: Actor, project_id: int, gate: bool):
     """Worker confirmation blocks the summary table when ``gate`` (GC manager only)."""
-    actor.require((roles.GC_MANAGER,), project_id)
+    actor.must("set_settlement_day", project_id)
     setting = session.get(PayrollSetting, project_id) or PayrollSetting(
         project_id=project_id, remind_after_days=3
     )
@@ -98,7 +95,7 @@ def create_batch(
 ) -> WageBatch:
     """新增银行交换批次号: a unique number for the pay month, one draft table per unit, and one
     ``wage_payment`` process started by ``start_process`` (the caller commits)."""
-    actor.require((roles.GC_MANAGER,), project_id)
+    actor.must("create_batch", project_id)
     project = get_project(session, project_id)
     if project.settlement_day is None:
         raise refused("请先设置月工资结算日期", "Set the monthly settlement day first")
@@ -145,13 +142,13 @@ def get_batch(session: Session, actor: Actor, batch_id: int, project_id: int | N
     batch = session.get(WageBatch, batch_id)
     if batch is None or (project_id is not None and batch.project_id != project_id):
         raise NotFound(NO_BATCH)
-    actor.require(BATCH_VIEWERS, batch.project_id)
+    actor.must("view_batches", batch.project_id)
     return batch
 
 
 def list_batches(session: Session, actor: Actor, project_id: int, query: str = ""):
     """查询: every batch of the project, newest first, optionally filtered by number."""
-    actor.require(BATCH_VIEWERS, project_id)
+    actor.must("view_batches", project_id)
     stmt = select(WageBatch).where(WageBatch.project_id == project_id)
     if query.strip():
         stmt = stmt.where(WageBatch.batch_no.contains(query.strip()))
@@ -223,10 +220,7 @@ def open_reminders(session: Session, actor: Actor, project_id: int) -> list[Payr
 
 def _may_compile(session, actor: Actor, project_id: int, unit_id: int | None) -> bool:
     unit = session.get(Unit, unit_id) if unit_id else None
-    if unit is None:
-        return False
-    allowed = roles.GC_SIDE if unit.is_gc_own else (roles.SUB_OPERATOR,)
-    return actor.can(allowed, project_id, unit_id)
+    return unit is not None and actor.may("compile_unit", project_id, unit)
 
 
 def dismiss_reminders(session, project_id, *, kind, month=None, batch_id=None, unit_id=None):

@@ -6,7 +6,6 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from domain import roles
 from domain.access import Actor
 from domain.audit import record
 from domain.checks import bank_card_digits, is_bank_card, is_cnaps
@@ -16,18 +15,18 @@ from domain.payroll.errors import refused
 from domain.payroll.model import Compilation, WageBatch, WageLineRow
 
 STAGES = {
-    # stage: (role, state it reviews, state after approval)
-    "sub": (roles.SUB_MANAGER, "submitted", "sub_approved"),
-    "gc": (roles.GC_MANAGER, "sub_approved", "approved"),
+    # stage: (action, state it reviews, state after approval)
+    "sub": ("review_sub", "submitted", "sub_approved"),
+    "gc": ("review_gc", "sub_approved", "approved"),
 }
 
 
 def review(session: Session, actor: Actor, compilation_id: int, stage: str, approve: bool,
            reason: str = "") -> Compilation:  # fmt: skip
     """Approve, or reject back to the compiler with a reason (required)."""
-    role, expected, after = STAGES[stage]
+    action, expected, after = STAGES[stage]
     comp = get_compilation(session, actor, compilation_id)
-    actor.require((role,), comp.batch.project_id, comp.unit_id)
+    actor.must(action, comp.batch.project_id, comp.unit_id)
     if comp.state != expected:
         raise refused("该编制当前不在待审核状态", "This table is not waiting for this review")
     reason = (reason or "").strip()
@@ -94,7 +93,7 @@ def rejected_lines(session: Session, batch: WageBatch) -> list[WageLineRow]:
 def correct_line(session: Session, actor: Actor, batch: WageBatch, line_id: int,
                  bank_card: str, bank_name: str, bank_cnaps: str) -> WageLineRow:  # fmt: skip
     """更正: the GC operator fixes a rejected line's card data before it is paid again."""
-    actor.require((roles.GC_OPERATOR, roles.GC_MANAGER), batch.project_id)
+    actor.must("correct_lines", batch.project_id)
     line = session.get(WageLineRow, line_id)
     if (
         line is None

@@ -12,24 +12,22 @@ from web.extensions import db
 from web.forms import back_url, int_arg, int_list
 from web.project import bp
 
-PROJECT_VIEWERS = (*roles.CONTRACTOR, roles.GC_ENTERPRISE)
-
 
 @bp.route("/")
 @guard()
 def index():
     """我的项目: every project the user holds a role on."""
     actor = g.actor
-    if roles.WORKER in actor.roles() and not actor.can(PROJECT_VIEWERS):
+    if actor.may("sign_in") and not actor.may("view_project"):
         return render_template("project/worker_home.html")
     stmt = select(Project).order_by(Project.id)
-    if not actor.can((roles.PROCESS_ADMIN,)):
+    if not actor.may("view_all_projects"):
         stmt = stmt.where(Project.id.in_(actor.project_ids()))
     return render_template("project/index.html", projects=db.session.scalars(stmt).all())
 
 
 @bp.route("/projects/<int:project_id>")
-@guard(*PROJECT_VIEWERS)
+@guard(*roles.PROJECT_VIEWERS)
 def home(project_id: int):
     project = realname.get_project(db.session, project_id)
     units = realname.visible_units(db.session, g.actor, project_id)

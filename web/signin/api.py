@@ -20,8 +20,6 @@ from web.forms import int_arg
 from web.signin import bp
 from web.signin.common import body, code_keys, device, now, parse_fix
 
-PERSONS = (roles.WORKER, roles.SIGNIN_OFFICER)
-
 
 def issue_for_me(with_svg: bool = True) -> dict:
     """A fresh personal construction code of the logged-in person."""
@@ -40,7 +38,7 @@ def issue_for_me(with_svg: bool = True) -> dict:
 
 
 @bp.route("/api/signin/code")
-@guard(*PERSONS)
+@guard(*roles.PERSONS)
 def api_code():
     """个人建设码: token, expiry and the QR as SVG."""
     return jsonify(issue_for_me(request.args.get("svg", "1") != "0"))
@@ -112,7 +110,7 @@ def _reason(err: SignInRefused) -> dict:
 def api_ranges():
     """The worker's projects and whether his location is inside each sign-in range."""
     fix, error = parse_fix(request.args)
-    ids = sorted({gr.project_id for gr in g.actor.grants if gr.role == roles.WORKER})
+    ids = sorted(g.actor.project_ids("sign_in"))
     sites = [_site_json(db.session.get(Project, pid), fix, error) for pid in ids]
     return jsonify(sites=sites, can_sign_in=any(s["inside"] for s in sites))
 
@@ -201,7 +199,7 @@ def attendance_json(a) -> dict:
 
 
 @bp.route("/api/signin/projects/<int:project_id>/attendance")
-@guard(*queries.VIEWERS)
+@guard(*roles.PROJECT_VIEWERS)
 def api_attendance(project_id: int):
     """考勤: sign-ins with the filters of the page (from, to, unit_id, name, method)."""
     rows = queries.list_attendance(db.session, g.actor, project_id, attendance_query())
@@ -209,7 +207,7 @@ def api_attendance(project_id: int):
 
 
 @bp.route("/api/signin/me/attendance")
-@guard(*PERSONS)
+@guard(*roles.PERSONS)
 def api_my_attendance():
     """我的考勤: the logged-in worker's sign-ins of one month (?month=YYYY-MM)."""
     year, month = month_arg()

@@ -19,7 +19,7 @@ from domain.signin.queries import METHOD_LABELS
 from web.access import guard
 from web.extensions import db
 from web.signin import bp
-from web.signin.api import PERSONS, attendance_query, issue_for_me, month_arg, point_json
+from web.signin.api import attendance_query, issue_for_me, month_arg, point_json
 
 RENEW_BEFORE_S = 20  # the page fetches a new code this long before the old one expires
 SYSTEM_LABELS = {
@@ -30,14 +30,14 @@ SYSTEM_LABELS = {
 
 
 @bp.route("/signin/code")
-@guard(*PERSONS)
+@guard(*roles.PERSONS)
 def code_show():
     """个人建设码: the person's QR code, renewed before it expires."""
     return render_template("signin/code_show.html", code=issue_for_me(), renew=RENEW_BEFORE_S)
 
 
 @bp.route("/signin/code/fragment")
-@guard(*PERSONS)
+@guard(*roles.PERSONS)
 def code_fragment():
     return render_template("signin/_code.html", code=issue_for_me(), renew=RENEW_BEFORE_S)
 
@@ -50,7 +50,7 @@ def scan_show():
 
 
 def _officer_projects() -> list[Project]:
-    ids = {gr.project_id for gr in g.actor.grants if gr.role == roles.SIGNIN_OFFICER}
+    ids = g.actor.project_ids("scan_as_officer")
     return list(db.session.scalars(select(Project).where(Project.id.in_(ids)).order_by(Project.id)))
 
 
@@ -112,7 +112,7 @@ def _attendance_page_data(project_id: int):
 
 
 @bp.route("/projects/<int:project_id>/signin/attendance")
-@guard(*queries.VIEWERS)
+@guard(*roles.PROJECT_VIEWERS)
 def attendance_list(project_id: int):
     """考勤记录: sign-ins per project, unit and day, with filters."""
     query, rows = _attendance_page_data(project_id)
@@ -128,7 +128,7 @@ def attendance_list(project_id: int):
 
 
 @bp.route("/projects/<int:project_id>/signin/attendance.xlsx")
-@guard(*queries.VIEWERS)
+@guard(*roles.PROJECT_VIEWERS)
 def attendance_export(project_id: int):
     """考勤导出 (Excel)."""
     query, rows = _attendance_page_data(project_id)
@@ -143,7 +143,7 @@ def attendance_export(project_id: int):
 
 
 @bp.route("/projects/<int:project_id>/signin/chart")
-@guard(*queries.VIEWERS)
+@guard(*roles.PROJECT_VIEWERS)
 def attendance_chart(project_id: int):
     """Sign-ins per day over the last 30 days, as a small SVG bar chart (for the project page)."""
     today = today_in_shanghai()
@@ -154,7 +154,7 @@ def attendance_chart(project_id: int):
 
 
 @bp.route("/signin/my")
-@guard(*PERSONS)
+@guard(*roles.PERSONS)
 def my_attendance():
     """我的考勤: the worker's calendar of signed days and make-ups."""
     year, month = month_arg()
@@ -177,7 +177,7 @@ def makeup_request():
     """补签申请: ask the GC manager for a make-up sign-in; the BPMN routes it to him."""
     from web.signin.makeup import start_makeup
 
-    ids = sorted({gr.project_id for gr in g.actor.grants if gr.role == roles.WORKER})
+    ids = sorted(g.actor.project_ids("request_makeup"))
     projects = list(db.session.scalars(select(Project).where(Project.id.in_(ids))))
     if request.method == "POST":
         try:
