@@ -19,3 +19,15 @@ def mask_card(card: str | None) -> str:
     if len(value) <= 8:
         return "*" * len(value)
     return f"{value[:4]} **** **** {value[-4:]}"
+
+
+class Masked:
+    """``masked_id`` and ``masked_card`` of anything with ``id_number`` and ``bank_card``."""
+
+    @property
+    def masked_id(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_card(self) -> str:
+        return mask_card(self.bank_card)

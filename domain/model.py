@@ -16,7 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.db import Base, utcnow
-from domain.masking import mask_card, mask_id_number
+from domain.masking import Masked
 
 
 class Enterprise(Base):
@@ -72,7 +72,7 @@ class Unit(Base):
     enterprise: Mapped[Enterprise] = relationship()
 
 
-class Person(Base):
+class Person(Base, Masked):
     """A construction worker (建筑工人) under real-name management."""
 
     __tablename__ = "person"
@@ -85,14 +85,6 @@ class Person(Base):
     bank_name: Mapped[str] = mapped_column(String(100))
     bank_cnaps: Mapped[str] = mapped_column(String(12))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-
-    @property
-    def masked_id(self) -> str:
-        return mask_id_number(self.id_number)
-
-    @property
-    def masked_card(self) -> str:
-        return mask_card(self.bank_card)
 
 
 ASSIGNMENT_STATES = ("assigned", "accepted", "rejected")

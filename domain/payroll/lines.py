@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from domain.checks import bank_card_digits, is_bank_card, is_cnaps
-from domain.masking import mask_card, mask_id_number
+from domain.masking import Masked, mask_card
 from domain.payroll.messages import Text
 from domain.payroll.minimum_wage import SHANGHAI, MinimumWageTable
 from domain.payroll.money import format_yuan, is_money, plain
@@ -22,7 +22,7 @@ BANK_FIELDS = ("line_id", "worker_name", "bank_card", "bank_name", "cnaps", "net
 
 
 @dataclass
-class WageLine:
+class WageLine(Masked):
     """One worker's line in a unit's monthly wage table. Amounts are Decimal yuan or None."""
 
     line_id: int | str
@@ -44,14 +44,6 @@ class WageLine:
     @property
     def days_worked(self) -> int:
         return (self.days or 0) + (self.makeup_days or 0)
-
-    @property
-    def masked_id(self) -> str:
-        return mask_id_number(self.id_number)
-
-    @property
-    def masked_card(self) -> str:
-        return mask_card(self.bank_card)
 
 
 @dataclass(frozen=True)

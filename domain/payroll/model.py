@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.db import Base, utcnow
-from domain.masking import mask_card, mask_id_number
+from domain.masking import Masked, mask_card
 from domain.model import Project, Unit
 
 Money = Numeric(12, 2, asdecimal=True)
@@ -126,7 +126,7 @@ class Compilation(Base):
     )
 
 
-class WageLineRow(Base):
+class WageLineRow(Base, Masked):
     """One worker's line (工资明细) with a snapshot of his bank data and his confirmation."""
 
     __tablename__ = "wage_line"
@@ -156,14 +156,6 @@ class WageLineRow(Base):
     __table_args__ = (UniqueConstraint("compilation_id", "person_id"),)
 
     compilation: Mapped[Compilation] = relationship(back_populates="lines")
-
-    @property
-    def masked_id(self) -> str:
-        return mask_id_number(self.id_number)
-
-    @property
-    def masked_card(self) -> str:
-        return mask_card(self.bank_card)
 
 
 class LinePayment(Base):
