@@ -16,6 +16,7 @@ from importlib import resources
 
 from lxml import etree
 
+from domain.checks import bank_card_digits
 from domain.payroll.lines import WageLine
 from domain.payroll.money import plain
 
@@ -94,7 +95,7 @@ def transfers_from_lines(lines: list[WageLine], remittance: str, attempt: int = 
             line.line_id,
             attempt,
             line.worker_name.strip(),
-            line.bank_card.replace(" ", ""),
+            bank_card_digits(line.bank_card),
             line.cnaps.strip(),
             line.bank_name.strip(),
             line.net,

@@ -46,12 +46,9 @@ class Actor:
         """True when a grant of an allowed role covers the project and, if given, the unit."""
         return any(_covers(g, allowed, project_id, unit_id) for g in self.grants)
 
-    def require(self, allowed, project_id=None, unit_id=None) -> None:
-        if not self.can(allowed, project_id, unit_id):
-            raise AccessDenied(NO_ACCESS)
-
-    def unit_limits(self, allowed, project_id: int) -> set[int] | None:
-        """Units this actor may see on a project through ``allowed``; None means all units."""
+    def unit_limits(self, action: str, project_id: int) -> set[int] | None:
+        """Units of the project where this actor may do ``action``; None means all units."""
+        allowed = roles.allowed(action)
         units = set()
         for g in self.grants:
             if g.role in allowed and g.project_id in (project_id, None):
@@ -60,12 +57,30 @@ class Actor:
                 units.add(g.unit_id)
         return units
 
-    def is_staff(self) -> bool:
-        """Holds a role besides being a worker or sign-in officer (has the desktop menus)."""
-        return bool(self.roles() - {roles.WORKER, roles.SIGNIN_OFFICER})
+    def may(self, action: str, project_id=None, unit=None) -> bool:
+        """True when the actor may do ``action`` (a name in ``roles.ACTIONS``) on the project
+        and, if given, the unit: a unit id, or the Unit for an action that depends on its side.
+        Without a project, any project counts (for the menus)."""
+        allowed = roles.allowed(action, unit)
+        return self.can(allowed, project_id, getattr(unit, "id", unit))
 
-    def project_ids(self) -> set[int]:
-        return {g.project_id for g in self.grants if g.project_id is not None}
+    def must(self, action: str, project_id=None, unit=None) -> None:
+        """``may``, or ``AccessDenied``."""
+        if not self.may(action, project_id, unit):
+            raise AccessDenied(NO_ACCESS)
+
+    def actions(self, project_id=None, unit=None) -> frozenset[str]:
+        """Every action this actor may do on the project and, if given, the unit (a Unit)."""
+        return frozenset(a for a in roles.ACTIONS if self.may(a, project_id, unit))
+
+    def project_ids(self, action: str | None = None) -> set[int]:
+        """Projects of the actor's grants, or only those where he may do ``action``."""
+        allowed = roles.allowed(action) if action else None
+        return {
+            g.project_id
+            for g in self.grants
+            if g.project_id is not None and (allowed is None or g.role in allowed)
+        }
 
 
 def _covers(g: Grant, allowed, project_id, unit_id) -> bool:

@@ -26,7 +26,7 @@ NAME_REQUIRED = Text("请输入被授权人姓名", "Please enter the name of th
 def search_candidates(session: Session, actor: Actor, project_id: int, name: str):
     """Accepted workers of the project with this name (namesakes told apart by masked ID)."""
     get_project(session, project_id)
-    actor.require((roles.GC_MANAGER,), project_id)
+    actor.must("authorise_officers", project_id)
     if not (name or "").strip():
         raise InvalidInput(NAME_REQUIRED, field="name")
     return accepted_on(session, project_id, name)
@@ -41,7 +41,7 @@ def authorise(
 ) -> Authorisation:
     """添加授权: give ``post`` to an accepted worker of the project."""
     get_project(session, project_id)
-    actor.require((roles.GC_MANAGER,), project_id)
+    actor.must("authorise_officers", project_id)
     if post not in roles.POSTS:
         raise InvalidInput(UNKNOWN_POST, field="post")
     person = session.get(Person, person_id)
@@ -81,7 +81,7 @@ def revoke(session: Session, actor: Actor, project_id: int, authorisation_id: in
     auth = session.get(Authorisation, authorisation_id)
     if auth is None or auth.project_id != project_id:
         raise NotFound(UNKNOWN_AUTHORISATION, field="authorisation_id")
-    actor.require((roles.GC_MANAGER,), project_id)
+    actor.must("authorise_officers", project_id)
     if auth.revoked_at is not None:
         raise Conflict(ALREADY_REVOKED)
     before = snapshot(auth)
@@ -93,7 +93,7 @@ def revoke(session: Session, actor: Actor, project_id: int, authorisation_id: in
 
 def list_authorisations(session: Session, actor: Actor, project_id: int, include_revoked=False):
     get_project(session, project_id)
-    actor.require((roles.GC_MANAGER,), project_id)
+    actor.must("authorise_officers", project_id)
     stmt = select(Authorisation).where(Authorisation.project_id == project_id)
     if not include_revoked:
         stmt = stmt.where(Authorisation.revoked_at.is_(None))
@@ -103,7 +103,7 @@ def list_authorisations(session: Session, actor: Actor, project_id: int, include
 def audit_log(session: Session, actor: Actor, project_id: int, limit: int = 200, before_id=None):
     """The project's audit entries, newest first (GC manager only)."""
     get_project(session, project_id)
-    actor.require((roles.GC_MANAGER,), project_id)
+    actor.must("view_audit", project_id)
     stmt = select(AuditEntry).where(AuditEntry.project_id == project_id)
     if before_id:
         stmt = stmt.where(AuditEntry.id < before_id)

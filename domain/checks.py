@@ -1,11 +1,14 @@
 """Checks of identifiers: resident ID number, unified social credit code, bank card, phone, CNAPS.
 
-Each ``check_*`` returns the normalised value or raises ``InvalidInput`` naming the field.
+The one home of these rules: each ``check_*`` returns the normalised value or raises
+``InvalidInput`` naming the field; each ``is_*`` answers yes or no (for checks that report
+findings of their own, such as the wage table's). Masked forms are in ``domain.masking``.
 """
 
 import re
 from datetime import date
 
+from domain.clock import today_in_shanghai
 from domain.errors import InvalidInput
 from domain.i18n import Text
 
@@ -49,13 +52,13 @@ def check_resident_id(value: str, field: str = "id_number") -> str:
     v = (value or "").strip().upper()
     if len(v) != 18:
         _refuse(BAD_ID, field, R_LENGTH)
-    if not re.fullmatch(r"\d{17}[\dX]", v):
+    if not re.fullmatch(r"\d{17}[\dX]", v, re.ASCII):
         _refuse(BAD_ID, field, R_FORMAT)
     try:
         born = date(int(v[6:10]), int(v[10:12]), int(v[12:14]))
     except ValueError:
         _refuse(BAD_ID, field, R_BIRTH)
-    if born.year < 1900 or born > date.today():
+    if born.year < 1900 or born > today_in_shanghai():
         _refuse(BAD_ID, field, R_BIRTH)
     if resident_id_check_char(v[:17]) != v[17]:
         _refuse(BAD_ID, field, R_CHECK)
@@ -89,7 +92,15 @@ def check_credit_code(value: str, field: str = "credit_code") -> str:
     return v
 
 
+def bank_card_digits(value: str | None) -> str:
+    """A card number as typed or imported, without its spaces."""
+    return "".join((value or "").split())
+
+
 def luhn_ok(digits: str) -> bool:
+    """Luhn (mod 10) check of a string of digits (False for anything else)."""
+    if not (digits.isascii() and digits.isdigit()):
+        return False
     total = 0
     for i, d in enumerate(reversed(digits)):
         n = int(d) * (2 if i % 2 else 1)
@@ -102,10 +113,20 @@ def luhn_check_digit(partial: str) -> str:
     return next(str(d) for d in range(10) if luhn_ok(partial + str(d)))
 
 
+def _card_format_ok(digits: str) -> bool:
+    return re.fullmatch(r"\d{12,19}", digits, re.ASCII) is not None
+
+
+def is_bank_card(value: str | None) -> bool:
+    """A bank card number (银行卡号): 12–19 digits (spaces ignored) passing the Luhn check."""
+    digits = bank_card_digits(value)
+    return _card_format_ok(digits) and luhn_ok(digits)
+
+
 def check_bank_card(value: str, field: str = "bank_card") -> str:
     """Bank card number (银行卡号): 12–19 digits, Luhn check."""
-    v = re.sub(r"\s+", "", value or "")
-    if not re.fullmatch(r"\d{12,19}", v):
+    v = bank_card_digits(value)
+    if not _card_format_ok(v):
         _refuse(BAD_CARD, field, R_CARD_DIGITS)
     if not luhn_ok(v):
         _refuse(BAD_CARD, field, R_CHECK)
@@ -113,16 +134,22 @@ def check_bank_card(value: str, field: str = "bank_card") -> str:
 
 
 def check_phone(value: str, field: str = "phone") -> str:
+    """A mainland mobile number: 11 digits starting with 13–19."""
     v = (value or "").strip()
-    if not re.fullmatch(r"1[3-9]\d{9}", v):
+    if not re.fullmatch(r"1[3-9]\d{9}", v, re.ASCII):
         raise InvalidInput(BAD_PHONE, field=field)
     return v
+
+
+def is_cnaps(value: str | None) -> bool:
+    """A CNAPS bank code (联行号): 12 digits."""
+    return re.fullmatch(r"\d{12}", (value or "").strip(), re.ASCII) is not None
 
 
 def check_cnaps(value: str, field: str = "bank_cnaps") -> str:
     """12-digit CNAPS bank code (联行号)."""
     v = (value or "").strip()
-    if not re.fullmatch(r"\d{12}", v):
+    if not is_cnaps(v):
         raise InvalidInput(BAD_CNAPS, field=field)
     return v
 
@@ -132,12 +159,3 @@ def require(value: str | None, field: str, label: str, label_en: str) -> str:
     if not v:
         raise InvalidInput(REQUIRED, field=field, label=label, label_en=label_en)
     return v
-
-
-def mask_id(id_number: str) -> str:
-    """Masked ID number for lists: 310101********123X."""
-    return id_number[:6] + "*" * 8 + id_number[14:] if len(id_number) == 18 else "****"
-
-
-def mask_card(card: str) -> str:
-    return "**** " + card[-4:] if card else ""

@@ -188,7 +188,7 @@ def _workers(session, rng, project, units, gc_pm) -> list[Assignment]:
                 id_number=resident_id(rng.choice(AREAS), born, 100 + n),
                 phone=f"139{n:08d}",
                 trade=rng.choice(TRADES),
-                bank_card=bank_card(prefix[:6] + prefix[6:], 1000 + n),
+                bank_card=bank_card(prefix, 1000 + n),
                 bank_name=bank,
                 bank_cnaps=cnaps,
             )

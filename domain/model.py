@@ -16,6 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.db import Base, utcnow
+from domain.masking import Masked
 
 
 class Enterprise(Base):
@@ -71,7 +72,7 @@ class Unit(Base):
     enterprise: Mapped[Enterprise] = relationship()
 
 
-class Person(Base):
+class Person(Base, Masked):
     """A construction worker (建筑工人) under real-name management."""
 
     __tablename__ = "person"

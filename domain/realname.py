@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from domain import roles
 from domain.access import Actor
 from domain.audit import record, snapshot
 from domain.checks import (
@@ -99,7 +98,7 @@ def register_and_assign(
     """Register a worker (or find him by ID number) and assign him to a unit of the project."""
     get_project(session, project_id)
     get_unit(session, project_id, unit_id)
-    actor.require(roles.CONTRACTOR, project_id, unit_id)
+    actor.must("register_worker", project_id, unit_id)
     clean = clean_worker(form)
     person = session.scalar(select(Person).where(Person.id_number == clean.id_number))
     if person is None:
@@ -153,14 +152,14 @@ def list_assignments(
 ) -> list[Assignment]:
     """Workers assigned to the project, limited to the units the actor may see."""
     get_project(session, project_id)
-    actor.require(roles.CONTRACTOR, project_id)
+    actor.must("accept_workers", project_id)
     stmt = (
         select(Assignment)
         .join(Person)
         .where(Assignment.project_id == project_id)
         .order_by(Assignment.state != "assigned", Person.name, Assignment.id)
     )
-    units = actor.unit_limits(roles.CONTRACTOR, project_id)
+    units = actor.unit_limits("accept_workers", project_id)
     if units is not None:
         stmt = stmt.where(Assignment.unit_id.in_(units))
     if query.unit_id:
@@ -191,7 +190,7 @@ def _decidable(session, actor: Actor, project_id: int, assignment_id: int) -> As
     a = session.get(Assignment, assignment_id)
     if a is None or a.project_id != project_id:
         raise NotFound(UNKNOWN_ASSIGNMENT, field="assignment_id")
-    actor.require(roles.CONTRACTOR, project_id, a.unit_id)
+    actor.must("accept_workers", project_id, a.unit_id)
     if a.state != "assigned":
         label = STATE_LABELS[a.state]
         raise Conflict(ALREADY_DECIDED, name=a.person.name, state=label.zh, state_en=label.en)
@@ -241,7 +240,7 @@ def accepted_on(session: Session, project_id: int, name: str = "") -> list[Assig
 def visible_units(session: Session, actor: Actor, project_id: int) -> list[Unit]:
     """The project's units this actor may see (a subcontractor sees only his own)."""
     units = session.scalars(select(Unit).where(Unit.project_id == project_id).order_by(Unit.id))
-    limits = actor.unit_limits((*roles.CONTRACTOR, roles.GC_ENTERPRISE), project_id)
+    limits = actor.unit_limits("view_project", project_id)
     return [u for u in units if limits is None or u.id in limits]
 
 

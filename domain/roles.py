@@ -1,4 +1,10 @@
-"""Role codes (ARCHITECTURE §1) and what each covers."""
+"""Role codes (ARCHITECTURE §1), the named sets of them, and which roles may do each action.
+
+This is the one home of "who may": services check ``actor.must(action, …)`` or a named set,
+pages ask ``actor.may(action, …)``, views guard with a named set; none writes role codes.
+"""
+
+from dataclasses import dataclass
 
 from domain.i18n import Text
 
@@ -23,10 +29,91 @@ LABELS = {
 }
 ALL = tuple(LABELS)
 
-# The four contractor roles of the manual's 项目人员接收.
-CONTRACTOR = (GC_MANAGER, GC_OPERATOR, SUB_MANAGER, SUB_OPERATOR)
+# The general contractor's project staff.
 GC_SIDE = (GC_MANAGER, GC_OPERATOR)
 # Roles held for one subcontracting unit; the others are held on a whole project.
 UNIT_SCOPED = (SUB_MANAGER, SUB_OPERATOR)
+# The four contractor roles of the manual's 项目人员接收.
+CONTRACTOR = (*GC_SIDE, *UNIT_SCOPED)
+# Who may view a project: its home page, attendance, wage batches and summary files.
+PROJECT_VIEWERS = (*CONTRACTOR, GC_ENTERPRISE)
+# The general contractor: its project staff and the enterprise (企业端).
+GC_AND_ENTERPRISE = (*GC_SIDE, GC_ENTERPRISE)
+# Who compile a unit's wage table (新增编制), on their own side.
+OPERATORS = (GC_OPERATOR, SUB_OPERATOR)
+# Who review wage tables (分包审核, 总包审核).
+MANAGERS = (GC_MANAGER, SUB_MANAGER)
+# The logins of construction workers (a sign-in officer is an accepted worker too).
+PERSONS = (WORKER, SIGNIN_OFFICER)
+# Who has the desktop menus (我的项目): every role but the workers'.
+STAFF = tuple(r for r in ALL if r not in PERSONS)
 # Posts the GC manager can authorise on a project (项目角色授权管理).
 POSTS = (SIGNIN_OFFICER,)
+
+
+@dataclass(frozen=True)
+class BySide:
+    """The roles of a unit's action: one set for the GC's own unit, one for a subcontractor's."""
+
+    gc_own: tuple[str, ...]
+    sub: tuple[str, ...]
+
+    def either(self) -> tuple[str, ...]:
+        """Roles that may do it on some unit (for a menu that names no unit)."""
+        return tuple(dict.fromkeys(self.gc_own + self.sub))
+
+
+# action name → the roles that may do it (in the scope of the project and unit asked about).
+ACTIONS: dict[str, tuple[str, ...] | BySide] = {
+    # 我的项目, 项目首页
+    "list_projects": STAFF,
+    "view_all_projects": (PROCESS_ADMIN,),
+    "view_project": PROJECT_VIEWERS,
+    # 建筑工人实名制管理
+    "accept_workers": CONTRACTOR,
+    "register_worker": CONTRACTOR,
+    "authorise_officers": (GC_MANAGER,),
+    "view_audit": (GC_MANAGER,),
+    # 班前签到
+    "view_attendance": PROJECT_VIEWERS,
+    "set_signin_point": (GC_MANAGER,),
+    "sign_in": (WORKER,),
+    "request_makeup": (WORKER,),
+    "scan_as_officer": (SIGNIN_OFFICER,),
+    # 工资支付编制
+    "set_settlement_day": (GC_MANAGER,),
+    "set_trade_rates": (GC_MANAGER,),
+    "view_compile": CONTRACTOR,
+    "create_batch": (GC_MANAGER,),
+    "compile_unit": BySide(gc_own=(GC_OPERATOR,), sub=(SUB_OPERATOR,)),
+    "view_unit_table": BySide(gc_own=GC_AND_ENTERPRISE, sub=PROJECT_VIEWERS),
+    "review_sub": (SUB_MANAGER,),
+    "review_gc": (GC_MANAGER,),
+    "view_batches": PROJECT_VIEWERS,
+    "generate_summary": (GC_MANAGER,),
+    "push_bank": GC_SIDE,
+    "sign_pm": (GC_MANAGER,),
+    "sign_enterprise": (GC_ENTERPRISE,),
+    "view_payments": GC_AND_ENTERPRISE,
+    "export_bank_file": GC_SIDE,
+    "correct_lines": GC_SIDE,
+    "view_my_wages": (WORKER,),
+    # 流程管理
+    "manage_processes": (PROCESS_ADMIN,),
+}
+
+
+def allowed(action: str, unit=None) -> tuple[str, ...]:
+    """The roles that may do ``action``; ``unit`` (a Unit) picks the side of a unit's action.
+
+    Without a unit, a unit's action answers for either side. A unit id alone cannot tell the
+    side, so it is refused for such an action (pass the Unit).
+    """
+    roles = ACTIONS[action]
+    if not isinstance(roles, BySide):
+        return roles
+    if unit is None:
+        return roles.either()
+    if not hasattr(unit, "is_gc_own"):
+        raise TypeError(f"{action} depends on the unit's side: pass the Unit, not {unit!r}")
+    return roles.gc_own if unit.is_gc_own else roles.sub

@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 
 from sqlalchemy.orm import Session
 
@@ -34,6 +33,8 @@ from connectors.bank_iso20022 import (
 )
 from connectors.bank_reports import ACCEPTED, REJECTED
 from connectors.summary_pdf import SummaryHeader, render_summary_pdf
+from domain.checks import bank_card_digits
+from domain.clock import today_in_shanghai
 from domain.payroll import batches, payment
 from domain.payroll.lines import canonical_lines_digest, canonical_records_digest
 from domain.payroll.model import WageBatch
@@ -194,11 +195,11 @@ def _payment_batch(batch: WageBatch, msg_id: str, paying) -> PaymentBatch:
     remittance = f"{month_label(batch.pay_month)}工资 {batch.batch_no}"
     transfers = [
         CreditTransfer(p.line.line_id, p.attempt, p.line.worker_name.strip(),
-                       p.line.bank_card.replace(" ", ""), p.line.cnaps.strip(),
+                       bank_card_digits(p.line.bank_card), p.line.cnaps.strip(),
                        p.line.bank_name.strip(), p.line.net, remittance)
         for p in paying
     ]  # fmt: skip
-    return PaymentBatch(msg_id, debtor, transfers, date.today(), company)
+    return PaymentBatch(msg_id, debtor, transfers, today_in_shanghai(), company)
 
 
 def transfers_for_csv(session: Session, batch: WageBatch) -> list[CreditTransfer]:

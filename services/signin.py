@@ -14,7 +14,7 @@ from domain.errors import InvalidInput
 from domain.i18n import Text
 from domain.model import Assignment, Project
 from domain.signin import makeup, service
-from domain.signin.hours import SHANGHAI
+from domain.clock import SHANGHAI
 from services.tasks import OpenTask, TaskHandler, TaskHandlers, decision
 from services.uow import UnitOfWork, use_case
 

@@ -4,6 +4,8 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from domain.clock import SHANGHAI
+
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
 
@@ -45,7 +47,7 @@ class Settings:
     )
     # Language when the browser asks for neither Chinese nor English.
     BABEL_DEFAULT_LOCALE: str = "zh"
-    BABEL_DEFAULT_TIMEZONE: str = "Asia/Shanghai"
+    BABEL_DEFAULT_TIMEZONE: str = SHANGHAI.key
     # Start the job executor and scheduler threads inside the web process.
     ZHUXIN_BACKGROUND: bool = field(default_factory=lambda: _env("ZHUXIN_BACKGROUND", "1") == "1")
     # CSRF tokens on every form (Flask-WTF); tests switch it off only where they say so.

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from domain import roles
 from domain.access import Actor
 from domain.audit import record
+from domain.clock import SHANGHAI, today_in_shanghai
 from domain.errors import NotFound
 from domain.model import Project, Unit
 from domain.payroll.errors import NO_BATCH, from_payroll_error, refused
@@ -30,9 +29,6 @@ from domain.payroll.period import (
     pay_period_for,
 )
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-BATCH_VIEWERS = (*roles.CONTRACTOR, roles.GC_ENTERPRISE)
-
 
 def get_project(session: Session, project_id: int) -> Project:
     project = session.get(Project, project_id)
@@ -43,7 +39,7 @@ def get_project(session: Session, project_id: int) -> Project:
 
 def set_settlement_day(session: Session, actor: Actor, project_id: int, raw: str) -> Project:
     """设置月工资结算日期: 1–28, or "0"/"month_end" for the month end (GC manager only)."""
-    actor.require((roles.GC_MANAGER,), project_id)
+    actor.must("set_settlement_day", project_id)
     project = get_project(session, project_id)
     text = (raw or "").strip()
     try:
@@ -68,7 +64,7 @@ def settings_for(session: Session, project_id: int) -> PayrollSetting:
 
 def set_confirmation_gate(session: Session, actor: Actor, project_id: int, gate: bool):
     """Worker confirmation blocks the summary table when ``gate`` (GC manager only)."""
-    actor.require((roles.GC_MANAGER,), project_id)
+    actor.must("set_settlement_day", project_id)
     setting = session.get(PayrollSetting, project_id) or PayrollSetting(
         project_id=project_id, remind_after_days=3
     )
@@ -99,7 +95,7 @@ def create_batch(
 ) -> WageBatch:
     """新增银行交换批次号: a unique number for the pay month, one draft table per unit, and one
     ``wage_payment`` process started by ``start_process`` (the caller commits)."""
-    actor.require((roles.GC_MANAGER,), project_id)
+    actor.must("create_batch", project_id)
     project = get_project(session, project_id)
     if project.settlement_day is None:
         raise refused("请先设置月工资结算日期", "Set the monthly settlement day first")
@@ -146,13 +142,13 @@ def get_batch(session: Session, actor: Actor, batch_id: int, project_id: int | N
     batch = session.get(WageBatch, batch_id)
     if batch is None or (project_id is not None and batch.project_id != project_id):
         raise NotFound(NO_BATCH)
-    actor.require(BATCH_VIEWERS, batch.project_id)
+    actor.must("view_batches", batch.project_id)
     return batch
 
 
 def list_batches(session: Session, actor: Actor, project_id: int, query: str = ""):
     """查询: every batch of the project, newest first, optionally filtered by number."""
-    actor.require(BATCH_VIEWERS, project_id)
+    actor.must("view_batches", project_id)
     stmt = select(WageBatch).where(WageBatch.project_id == project_id)
     if query.strip():
         stmt = stmt.where(WageBatch.batch_no.contains(query.strip()))
@@ -161,7 +157,7 @@ def list_batches(session: Session, actor: Actor, project_id: int, query: str = "
 
 def month_choices(project: Project, today: date | None = None, count: int = 6):
     """Recent pay months with their periods, for every month picker (newest first)."""
-    today = today or datetime.now(SHANGHAI).date()
+    today = today or today_in_shanghai()
     first, out = today.replace(day=1), []
     for _ in range(count):
         key = f"{first:%Y-%m}"
@@ -179,7 +175,7 @@ def due_settlements(session: Session, today: date | None = None) -> list[tuple[P
     """(project, pay month) for each project whose settlement day is today and which has no
     batch number for that month yet: the scheduler puts a reminder in its GC manager's inbox
     (``settlement_reminder`` process) — a reminder, never a silent creation."""
-    today = today or datetime.now(SHANGHAI).date()
+    today = today or today_in_shanghai()
     month, due = f"{today:%Y-%m}", []
     for project in session.scalars(select(Project).where(Project.settlement_day.is_not(None))):
         if project.settlement_day is None or not _is_settlement_day(project.settlement_day, today):
@@ -224,10 +220,7 @@ def open_reminders(session: Session, actor: Actor, project_id: int) -> list[Payr
 
 def _may_compile(session, actor: Actor, project_id: int, unit_id: int | None) -> bool:
     unit = session.get(Unit, unit_id) if unit_id else None
-    if unit is None:
-        return False
-    allowed = roles.GC_SIDE if unit.is_gc_own else (roles.SUB_OPERATOR,)
-    return actor.can(allowed, project_id, unit_id)
+    return unit is not None and actor.may("compile_unit", project_id, unit)
 
 
 def dismiss_reminders(session, project_id, *, kind, month=None, batch_id=None, unit_id=None):

@@ -11,12 +11,11 @@ from decimal import Decimal
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from domain import roles
 from domain.access import Actor
 from domain.audit import record
 from domain.db import utcnow
 from domain.errors import NotFound
-from domain.model import Person, Unit
+from domain.model import Person
 from domain.payroll import excel
 from domain.payroll.errors import NO_COMPILATION, from_payroll_error, refused
 from domain.payroll.lines import ERROR, Finding, WageLine, has_errors, validate_lines
@@ -36,36 +35,24 @@ EDIT_FIELDS = ("day_rate", "gross", "deductions", "deduction_reason", "net",
                "bank_card", "bank_name", "bank_cnaps")  # fmt: skip
 
 
-def compilers_of(unit: Unit) -> tuple[str, ...]:
-    """Who compiles a unit's table (the BPMN lane of its compile task)."""
-    return (roles.GC_OPERATOR,) if unit.is_gc_own else (roles.SUB_OPERATOR,)
-
-
-def reviewers_of(unit: Unit) -> tuple[str, ...]:
-    """Who may see a unit's table besides its compilers."""
-    side = (roles.GC_MANAGER, roles.GC_OPERATOR)
-    return side if unit.is_gc_own else (*side, roles.SUB_MANAGER, roles.SUB_OPERATOR)
-
-
 def get_compilation(session: Session, actor: Actor, compilation_id: int, project_id=None):
     """A unit's table the actor may see (its unit's people and the GC side)."""
     comp = session.get(Compilation, compilation_id)
     if comp is None or (project_id is not None and comp.batch.project_id != project_id):
         raise NotFound(NO_COMPILATION)
-    actor.require((*reviewers_of(comp.unit), roles.GC_ENTERPRISE), comp.batch.project_id,
-                  comp.unit_id)  # fmt: skip
+    actor.must("view_unit_table", comp.batch.project_id, comp.unit)
     return comp
 
 
 def visible_compilations(session: Session, actor: Actor, batch: WageBatch) -> list[Compilation]:
     return [
         c for c in batch.compilations
-        if actor.can((*reviewers_of(c.unit), roles.GC_ENTERPRISE), batch.project_id, c.unit_id)
+        if actor.may("view_unit_table", batch.project_id, c.unit)
     ]  # fmt: skip
 
 
 def _require_compiler(actor: Actor, comp: Compilation) -> None:
-    actor.require(compilers_of(comp.unit), comp.batch.project_id, comp.unit_id)
+    actor.must("compile_unit", comp.batch.project_id, comp.unit)
 
 
 def _require_editable(comp: Compilation) -> None:

@@ -8,6 +8,8 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
+from domain.checks import bank_card_digits, is_bank_card, is_cnaps
+from domain.masking import Masked, mask_card
 from domain.payroll.messages import Text
 from domain.payroll.minimum_wage import SHANGHAI, MinimumWageTable
 from domain.payroll.money import format_yuan, is_money, plain
@@ -20,7 +22,7 @@ BANK_FIELDS = ("line_id", "worker_name", "bank_card", "bank_name", "cnaps", "net
 
 
 @dataclass
-class WageLine:
+class WageLine(Masked):
     """One worker's line in a unit's monthly wage table. Amounts are Decimal yuan or None."""
 
     line_id: int | str
@@ -43,14 +45,6 @@ class WageLine:
     def days_worked(self) -> int:
         return (self.days or 0) + (self.makeup_days or 0)
 
-    @property
-    def masked_id(self) -> str:
-        return mask_id_number(self.id_number)
-
-    @property
-    def masked_card(self) -> str:
-        return mask_card(self.bank_card)
-
 
 @dataclass(frozen=True)
 class Finding:
@@ -65,34 +59,6 @@ class Finding:
 
     def message(self, lang: str = "zh") -> str:
         return self.text.message(lang)
-
-
-def mask_id_number(id_number: str) -> str:
-    """'310101199001011234' → '310101********1234' (PIPL: show region and last four)."""
-    value = (id_number or "").strip()
-    if len(value) <= 10:
-        return "*" * len(value)
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
-
-
-def mask_card(card: str) -> str:
-    """'6222020200112233445' → '6222 **** **** 3445'."""
-    value = (card or "").replace(" ", "")
-    if len(value) <= 8:
-        return "*" * len(value)
-    return f"{value[:4]} **** **** {value[-4:]}"
-
-
-def luhn_ok(card: str) -> bool:
-    """Luhn (mod 10) check of a bank card number of 12–19 digits (UnionPay cards carry it)."""
-    digits = (card or "").replace(" ", "")
-    if not digits.isdigit() or not 12 <= len(digits) <= 19:
-        return False
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char) * (2 if index % 2 else 1)
-        total += value - 9 if value > 9 else value
-    return total % 10 == 0
 
 
 def validate_lines(
@@ -234,10 +200,10 @@ def _check_attendance_and_minimum(line, period, table, add):
 
 
 def _check_bank(line, add):
-    card = (line.bank_card or "").replace(" ", "")
+    card = bank_card_digits(line.bank_card)
     if not card:
         add("bank_card", "CARD_MISSING", ERROR, "Bank card number is missing", "工资卡号未填写")
-    elif not luhn_ok(card):
+    elif not is_bank_card(card):
         add(
             "bank_card",
             "CARD_INVALID",
@@ -248,8 +214,7 @@ def _check_bank(line, add):
         )
     if not (line.bank_name or "").strip():
         add("bank_name", "BANK_NAME_MISSING", ERROR, "Bank name is missing", "开户银行未填写")
-    cnaps = (line.cnaps or "").strip()
-    if not (cnaps.isdigit() and len(cnaps) == 12):
+    if not is_cnaps(line.cnaps):
         add(
             "cnaps",
             "CNAPS_INVALID",
@@ -266,7 +231,7 @@ def bank_record(line: WageLine) -> dict:
     return {
         "line_id": str(line.line_id),
         "worker_name": line.worker_name.strip(),
-        "bank_card": (line.bank_card or "").replace(" ", ""),
+        "bank_card": bank_card_digits(line.bank_card),
         "bank_name": (line.bank_name or "").strip(),
         "cnaps": (line.cnaps or "").strip(),
         "net": plain(line.net),

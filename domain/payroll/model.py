@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.db import Base, utcnow
+from domain.masking import Masked, mask_card
 from domain.model import Project, Unit
 
 Money = Numeric(12, 2, asdecimal=True)
@@ -125,7 +126,7 @@ class Compilation(Base):
     )
 
 
-class WageLineRow(Base):
+class WageLineRow(Base, Masked):
     """One worker's line (工资明细) with a snapshot of his bank data and his confirmation."""
 
     __tablename__ = "wage_line"
@@ -173,6 +174,10 @@ class LinePayment(Base):
     reason_text: Mapped[str | None] = mapped_column(String(300))
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     __table_args__ = (UniqueConstraint("line_id", "attempt"),)
+
+    @property
+    def masked_card(self) -> str:
+        return mask_card(self.bank_card)
 
 
 class SummaryFile(Base):

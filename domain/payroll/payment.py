@@ -13,7 +13,6 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from domain import roles
 from domain.access import Actor
 from domain.audit import record
 from domain.db import utcnow
@@ -49,7 +48,7 @@ def batch_lines(session: Session, batch: WageBatch) -> list[WageLine]:
 
 def start_summary(session: Session, actor: Actor, batch: WageBatch) -> None:
     """生成汇总表 (GC manager only): every unit approved; worker confirmation if it is a gate."""
-    actor.require((roles.GC_MANAGER,), batch.project_id)
+    actor.must("generate_summary", batch.project_id)
     if batch.state != "approved":
         raise refused("总包审核完所有编制记录后才能生成汇总表",
                       "Every unit's table must be approved first")  # fmt: skip
@@ -95,7 +94,7 @@ def _summary_in(session, batch, state: str) -> SummaryFile:
 
 def store_pm_signature(session: Session, actor: Actor, batch: WageBatch, signed: bytes):
     """去签署 (PM): the file now carries the PM's signature and waits for the enterprise."""
-    actor.require((roles.GC_MANAGER,), batch.project_id)
+    actor.must("sign_pm", batch.project_id)
     summary = _summary_in(session, batch, "rendered")
     summary.pdf, summary.state = signed, "pm_signed"
     summary.pm_signed_by, summary.pm_signed_at = actor.user_id, utcnow()
@@ -106,7 +105,7 @@ def store_pm_signature(session: Session, actor: Actor, batch: WageBatch, signed:
 
 def store_enterprise_signature(session: Session, actor: Actor, batch: WageBatch, signed: bytes):
     """去签署 (企业端): the second signature; next the batch goes to the bank."""
-    actor.require((roles.GC_ENTERPRISE,), batch.project_id)
+    actor.must("sign_enterprise", batch.project_id)
     summary = _summary_in(session, batch, "pm_signed")
     summary.pdf, summary.state = signed, "enterprise_signed"
     summary.enterprise_signed_by, summary.enterprise_signed_at = actor.user_id, utcnow()
@@ -221,7 +220,7 @@ def reconcile(session: Session, batch: WageBatch) -> dict:
 
 def begin_repay(session: Session, actor: Actor, batch: WageBatch) -> None:
     """重新支付: after corrections the rejected lines go out in the next file (MsgId -R<n>)."""
-    actor.require((roles.GC_OPERATOR, roles.GC_MANAGER), batch.project_id)
+    actor.must("correct_lines", batch.project_id)
     if batch.state != "correcting":
         raise refused("该批次当前没有待更正的明细", "This batch has no lines to correct")
     batch.repay_round += 1

@@ -10,7 +10,6 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from domain import roles
 from domain.access import Actor
 from domain.audit import record
 from domain.model import Assignment, Person
@@ -36,7 +35,7 @@ class TradeRow:
 
 def trade_rates(session: Session, actor: Actor, project_id: int) -> list[TradeRow]:
     """Every trade known on the project (built-in, platform, project, its workers' trades)."""
-    actor.require((roles.GC_MANAGER,), project_id)
+    actor.must("set_trade_rates", project_id)
     rows = session.scalars(
         select(TradeRate).where(
             (TradeRate.project_id == project_id) | TradeRate.project_id.is_(None)
@@ -56,7 +55,7 @@ def trade_rates(session: Session, actor: Actor, project_id: int) -> list[TradeRo
 def set_trade_rates(session: Session, actor: Actor, project_id: int, values: dict[str, str]):
     """Set the project's rates: ``values`` maps trade → amount text; empty text removes the
     project's own rate (the platform rate applies again).  All or nothing."""
-    actor.require((roles.GC_MANAGER,), project_id)
+    actor.must("set_trade_rates", project_id)
     parsed: dict[str, Decimal | None] = {}
     for trade, raw in values.items():
         trade, text = (trade or "").strip(), (raw or "").strip()

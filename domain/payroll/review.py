@@ -6,28 +6,27 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from domain import roles
 from domain.access import Actor
 from domain.audit import record
+from domain.checks import bank_card_digits, is_bank_card, is_cnaps
 from domain.db import utcnow
 from domain.payroll.compile import get_compilation
 from domain.payroll.errors import refused
-from domain.payroll.lines import luhn_ok
 from domain.payroll.model import Compilation, WageBatch, WageLineRow
 
 STAGES = {
-    # stage: (role, state it reviews, state after approval)
-    "sub": (roles.SUB_MANAGER, "submitted", "sub_approved"),
-    "gc": (roles.GC_MANAGER, "sub_approved", "approved"),
+    # stage: (action, state it reviews, state after approval)
+    "sub": ("review_sub", "submitted", "sub_approved"),
+    "gc": ("review_gc", "sub_approved", "approved"),
 }
 
 
 def review(session: Session, actor: Actor, compilation_id: int, stage: str, approve: bool,
            reason: str = "") -> Compilation:  # fmt: skip
     """Approve, or reject back to the compiler with a reason (required)."""
-    role, expected, after = STAGES[stage]
+    action, expected, after = STAGES[stage]
     comp = get_compilation(session, actor, compilation_id)
-    actor.require((role,), comp.batch.project_id, comp.unit_id)
+    actor.must(action, comp.batch.project_id, comp.unit_id)
     if comp.state != expected:
         raise refused("该编制当前不在待审核状态", "This table is not waiting for this review")
     reason = (reason or "").strip()
@@ -94,7 +93,7 @@ def rejected_lines(session: Session, batch: WageBatch) -> list[WageLineRow]:
 def correct_line(session: Session, actor: Actor, batch: WageBatch, line_id: int,
                  bank_card: str, bank_name: str, bank_cnaps: str) -> WageLineRow:  # fmt: skip
     """更正: the GC operator fixes a rejected line's card data before it is paid again."""
-    actor.require((roles.GC_OPERATOR, roles.GC_MANAGER), batch.project_id)
+    actor.must("correct_lines", batch.project_id)
     line = session.get(WageLineRow, line_id)
     if (
         line is None
@@ -102,11 +101,11 @@ def correct_line(session: Session, actor: Actor, batch: WageBatch, line_id: int,
         or line.bank_status not in ("rejected", "returned")
     ):
         raise refused("该明细不是被银行退回的明细", "This line was not rejected by the bank")
-    card = (bank_card or "").replace(" ", "")
-    if not luhn_ok(card):
+    card = bank_card_digits(bank_card)
+    if not is_bank_card(card):
         raise refused("工资卡号校验位不正确", "The card number fails its check digit", 400)
     cnaps = (bank_cnaps or "").strip()
-    if not (cnaps.isdigit() and len(cnaps) == 12):
+    if not is_cnaps(cnaps):
         raise refused("联行号须为 12 位数字", "CNAPS bank code must be 12 digits", 400)
     before = {"bank_card": line.bank_card, "bank_cnaps": line.bank_cnaps}
     line.bank_card, line.bank_name, line.bank_cnaps = card, (bank_name or "").strip(), cnaps

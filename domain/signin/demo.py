@@ -7,10 +7,10 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from domain import roles
+from domain.clock import SHANGHAI, today_in_shanghai
 from domain.model import Assignment, Authorisation, Project
 from domain.signin.coords import Point, to_wgs84
 from domain.signin.geofence import LocationFix, distance_m
-from domain.signin.hours import SHANGHAI
 from domain.signin.model import Attendance
 
 # The manual's AMap share-link example (方式二): lng 121.46558, lat 31.189384, in GCJ-02.
@@ -24,7 +24,7 @@ def load_signin_demo(session: Session, project: Project, today=None) -> int:
     project.signin_lat, project.signin_lng = round(point.lat, 8), round(point.lng, 8)
     session.flush()
     rng = random.Random(4)
-    today = today or datetime.now(SHANGHAI).date()
+    today = today or today_in_shanghai()
     officer = session.scalar(
         select(Authorisation.person_id).where(
             Authorisation.project_id == project.id,

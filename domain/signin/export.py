@@ -6,8 +6,7 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from domain.checks import mask_id
-from domain.signin.hours import shanghai_time
+from domain.clock import shanghai_time
 from domain.signin.queries import METHOD_LABELS
 
 HEADERS = {
@@ -58,7 +57,7 @@ def attendance_workbook(rows, project_name: str, lang: str = "zh") -> bytes:
                 r.day,
                 signed.strftime("%H:%M:%S"),
                 r.person.name,
-                mask_id(r.person.id_number),
+                r.person.masked_id,
                 r.person.trade,
                 r.unit.name,
                 METHOD_LABELS[r.method].format(lang),

@@ -2,11 +2,9 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
+from domain.clock import shanghai_time
 from domain.signin.errors import SignInRefused
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True)
@@ -22,13 +20,6 @@ class SignInHours:
 
 
 DEFAULT_HOURS = SignInHours()  # 04:00–12:00, unless the project sets its own
-
-
-def shanghai_time(moment: datetime) -> datetime:
-    """``moment`` (timezone-aware) as Shanghai local time; naive datetimes are refused."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError("a timezone-aware datetime is required")
-    return moment.astimezone(SHANGHAI)
 
 
 def sign_in_day(moment: datetime) -> date:

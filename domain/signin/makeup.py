@@ -10,14 +10,13 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from domain import roles
 from domain.access import Actor
 from domain.audit import record, snapshot
+from domain.clock import SHANGHAI
 from domain.db import utcnow
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.i18n import Text
 from domain.model import Assignment
-from domain.signin.hours import SHANGHAI
 from domain.signin.model import Attendance, MakeupRequest
 from domain.signin.service import insert_once
 
@@ -34,7 +33,7 @@ def request_makeup(
     session: Session, actor: Actor, project_id: int, day: date, reason: str, today: date
 ) -> MakeupRequest:
     """补签申请: the logged-in worker asks for a make-up sign-in on ``day``."""
-    if not actor.can((roles.WORKER,), project_id) or actor.person_id is None:
+    if not actor.may("request_makeup", project_id) or actor.person_id is None:
         raise InvalidInput(NOT_ON_PROJECT, field="project_id")
     if day > today:
         raise InvalidInput(BAD_DAY, field="day")

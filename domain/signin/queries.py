@@ -7,13 +7,11 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from domain import roles
 from domain.access import Actor
 from domain.i18n import Text
 from domain.model import Person, Unit
 from domain.signin.model import Attendance
 
-VIEWERS = (*roles.CONTRACTOR, roles.GC_ENTERPRISE)
 METHOD_LABELS = {
     "worker_scan": Text("工人扫码", "worker scanned"),
     "officer_scan": Text("签到员扫码", "officer scanned"),
@@ -34,7 +32,7 @@ class AttendanceQuery:
 
 
 def _scoped(stmt, actor: Actor, project_id: int, unit_id: int | None):
-    limits = actor.unit_limits(VIEWERS, project_id)
+    limits = actor.unit_limits("view_attendance", project_id)
     if limits is not None:
         stmt = stmt.where(Attendance.unit_id.in_(limits))
     if unit_id:
@@ -44,7 +42,7 @@ def _scoped(stmt, actor: Actor, project_id: int, unit_id: int | None):
 
 def list_attendance(session: Session, actor: Actor, project_id: int, q: AttendanceQuery):
     """Sign-ins on a project within the actor's units, newest day first."""
-    actor.require(VIEWERS, project_id, q.unit_id)
+    actor.must("view_attendance", project_id, q.unit_id)
     stmt = (
         select(Attendance)
         .join(Person, Person.id == Attendance.person_id)
@@ -73,7 +71,7 @@ def counts_per_day(
     session: Session, actor: Actor, project_id: int, last_day: date, days: int = 30
 ) -> list[tuple[date, int]]:
     """Sign-ins per day over ``days`` days ending ``last_day`` (zero days included)."""
-    actor.require(VIEWERS, project_id)
+    actor.must("view_attendance", project_id)
     first = last_day - timedelta(days=days - 1)
     stmt = (
         select(Attendance.day, func.count())
@@ -124,6 +122,6 @@ def my_calendar(session: Session, actor: Actor, year: int, month: int) -> MonthC
 
 
 def units_for_filter(session: Session, actor: Actor, project_id: int) -> list[Unit]:
-    limits = actor.unit_limits(VIEWERS, project_id)
+    limits = actor.unit_limits("view_attendance", project_id)
     units = session.scalars(select(Unit).where(Unit.project_id == project_id).order_by(Unit.id))
     return [u for u in units if limits is None or u.id in limits]

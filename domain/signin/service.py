@@ -143,7 +143,7 @@ def sign_in_by_officer_scan(
     location_error: str | None = None,
 ) -> SignInResult:
     """班前签到员扫工人建设码: the officer (``actor``) scans a worker's code on ``project_id``."""
-    if not actor.can((roles.SIGNIN_OFFICER,), project_id) or actor.person_id is None:
+    if not actor.may("scan_as_officer", project_id) or actor.person_id is None:
         raise SignInRefused("officer_not_authorised")
     claims = verify_code(codes.public_key, token, now, codes.skew_seconds)
     site = _SITES.get(project_id)
@@ -415,7 +415,7 @@ def set_signin_point(
 ) -> Project:
     """项目班前签到定位调整 → 手动录入坐标: store the point as WGS-84 (exact inverse)."""
     project = get_project(session, project_id)
-    actor.require((roles.GC_MANAGER,), project_id)
+    actor.must("set_signin_point", project_id)
     if system not in SYSTEMS:
         raise InvalidInput(BAD_SYSTEM, field="system")
     lo, hi = RADIUS_RANGE_M

@@ -60,7 +60,7 @@ def attendance(app, person_id):
 
 
 def today_rows(app, person_id):
-    from domain.signin.hours import SHANGHAI
+    from domain.clock import SHANGHAI
 
     today = datetime.now(SHANGHAI).date()
     return [a for a in attendance(app, person_id) if a.day == today]

@@ -13,12 +13,12 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 from domain.access import load_actor
+from domain.clock import SHANGHAI
 from domain.model import Project, User
 from domain.signin import service
 from domain.signin.coords import Point
 from domain.signin.errors import SignInRefused
 from domain.signin.geofence import LocationFix
-from domain.signin.hours import SHANGHAI
 from domain.signin.model import Attendance
 from domain.signin.tokens import generate_key_pair, issue_code
 

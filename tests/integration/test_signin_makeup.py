@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 import engine
 from domain.access import load_actor
+from domain.clock import SHANGHAI
 from domain.model import User
 from domain.signin import queries
-from domain.signin.hours import SHANGHAI
 from domain.signin.model import Attendance, MakeupRequest
 from services import tasks
 from services.processes import run_due_jobs

@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from domain.access import load_actor
+from domain.clock import SHANGHAI
 from domain.errors import AccessDenied, InvalidInput
 from domain.model import Person, Project, User
 from domain.signin import queries, service
@@ -15,7 +16,6 @@ from domain.signin.coords import Point
 from domain.signin.errors import SignInRefused
 from domain.signin.export import attendance_workbook
 from domain.signin.geofence import LocationFix
-from domain.signin.hours import SHANGHAI
 from domain.signin.model import Attendance
 from domain.signin.tokens import generate_key_pair, issue_code
 from services import signin as signin_services

@@ -87,9 +87,22 @@ def test_phone_refused(value):
     assert err.value.field == "phone"
 
 
-def test_cnaps_and_masks():
-    assert checks.check_cnaps("105290036005") == "105290036005"
-    with pytest.raises(InvalidInput):
-        checks.check_cnaps("10529003600")
-    assert checks.mask_id("11010519491231002X") == "110105********002X"
-    assert checks.mask_card("622202000000010014") == "**** 0014"
+def test_cnaps():
+    assert checks.check_cnaps(" 105290036005 ") == "105290036005"
+    for bad in ("10529003600", "1052900360051", "10529003600X", "１０５２９００３６００５"):
+        assert not checks.is_cnaps(bad)
+        with pytest.raises(InvalidInput):
+            checks.check_cnaps(bad)
+
+
+def test_is_bank_card_is_the_check_without_the_message():
+    assert checks.is_bank_card("6222 0200 0000 0100 14")
+    for bad in ("", "622202000000010015", "62220", "6222020000000100141234", "٦٢٢٢٠٢٠٠٠٠٠٠٠١٠٠١٤"):
+        assert not checks.is_bank_card(bad)
+    assert not checks.luhn_ok("") and not checks.luhn_ok("79927398x3")
+    assert checks.luhn_ok("79927398713")
+
+
+def test_resident_id_digits_are_ascii():
+    with pytest.raises(InvalidInput, match="wrong format"):
+        checks.check_resident_id("１１０１０５１９４９１２３１００２X")

@@ -5,14 +5,12 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from domain.checks import luhn_check_digit
 from domain.payroll.excel import export_compile_table, import_compile_table
 from domain.payroll.lines import (
     WageLine,
     canonical_lines_digest,
     has_errors,
-    luhn_ok,
-    mask_card,
-    mask_id_number,
     validate_lines,
 )
 from domain.payroll.messages import PayrollError
@@ -23,10 +21,7 @@ PERIOD = pay_period_for("2025-11", 25)
 
 def card(prefix: str = "622202020011223344") -> str:
     """Complete `prefix` with its Luhn check digit."""
-    for digit in "0123456789":
-        if luhn_ok(prefix + digit):
-            return prefix + digit
-    raise AssertionError
+    return prefix + luhn_check_digit(prefix)
 
 
 def line(line_id=1, **changes) -> WageLine:
@@ -120,9 +115,14 @@ def test_days_beyond_the_period_and_bad_cnaps():
     assert (1, "cnaps", "CNAPS_INVALID", "error") in found
 
 
-def test_masks():
-    assert mask_id_number("11010519491231002X") == "110105********002X"
-    assert mask_card("6222020200112233445") == "6222 **** **** 3445"
+def test_lines_show_the_masked_id_and_card():
+    masked = line(bank_card="6222 0202 0011 2233 445")
+    assert (masked.masked_id, masked.masked_card) == ("110105********002X", "6222 **** **** 3445")
+
+
+def test_a_card_of_wrong_length_fails_even_with_a_good_check_digit():
+    short = "62220" + luhn_check_digit("62220")
+    assert (1, "bank_card", "CARD_INVALID", "error") in codes([line(bank_card=short)])
 
 
 def test_digest_is_stable_and_covers_only_bank_fields():

@@ -41,7 +41,7 @@ def push():
 def sign(batch_id: int):
     """去签署 (企业端): upload the enterprise certificate (.p12) and give its password."""
     batch = batches.get_batch(db.session, g.actor, batch_id)
-    g.actor.require((ENTERPRISE,), batch.project_id)
+    g.actor.must("sign_enterprise", batch.project_id)
     if request.method == "POST":
         upload = request.files.get("p12")
         if upload is None or not upload.filename:

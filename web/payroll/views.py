@@ -27,7 +27,7 @@ from web.payroll import bp
 from web.runtime import uow
 
 BASE = "/projects/<int:project_id>/payroll"
-VIEWERS = (*CONTRACTOR, roles.GC_ENTERPRISE)
+VIEWERS = roles.PROJECT_VIEWERS
 GC = roles.GC_MANAGER
 STATE_LABELS = {
     "compiling": _l("编制/审核中"), "approved": _l("待生成汇总表"),
@@ -94,7 +94,7 @@ def compile_index(project_id: int):
         months=batches.month_choices(ctx["project"]),
         reminders=batches.open_reminders(db.session, g.actor, project_id),
         reminder_tasks=payroll.reminder_tasks(uow(), g.actor, project_id),
-        compilers_of=compile.compilers_of, **ctx,
+        **ctx,
     )  # fmt: skip
 
 
@@ -107,7 +107,7 @@ def batch_create(project_id: int):
 
 
 @bp.post(BASE + "/compilations/new")
-@guard(roles.GC_OPERATOR, roles.SUB_OPERATOR)
+@guard(*roles.OPERATORS)
 def compilation_new(project_id: int):
     """新增编制: the chosen batch's table of the user's unit, filled from sign-ins."""
     comp = compile.get_compilation(db.session, g.actor, int_arg("compilation_id") or 0,
@@ -139,8 +139,8 @@ def compilation(project_id: int, compilation_id: int):
     by_line: dict = {}
     for f in findings:
         by_line.setdefault(f.line_id, []).append(f)
-    may_edit = comp.state in compile.EDITABLE_STATES and g.actor.can(
-        compile.compilers_of(comp.unit), project_id, comp.unit_id
+    may_edit = comp.state in compile.EDITABLE_STATES and g.actor.may(
+        "compile_unit", project_id, comp.unit
     )
     return render_template(
         "payroll/compilation.html", comp=comp, findings=findings, by_line=by_line,
@@ -151,15 +151,15 @@ def compilation(project_id: int, compilation_id: int):
 
 def _review_stage(comp) -> str | None:
     pid, uid = comp.batch.project_id, comp.unit_id
-    if comp.state == "submitted" and g.actor.can((roles.SUB_MANAGER,), pid, uid):
+    if comp.state == "submitted" and g.actor.may("review_sub", pid, uid):
         return "sub"
-    if comp.state == "sub_approved" and g.actor.can((GC,), pid):
+    if comp.state == "sub_approved" and g.actor.may("review_gc", pid):
         return "gc"
     return None
 
 
 @bp.post(BASE + "/compilations/<int:compilation_id>/submit")
-@guard(roles.GC_OPERATOR, roles.SUB_OPERATOR)
+@guard(*roles.OPERATORS)
 def compilation_submit(project_id: int, compilation_id: int):
     """提交审核."""
     compile.get_compilation(db.session, g.actor, compilation_id, project_id)
@@ -179,7 +179,7 @@ def compilation_export(project_id: int, compilation_id: int):
 
 
 @bp.post(BASE + "/compilations/<int:compilation_id>/import")
-@guard(roles.GC_OPERATOR, roles.SUB_OPERATOR)
+@guard(*roles.OPERATORS)
 def compilation_import(project_id: int, compilation_id: int):
     compile.get_compilation(db.session, g.actor, compilation_id, project_id)
     upload = request.files.get("file")
@@ -194,11 +194,11 @@ def compilation_import(project_id: int, compilation_id: int):
 
 
 @bp.post(BASE + "/compilations/<int:compilation_id>/review")
-@guard(GC, roles.SUB_MANAGER)
+@guard(*roles.MANAGERS)
 def compilation_review(project_id: int, compilation_id: int):
     """审核: approve, or reject back to the compiler with a reason."""
     comp = compile.get_compilation(db.session, g.actor, compilation_id, project_id)
-    stage = _review_stage(comp) or ("gc" if g.actor.can((GC,), project_id) else "sub")
+    stage = _review_stage(comp) or ("gc" if g.actor.may("review_gc", project_id) else "sub")
     approve = request.form.get("decision") == "approve"
     payroll.review_compilation(uow(), g.actor, compilation_id, stage, approve,
                                request.form.get("reason", ""))  # fmt: skip
@@ -224,7 +224,7 @@ def batch(project_id: int, batch_id: int):
         "payroll/batch.html", batch=row,
         tables=compile.visible_compilations(db.session, g.actor, row),
         summary=payment.summary_of(db.session, row),
-        payments=payment.payments_of(db.session, row) if g.actor.can(roles.GC_SIDE + (roles.GC_ENTERPRISE,), project_id) else [],
+        payments=payment.payments_of(db.session, row) if g.actor.may("view_payments", project_id) else [],
         unconfirmed=review.unconfirmed_count(db.session, row),
         my_tasks=_my_tasks(row), **_ctx(project_id),
     )  # fmt: skip
@@ -256,7 +256,7 @@ def summary_generate(project_id: int, batch_id: int):
 
 
 @bp.route(BASE + "/push")
-@guard(GC, roles.GC_OPERATOR)
+@guard(*roles.GC_SIDE)
 def push_index(project_id: int):
     """工资支付表推送银行: batches whose summary table has been generated."""
     rows = [b for b in batches.list_batches(db.session, g.actor, project_id,
@@ -313,7 +313,7 @@ def verify(project_id: int, batch_id: int):
 
 
 @bp.get(BASE + "/batches/<int:batch_id>/daifa.csv")
-@guard(GC, roles.GC_OPERATOR)
+@guard(*roles.GC_SIDE)
 def bank_csv(project_id: int, batch_id: int):
     """代发 CSV of the current round (for a bank's e-banking batch upload)."""
     row = batches.get_batch(db.session, g.actor, batch_id, project_id)
@@ -323,7 +323,7 @@ def bank_csv(project_id: int, batch_id: int):
 
 
 @bp.route(BASE + "/batches/<int:batch_id>/correct", methods=["GET", "POST"])
-@guard(GC, roles.GC_OPERATOR)
+@guard(*roles.GC_SIDE)
 def correct(project_id: int, batch_id: int):
     """更正退回明细: fix card data of the lines the bank rejected, then 重新支付."""
     row = batches.get_batch(db.session, g.actor, batch_id, project_id)

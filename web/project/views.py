@@ -4,7 +4,6 @@ from sqlalchemy import select
 
 from domain import authorisation as auth_service
 from domain import realname, roles
-from domain.checks import mask_card, mask_id
 from domain.errors import DomainError
 from domain.model import Project
 from domain.realname import STATE_LABELS, AssignmentQuery, WorkerForm
@@ -15,24 +14,22 @@ from web.forms import back_url, int_arg, int_list
 from web.project import bp
 from web.runtime import uow
 
-PROJECT_VIEWERS = (*roles.CONTRACTOR, roles.GC_ENTERPRISE)
-
 
 @bp.route("/")
 @guard()
 def index():
     """我的项目: every project the user holds a role on."""
     actor = g.actor
-    if roles.WORKER in actor.roles() and not actor.can(PROJECT_VIEWERS):
+    if actor.may("sign_in") and not actor.may("view_project"):
         return render_template("project/worker_home.html")
     stmt = select(Project).order_by(Project.id)
-    if not actor.can((roles.PROCESS_ADMIN,)):
+    if not actor.may("view_all_projects"):
         stmt = stmt.where(Project.id.in_(actor.project_ids()))
     return render_template("project/index.html", projects=db.session.scalars(stmt).all())
 
 
 @bp.route("/projects/<int:project_id>")
-@guard(*PROJECT_VIEWERS)
+@guard(*roles.PROJECT_VIEWERS)
 def home(project_id: int):
     project = realname.get_project(db.session, project_id)
     units = realname.visible_units(db.session, g.actor, project_id)
@@ -62,7 +59,6 @@ def acceptance(project_id: int):
         rows=rows,
         query=query,
         states=STATE_LABELS,
-        mask_id=mask_id,
         trades=realname.trades_on(db.session, project_id),
         units=realname.visible_units(db.session, g.actor, project_id),
     )
@@ -127,7 +123,6 @@ def authorisations(project_id: int):
         rows=auth_service.list_authorisations(db.session, g.actor, project_id, True),
         name=name,
         candidates=candidates,
-        mask_id=mask_id,
         posts=roles.POSTS,
         labels=roles.LABELS,
     )
@@ -177,13 +172,13 @@ def api_assignments(project_id: int):
             {
                 "id": a.id,
                 "name": a.person.name,
-                "id_number": mask_id(a.person.id_number),
+                "id_number": a.person.masked_id,
                 "trade": a.person.trade,
                 "unit_id": a.unit_id,
                 "unit": a.unit.name,
                 "state": a.state,
                 "reason": a.reason,
-                "bank_card": mask_card(a.person.bank_card),
+                "bank_card": a.person.masked_card,
             }
             for a in rows
         ]

@@ -5,12 +5,13 @@ from datetime import UTC, date, timedelta
 from flask import g, jsonify, request
 
 from domain import roles
+from domain.clock import today_in_shanghai
 from domain.errors import InvalidInput
 from domain.model import Project
 from domain.realname import get_project
 from domain.signin import queries, service
 from domain.signin.errors import SignInRefused
-from domain.signin.hours import SHANGHAI, clock_label
+from domain.signin.hours import clock_label
 from domain.signin.qr import render_qr_svg
 from domain.signin.tokens import LIFETIME_SECONDS, issue_code
 from services import signin as signin_services
@@ -20,8 +21,6 @@ from web.forms import int_arg
 from web.runtime import uow
 from web.signin import bp
 from web.signin.common import body, code_keys, device, now, parse_fix
-
-PERSONS = (roles.WORKER, roles.SIGNIN_OFFICER)
 
 
 def issue_for_me(with_svg: bool = True) -> dict:
@@ -41,7 +40,7 @@ def issue_for_me(with_svg: bool = True) -> dict:
 
 
 @bp.route("/api/signin/code")
-@guard(*PERSONS)
+@guard(*roles.PERSONS)
 def api_code():
     """个人建设码: token, expiry and the QR as SVG."""
     return jsonify(issue_for_me(request.args.get("svg", "1") != "0"))
@@ -113,7 +112,7 @@ def _reason(err: SignInRefused) -> dict:
 def api_ranges():
     """The worker's projects and whether his location is inside each sign-in range."""
     fix, error = parse_fix(request.args)
-    ids = sorted({gr.project_id for gr in g.actor.grants if gr.role == roles.WORKER})
+    ids = sorted(g.actor.project_ids("sign_in"))
     sites = [_site_json(db.session.get(Project, pid), fix, error) for pid in ids]
     return jsonify(sites=sites, can_sign_in=any(s["inside"] for s in sites))
 
@@ -175,7 +174,7 @@ def _day(name: str, default: date) -> date:
 
 
 def attendance_query() -> queries.AttendanceQuery:
-    today = now().astimezone(SHANGHAI).date()
+    today = today_in_shanghai()
     return queries.AttendanceQuery(
         day_from=_day("from", today - timedelta(days=6)),
         day_to=_day("to", today),
@@ -202,7 +201,7 @@ def attendance_json(a) -> dict:
 
 
 @bp.route("/api/signin/projects/<int:project_id>/attendance")
-@guard(*queries.VIEWERS)
+@guard(*roles.PROJECT_VIEWERS)
 def api_attendance(project_id: int):
     """考勤: sign-ins with the filters of the page (from, to, unit_id, name, method)."""
     rows = queries.list_attendance(db.session, g.actor, project_id, attendance_query())
@@ -210,7 +209,7 @@ def api_attendance(project_id: int):
 
 
 @bp.route("/api/signin/me/attendance")
-@guard(*PERSONS)
+@guard(*roles.PERSONS)
 def api_my_attendance():
     """我的考勤: the logged-in worker's sign-ins of one month (?month=YYYY-MM)."""
     year, month = month_arg()
@@ -225,7 +224,7 @@ def api_my_attendance():
 
 def month_arg() -> tuple[int, int]:
     raw = request.args.get("month", "")
-    today = now().astimezone(SHANGHAI).date()
+    today = today_in_shanghai()
     try:
         year, month = (int(x) for x in raw.split("-"))
         date(year, month, 1)

@@ -8,21 +8,20 @@ from flask_babel import lazy_gettext
 from sqlalchemy import select
 
 from domain import roles
+from domain.clock import today_in_shanghai
 from domain.errors import DomainError
 from domain.model import Project
 from domain.realname import get_project
 from domain.signin import queries, service
 from domain.signin.coords import SYSTEMS
 from domain.signin.export import attendance_workbook
-from domain.signin.hours import SHANGHAI
 from domain.signin.queries import METHOD_LABELS
 from services import signin as signin_services
 from web.access import guard
 from web.extensions import db
 from web.runtime import uow
 from web.signin import bp
-from web.signin.api import PERSONS, attendance_query, issue_for_me, month_arg, point_json
-from web.signin.common import now
+from web.signin.api import attendance_query, issue_for_me, month_arg, point_json
 
 RENEW_BEFORE_S = 20  # the page fetches a new code this long before the old one expires
 SYSTEM_LABELS = {
@@ -33,14 +32,14 @@ SYSTEM_LABELS = {
 
 
 @bp.route("/signin/code")
-@guard(*PERSONS)
+@guard(*roles.PERSONS)
 def code_show():
     """个人建设码: the person's QR code, renewed before it expires."""
     return render_template("signin/code_show.html", code=issue_for_me(), renew=RENEW_BEFORE_S)
 
 
 @bp.route("/signin/code/fragment")
-@guard(*PERSONS)
+@guard(*roles.PERSONS)
 def code_fragment():
     return render_template("signin/_code.html", code=issue_for_me(), renew=RENEW_BEFORE_S)
 
@@ -53,7 +52,7 @@ def scan_show():
 
 
 def _officer_projects() -> list[Project]:
-    ids = {gr.project_id for gr in g.actor.grants if gr.role == roles.SIGNIN_OFFICER}
+    ids = g.actor.project_ids("scan_as_officer")
     return list(db.session.scalars(select(Project).where(Project.id.in_(ids)).order_by(Project.id)))
 
 
@@ -115,7 +114,7 @@ def _attendance_page_data(project_id: int):
 
 
 @bp.route("/projects/<int:project_id>/signin/attendance")
-@guard(*queries.VIEWERS)
+@guard(*roles.PROJECT_VIEWERS)
 def attendance_list(project_id: int):
     """考勤记录: sign-ins per project, unit and day, with filters."""
     query, rows = _attendance_page_data(project_id)
@@ -131,7 +130,7 @@ def attendance_list(project_id: int):
 
 
 @bp.route("/projects/<int:project_id>/signin/attendance.xlsx")
-@guard(*queries.VIEWERS)
+@guard(*roles.PROJECT_VIEWERS)
 def attendance_export(project_id: int):
     """考勤导出 (Excel)."""
     query, rows = _attendance_page_data(project_id)
@@ -146,10 +145,10 @@ def attendance_export(project_id: int):
 
 
 @bp.route("/projects/<int:project_id>/signin/chart")
-@guard(*queries.VIEWERS)
+@guard(*roles.PROJECT_VIEWERS)
 def attendance_chart(project_id: int):
     """Sign-ins per day over the last 30 days, as a small SVG bar chart (for the project page)."""
-    today = now().astimezone(SHANGHAI).date()
+    today = today_in_shanghai()
     counts = queries.counts_per_day(db.session, g.actor, project_id, today)
     return render_template(
         "signin/_chart.html", counts=counts, top=max([n for _, n in counts] + [1]), pid=project_id
@@ -157,7 +156,7 @@ def attendance_chart(project_id: int):
 
 
 @bp.route("/signin/my")
-@guard(*PERSONS)
+@guard(*roles.PERSONS)
 def my_attendance():
     """我的考勤: the worker's calendar of signed days and make-ups."""
     year, month = month_arg()
@@ -170,7 +169,7 @@ def my_attendance():
         cal=cal,
         prev_month=prev_month,
         next_month=next_month,
-        today=now().astimezone(SHANGHAI).date(),
+        today=today_in_shanghai(),
     )
 
 
@@ -178,7 +177,7 @@ def my_attendance():
 @guard(roles.WORKER)
 def makeup_request():
     """补签申请: ask the GC manager for a make-up sign-in; the BPMN routes it to him."""
-    ids = sorted({gr.project_id for gr in g.actor.grants if gr.role == roles.WORKER})
+    ids = sorted(g.actor.project_ids("request_makeup"))
     projects = list(db.session.scalars(select(Project).where(Project.id.in_(ids))))
     if request.method == "POST":
         try:
@@ -196,5 +195,5 @@ def makeup_request():
         projects=projects,
         requests=my_requests(db.session, g.actor),
         form=request.form,
-        today=now().astimezone(SHANGHAI).date(),
+        today=today_in_shanghai(),
     )
