@@ -4,6 +4,8 @@ ID number: region (first six) and last four shown, ``110105********002X``.
 Bank card: first four and last four shown, ``6222 **** **** 3445``.
 """
 
+from typing import TYPE_CHECKING
+
 
 def mask_id_number(id_number: str | None) -> str:
     """'11010519491231002X' → '110105********002X'; ten characters or fewer: all stars."""
@@ -24,8 +26,9 @@ def mask_card(card: str | None) -> str:
 class Masked:
     """``masked_id`` and ``masked_card`` of anything with ``id_number`` and ``bank_card``."""
 
-    id_number: str | None
-    bank_card: str | None
+    if TYPE_CHECKING:  # the mapped classes declare them (a plain annotation would be mapped)
+        id_number: str | None
+        bank_card: str | None
 
     @property
     def masked_id(self) -> str:
