@@ -10,11 +10,11 @@ from datetime import date
 
 import engine
 from domain.access import Actor
+from domain.clock import SHANGHAI
 from domain.errors import InvalidInput
 from domain.i18n import Text
 from domain.model import Assignment, Project
 from domain.signin import makeup, service
-from domain.clock import SHANGHAI
 from services.tasks import OpenTask, TaskHandler, TaskHandlers, decision
 from services.uow import UnitOfWork, use_case
 

@@ -74,6 +74,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
 class SignInRefused(Exception):
     """A sign-in (班前签到) was refused; ``reason`` is one of the keys of ``MESSAGES``."""
 
+    extra: dict | None = None  # who was scanned, for the officer's running list
+
     def __init__(self, reason: str, **params: object) -> None:
         if reason not in MESSAGES:
             raise ValueError(f"unknown sign-in refusal reason: {reason!r}")

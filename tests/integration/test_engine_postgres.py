@@ -20,7 +20,7 @@ import engine
 from engine.inbox import Grant
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "bpmn"))
-from engine_helpers import DIAGRAMS, ROLES, complete_concurrently  # noqa: E402
+from engine_helpers import DIAGRAMS, ROLES, complete_concurrently, tx  # noqa: E402
 
 pytestmark = pytest.mark.postgres  # run by `make test-postgres`; fails without PostgreSQL
 ROOT = Path(__file__).parents[2]
@@ -42,14 +42,14 @@ def pg(database_url):
 def _deploy(session, name):
     known = engine.ConnectorRegistry()  # the workers register the real fake themselves
     known.register("test/Effect", lambda params, ctx: {})
-    engine.deploy(session, (DIAGRAMS / name).read_text(), known_roles=ROLES, connectors=known)
+    tx.deploy(session, (DIAGRAMS / name).read_text(), known_roles=ROLES, connectors=known)
 
 
 def test_twenty_threads_complete_twenty_branches_of_one_instance(pg):
     _, _, factory = pg
     with factory() as s:
         _deploy(s, "wide.bpmn")
-        iid = engine.start_instance(s, "wide", data={"items": list(range(20))})
+        iid = tx.start_instance(s, "wide", data={"items": list(range(20))})
         items = engine.list_inbox(s, [Grant("sub_operator")])
     assert len(items) == 20
     errors = complete_concurrently(factory, items, [Grant("sub_operator")])
@@ -70,7 +70,7 @@ def _spawn(url, **env):
 def _start_many(factory, n):
     with factory() as s:
         _deploy(s, "one_service.bpmn")
-        return [engine.start_instance(s, "one_service", data={"n": i}) for i in range(n)]
+        return [tx.start_instance(s, "one_service", data={"n": i}) for i in range(n)]
 
 
 def test_two_executor_processes_run_a_thousand_jobs_once_each(pg):
