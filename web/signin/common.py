@@ -89,7 +89,7 @@ def refusal_json(err: SignInRefused) -> dict:
         "reason": err.reason,
         "message": err.message(g.get("lang", "zh")),
         "params": {k: v for k, v in err.params.items()},
-        **getattr(err, "extra", {}),
+        **(err.extra or {}),
     }
 
 
