@@ -6,9 +6,10 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from decimal import Decimal
 
-from domain.payroll.messages import Text
+from domain.i18n import Text
 from domain.payroll.minimum_wage import SHANGHAI, MinimumWageTable
 from domain.payroll.money import format_yuan, is_money, plain
 from domain.payroll.period import PayPeriod
@@ -62,9 +63,10 @@ class Finding:
     code: str
     severity: str
     text: Text
+    params: dict = dataclass_field(default_factory=dict)
 
     def message(self, lang: str = "zh") -> str:
-        return self.text.message(lang)
+        return self.text.format(lang, **self.params)
 
 
 def mask_id_number(id_number: str) -> str:
@@ -86,7 +88,7 @@ def mask_card(card: str) -> str:
 def luhn_ok(card: str) -> bool:
     """Luhn (mod 10) check of a bank card number of 12–19 digits (UnionPay cards carry it)."""
     digits = (card or "").replace(" ", "")
-    if not digits.isdigit() or not 12 <= len(digits) <= 19:
+    if not (digits.isascii() and digits.isdigit()) or not 12 <= len(digits) <= 19:
         return False
     total = 0
     for index, char in enumerate(reversed(digits)):
@@ -112,8 +114,8 @@ def has_errors(findings: list[Finding]) -> bool:
 def _line_findings(row, line, period, table):
     out = []
 
-    def add(field, code, severity, en, zh, **args):
-        out.append(Finding(row, line.line_id, field, code, severity, Text(en, zh, args)))
+    def add(name, code, severity, text: Text, **params):
+        out.append(Finding(row, line.line_id, name, code, severity, text, params))
 
     amounts_ok = _check_amounts(line, add)
     _check_days(line, period, add)
@@ -130,15 +132,17 @@ def _check_amounts(line, add) -> bool:
         value = getattr(line, name)
         if value is None:
             if name != "day_rate":
-                add(name, "AMOUNT_MISSING", ERROR, "Amount is missing", "金额未填写")
+                add(name, "AMOUNT_MISSING", ERROR, Text("金额未填写", "Amount is missing"))
                 ok = False
         elif not is_money(value):
             add(
                 name,
                 "AMOUNT_INVALID",
                 ERROR,
-                "Amount must be ≥ 0 with at most two decimals: {value}",
-                "金额须不小于 0 且最多两位小数：{value}",
+                Text(
+                    "金额须不小于 0 且最多两位小数：{value}",
+                    "Amount must be ≥ 0 with at most two decimals: {value}",
+                ),
                 value=str(value),
             )
             ok = False
@@ -153,8 +157,7 @@ def _check_days(line, period, add):
                 name,
                 "DAYS_INVALID",
                 ERROR,
-                "Days must be a whole number ≥ 0",
-                "天数须为不小于 0 的整数",
+                Text("天数须为不小于 0 的整数", "Days must be a whole number ≥ 0"),
             )
             return
     if line.days_worked > period.days:
@@ -162,8 +165,10 @@ def _check_days(line, period, add):
             "days",
             "DAYS_EXCEED_PERIOD",
             ERROR,
-            "{days} days worked is more than the {period} days of the pay period",
-            "出勤 {days} 天超过结算周期的 {period} 天",
+            Text(
+                "出勤 {days} 天超过结算周期的 {period} 天",
+                "{days} days worked is more than the {period} days of the pay period",
+            ),
             days=line.days_worked,
             period=period.days,
         )
@@ -175,8 +180,10 @@ def _check_arithmetic(line, add):
             "net",
             "NET_ABOVE_GROSS",
             ERROR,
-            "Net pay {net} is more than gross pay {gross}",
-            "实发工资 {net} 大于应发工资 {gross}",
+            Text(
+                "实发工资 {net} 大于应发工资 {gross}",
+                "Net pay {net} is more than gross pay {gross}",
+            ),
             net=plain(line.net),
             gross=plain(line.gross),
         )
@@ -185,8 +192,10 @@ def _check_arithmetic(line, add):
             "net",
             "NET_MISMATCH",
             ERROR,
-            "Net pay must equal gross pay minus deductions ({want})",
-            "实发工资应等于应发工资减扣款（{want}）",
+            Text(
+                "实发工资应等于应发工资减扣款（{want}）",
+                "Net pay must equal gross pay minus deductions ({want})",
+            ),
             want=plain(line.gross - line.deductions),
         )
     if line.deductions > 0 and not (line.deduction_reason or "").strip():
@@ -194,8 +203,7 @@ def _check_arithmetic(line, add):
             "deduction_reason",
             "DEDUCTION_REASON_REQUIRED",
             ERROR,
-            "A reason is required when there are deductions",
-            "有扣款时须填写扣款原因",
+            Text("有扣款时须填写扣款原因", "A reason is required when there are deductions"),
         )
 
 
@@ -205,16 +213,14 @@ def _check_attendance_and_minimum(line, period, table, add):
             "days",
             "PAID_WITHOUT_ATTENDANCE",
             WARNING,
-            "Paid without any attendance in the period",
-            "本周期无出勤记录却有工资",
+            Text("本周期无出勤记录却有工资", "Paid without any attendance in the period"),
         )
     if line.days_worked > 0 and line.net == 0:
         add(
             "net",
             "ATTENDANCE_WITHOUT_PAY",
             WARNING,
-            "Attended {days} days but is paid nothing",
-            "出勤 {days} 天但实发工资为 0",
+            Text("出勤 {days} 天但实发工资为 0", "Attended {days} days but is paid nothing"),
             days=line.days_worked,
         )
     if line.days_worked == 0 or line.net == 0:
@@ -225,8 +231,10 @@ def _check_attendance_and_minimum(line, period, table, add):
             "net",
             "BELOW_MINIMUM_WAGE",
             WARNING,
-            "Net pay {net} is below the Shanghai minimum wage {minimum} for {days} days",
-            "实发工资 {net} 低于上海最低工资标准折算的 {minimum}（{days} 天）",
+            Text(
+                "实发工资 {net} 低于上海最低工资标准折算的 {minimum}（{days} 天）",
+                "Net pay {net} is below the Shanghai minimum wage {minimum} for {days} days",
+            ),
             net=format_yuan(line.net),
             minimum=format_yuan(minimum),
             days=line.days_worked,
@@ -236,26 +244,29 @@ def _check_attendance_and_minimum(line, period, table, add):
 def _check_bank(line, add):
     card = (line.bank_card or "").replace(" ", "")
     if not card:
-        add("bank_card", "CARD_MISSING", ERROR, "Bank card number is missing", "工资卡号未填写")
+        add(
+            "bank_card",
+            "CARD_MISSING",
+            ERROR,
+            Text("工资卡号未填写", "Bank card number is missing"),
+        )
     elif not luhn_ok(card):
         add(
             "bank_card",
             "CARD_INVALID",
             ERROR,
-            "Bank card number {card} fails its check digit",
-            "工资卡号 {card} 校验位不正确",
+            Text("工资卡号 {card} 校验位不正确", "Bank card number {card} fails its check digit"),
             card=mask_card(card),
         )
     if not (line.bank_name or "").strip():
-        add("bank_name", "BANK_NAME_MISSING", ERROR, "Bank name is missing", "开户银行未填写")
+        add("bank_name", "BANK_NAME_MISSING", ERROR, Text("开户银行未填写", "Bank name is missing"))
     cnaps = (line.cnaps or "").strip()
     if not (cnaps.isdigit() and len(cnaps) == 12):
         add(
             "cnaps",
             "CNAPS_INVALID",
             ERROR,
-            "CNAPS bank code must be 12 digits",
-            "联行号须为 12 位数字",
+            Text("联行号须为 12 位数字", "CNAPS bank code must be 12 digits"),
         )
 
 

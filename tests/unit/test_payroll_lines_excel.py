@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from domain.payroll.errors import PayrollError
 from domain.payroll.excel import export_compile_table, import_compile_table
 from domain.payroll.lines import (
     WageLine,
@@ -15,7 +16,6 @@ from domain.payroll.lines import (
     mask_id_number,
     validate_lines,
 )
-from domain.payroll.messages import PayrollError
 from domain.payroll.period import pay_period_for
 
 PERIOD = pay_period_for("2025-11", 25)
@@ -178,7 +178,7 @@ def test_excel_import_applies_edits_and_reports_cells():
     assert merged[0].gross == Decimal("6800.50") and merged[0].net == Decimal("6700.50")
     assert merged[1] == lines[1] and merged[2] == lines[2]  # rows with errors change nothing
     messages = sorted(e.message() for e in errors)
-    assert messages[1] == "第 5 行 【应发工资】: 金额格式不正确"
+    assert messages[1] == "第 5 行 【应发工资】: 金额格式不正确：六千"
     assert messages[0].startswith("第 4 行 【工资卡号】")
     assert errors[0].message("en").startswith("Row ")
 

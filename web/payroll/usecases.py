@@ -13,10 +13,10 @@ import engine
 from connectors import signing
 from connectors.signing_pki import PersonalCredential
 from domain.access import Actor
+from domain.errors import Conflict, InvalidInput
+from domain.i18n import Text
 from domain.model import User
 from domain.payroll import batches, compile, credentials, payment, review
-from domain.payroll.errors import refused
-from domain.payroll.messages import PayrollError
 from domain.payroll.model import WageBatch
 from domain.payroll.period import pay_period_for
 from web.payroll.pki import issue_pm_credential, trust_roots
@@ -26,6 +26,8 @@ PROCESS = "wage_payment"
 COMPILE_TASKS = ("compile_wage_table", "compile_own_wage_table")
 REMINDER_PROCESS = "settlement_reminder"  # bpmn/settlement_reminder.bpmn
 REMINDER_TASK = "create_batch_number"
+NOT_AT_STEP = Text("流程当前不在这一步，或您无权办理", "The process is not at this step for you")
+SHORT_PASSWORD = Text("签署密码至少 8 位", "The signing password needs at least 8 characters")
 
 
 def pki_dir() -> Path:
@@ -50,7 +52,7 @@ def open_task(session: Session, actor: Actor, batch: WageBatch, bpmn_ids, unit_i
 def _complete(session, actor, batch, bpmn_ids, data=None, unit_id=None) -> None:
     item = open_task(session, actor, batch, bpmn_ids, unit_id)
     if item is None:
-        raise refused("流程当前不在这一步，或您无权办理", "The process is not at this step for you")
+        raise Conflict("not_at_this_step", NOT_AT_STEP)
     engine.complete_task(session, item.id, data or {}, user=_username(),
                          grants=engine_grants(actor))  # fmt: skip
 
@@ -146,12 +148,9 @@ def pm_sign(session: Session, actor: Actor, batch: WageBatch, password: str) -> 
     """去签署 (PM): unlock his stored key with the signing password, sign, complete pm_sign."""
     summary = payment.summary_of(session, batch)
     if summary is None or summary.state != "rendered":
-        raise refused("汇总文件当前不能签署", "The summary file cannot be signed now")
+        raise Conflict("summary_not_signable", payment.NOT_SIGNABLE)
     cert, key, chain = credentials.credential_parts(session, actor.user_id)
-    try:
-        signed = signing.sign_as_pm(summary.pdf, PersonalCredential(cert, key, chain), password)
-    except PayrollError as error:
-        raise refused(error.text.zh, error.text.en, 400) from None
+    signed = signing.sign_as_pm(summary.pdf, PersonalCredential(cert, key, chain), password)
     payment.store_pm_signature(session, actor, batch, signed)
     _complete(session, actor, batch, ("pm_sign",))
     session.commit()
@@ -161,11 +160,8 @@ def enterprise_sign(session, actor: Actor, batch: WageBatch, p12: bytes, passwor
     """去签署 (企业端): sign with the uploaded PKCS#12 in memory; nothing of it is stored."""
     summary = payment.summary_of(session, batch)
     if summary is None or summary.state != "pm_signed":
-        raise refused("汇总文件当前不能签署", "The summary file cannot be signed now")
-    try:
-        signed = signing.sign_as_enterprise(summary.pdf, p12, password)
-    except PayrollError as error:
-        raise refused(error.text.zh, error.text.en, 400) from None
+        raise Conflict("summary_not_signable", payment.NOT_SIGNABLE)
+    signed = signing.sign_as_enterprise(summary.pdf, p12, password)
     payment.store_enterprise_signature(session, actor, batch, signed)
     _complete(session, actor, batch, ("enterprise_sign",))
     session.commit()
@@ -203,7 +199,7 @@ def batch_submissions(session: Session, batch: WageBatch):
 def issue_signing_credential(session: Session, user: User, password: str, company: str):
     """The platform CA issues the user's personal signing certificate (key under ``password``)."""
     if len(password or "") < 8:
-        raise refused("签署密码至少 8 位", "The signing password needs at least 8 characters", 400)
+        raise InvalidInput("password_too_short", SHORT_PASSWORD, field="password")
     cred = issue_pm_credential(pki_dir(), user.display_name, company, f"PM-{user.id:04d}",
                                password)  # fmt: skip
     credentials.store_credential(session, user.id, cred.cert_pem, cred.encrypted_key_pem,

@@ -1,29 +1,22 @@
 """Starting a make-up request's process (``makeup_signin``) from the worker's form."""
 
-from datetime import date
-
 from flask_login import current_user
 
 import engine
-from domain.errors import InvalidInput
-from domain.i18n import Text
 from domain.model import Assignment, Project
 from domain.signin import makeup
 from domain.signin.hours import SHANGHAI
 from web.signin.common import now
 
-BAD_DATE = Text("请选择补签日期", "Please choose the date")
-
 
 def start_makeup(session, actor, form) -> int:
     """Record the request and start its process instance in one transaction."""
-    try:
-        day = date.fromisoformat(form.get("day", ""))
-        project_id = int(form.get("project_id", ""))
-    except ValueError:
-        raise InvalidInput(BAD_DATE, field="day") from None
     today = now().astimezone(SHANGHAI).date()
-    req = makeup.request_makeup(session, actor, project_id, day, form.get("reason", ""), today)
+    req = makeup.request_makeup(
+        session, actor, form.get("project_id", ""), form.get("day", ""), form.get("reason", ""),
+        today,
+    )  # fmt: skip
+    project_id, day = req.project_id, req.day
     session.flush()
     unit_id = (
         session.query(Assignment.unit_id)
