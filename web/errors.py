@@ -15,13 +15,14 @@ answered, after the database session is rolled back (nothing of a refused reques
 * otherwise with the error page.
 
 A request whose input holds control characters (NUL, ...) is refused before any view runs:
-no text column can store them (PostgreSQL refuses NUL; the bank's XML refuses them all).
+no text column can store them (PostgreSQL refuses NUL; the bank's XML refuses them all). An id
+in the URL beyond what an INTEGER column holds is no page (404).
 """
 
 import io
 from urllib.parse import urlsplit
 
-from flask import current_app, g, jsonify, render_template, request, session
+from flask import abort, current_app, g, jsonify, render_template, request, session
 from flask_babel import gettext as _
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
@@ -29,6 +30,7 @@ from werkzeug.exceptions import HTTPException
 import engine
 from domain.errors import AccessDenied, Conflict, DomainError, InvalidInput, NotFound
 from domain.i18n import Text
+from domain.inputs import INT_MAX
 from web.access import refuse, wants_json
 from web.extensions import db
 from web.forms import back_url
@@ -225,6 +227,13 @@ def _has_control(text: str) -> bool:
     return len(text.translate(_CONTROL_TABLE)) != len(text)
 
 
+def bound_url_ids(_endpoint, values) -> None:
+    """An id in the URL larger than an INTEGER column holds names nothing: no such page."""
+    for value in (values or {}).values():
+        if isinstance(value, int) and not -INT_MAX <= value <= INT_MAX:
+            abort(404)
+
+
 # -- registration ------------------------------------------------------------------------------
 
 
@@ -232,6 +241,7 @@ def register_error_handlers(app):
     app.jinja_env.globals.update(kept=kept, kept_list=kept_list, kept_checked=kept_checked,
                                  invalid=invalid, shown_url=shown_url)  # fmt: skip
     app.before_request(refuse_control_characters)
+    app.url_value_preprocessor(bound_url_ids)
 
     @app.errorhandler(engine.EngineError)
     def engine_error(err: engine.EngineError):

@@ -20,7 +20,14 @@ from domain.i18n import Text
 from domain.model import Person, Unit
 from domain.payroll import excel
 from domain.payroll.errors import NO_COMPILATION
-from domain.payroll.lines import ERROR, Finding, WageLine, has_errors, validate_lines
+from domain.payroll.lines import (
+    ERROR,
+    TEXT_LIMITS,
+    Finding,
+    WageLine,
+    has_errors,
+    validate_lines,
+)
 from domain.payroll.model import Compilation, TradeRate, WageBatch, WageLineRow
 from domain.payroll.money import parse_amount, round_fen
 from domain.payroll.period import PayPeriod
@@ -42,6 +49,7 @@ COLUMN_LABELS = {
     "bank_name": Text("开户银行", "bank name"), "bank_cnaps": Text("联行号", "CNAPS code"),
 }  # fmt: skip
 FINDING_CELLS = {"cnaps": "bank_cnaps"}  # a check's field → the table's input
+INPUT_FIELDS = {"bank_cnaps": "cnaps"}  # the table's input → the line's field
 LOCKED = Text("该编制已提交审核，不能修改", "This table has been submitted and is locked")
 NOT_COMPILED = Text("请先点击【新增编制】生成工人名单", "Compile the table from sign-ins first")
 CELL_REFUSED = Text(
@@ -51,7 +59,6 @@ CELLS_REFUSED = Text(
     "有 {n} 处填写不正确，第一处：第 {row} 行（{name}）{column}：{detail}",
     "{n} cells are wrong; the first: row {row} ({name}) {column}: {detail}",
 )
-TOO_LONG = Text("最多 {max} 个字符", "at most {max} characters")
 TABLE_HAS_ERRORS = Text(
     "有 {n} 处错误，第一处：第 {row} 行 {msg}", "{n} errors; first: row {row} {msg}"
 )
@@ -231,9 +238,9 @@ def _set_cell(row: WageLineRow, field: str, raw) -> None:
         return
     if field in ("bank_card", "bank_cnaps"):
         text = text.replace(" ", "")
-    limit = WageLineRow.__table__.c[field].type.length
+    limit = TEXT_LIMITS[INPUT_FIELDS.get(field, field)]
     if len(text) > limit:
-        raise InvalidInput("text_too_long", TOO_LONG, max=limit)
+        raise InvalidInput("text_too_long", excel.TOO_LONG, max=limit)
     setattr(row, field, text)
 
 

@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from domain.i18n import Text, is_english
 from domain.payroll.errors import PayrollError
-from domain.payroll.lines import WageLine
+from domain.payroll.lines import TEXT_LIMITS, WageLine
 from domain.payroll.money import parse_amount
 
 # (field, header, width, editable)
@@ -46,6 +46,7 @@ NOT_EXCEL = Text("文件不是 Excel 工作簿（.xlsx）", "The file is not an 
 COLUMNS_MISSING = Text("缺少列：{names}", "Columns missing: {names}")
 NO_HEADER = Text("找不到含「行号」的表头行", "No header row with 行号 found")
 UNKNOWN_LINE = Text("行号 {value} 不在本表中", "Unknown line id {value}")
+TOO_LONG = Text("最多 {max} 个字符", "at most {max} characters")
 STORED_AS_NUMBER = Text(
     "被 Excel 存成了数字，可能丢失位数，请把该列设为文本格式",
     "Stored as a number, digits may be lost: format the column as text",
@@ -183,7 +184,13 @@ def _read_cell(field, raw, changes, fail) -> None:
     if field in ("bank_card", "cnaps") and isinstance(raw, float):
         fail(field, STORED_AS_NUMBER)
         return
-    changes[field] = _text(raw)
+    text = _text(raw)
+    if field in ("bank_card", "cnaps"):
+        text = text.replace(" ", "")
+    if len(text) > TEXT_LIMITS.get(field, len(text)):
+        fail(field, TOO_LONG, max=TEXT_LIMITS[field])
+        return
+    changes[field] = text
 
 
 def _amount_text(raw) -> str:

@@ -18,6 +18,8 @@ ERROR, WARNING = "error", "warning"
 AMOUNT_FIELDS = ("day_rate", "gross", "deductions", "net")
 # The fields that go to the bank; their canonical JSON is what the signatures cover.
 BANK_FIELDS = ("line_id", "worker_name", "bank_card", "bank_name", "cnaps", "net")
+# The longest text each editable text field may hold (its column's length).
+TEXT_LIMITS = {"deduction_reason": 200, "bank_card": 19, "bank_name": 100, "cnaps": 12}
 
 
 @dataclass

@@ -193,3 +193,13 @@ def test_excel_import_refuses_unknown_lines_and_non_excel():
 
 def test_period_dates_are_dates():
     assert PERIOD.start == date(2025, 10, 26)
+
+
+def test_text_limits_are_the_column_lengths():
+    from domain.payroll.lines import TEXT_LIMITS
+    from domain.payroll.model import WageLineRow
+
+    columns = WageLineRow.__table__.c
+    assert {f: columns["bank_cnaps" if f == "cnaps" else f].type.length for f in TEXT_LIMITS} == (
+        TEXT_LIMITS
+    )
