@@ -7,9 +7,10 @@ answered, after the database session is rolled back (nothing of a refused reques
   ``{"ok": false, "error": kind, "reason": code, "message": text, "field": name, ...}``;
 * for htmx, with the message fragment;
 * for a refused POST of a form, with the page the form was posted from: its same-site
-  referrer (or the posted URL itself when it answers GET too) is rendered again in this
-  request, as a GET of that page, with the message shown, every posted value kept and the
-  fields at fault marked. Templates read the values with ``kept(name, default)`` and mark the
+  referrer (without one: the posted URL when it answers GET too, or the page above it) is
+  rendered again in this request, as a GET of that page (request hooks, then its view, with
+  its access check), with the message shown, every posted value kept and the fields at fault
+  marked; the address bar is set back to that page (base.html). Templates read the values with ``kept(name, default)`` and mark the
   inputs with ``invalid(name)``; the values live in ``g`` for this one answer, never in the
   cookie session (the wage table posts hundreds of inputs);
 * otherwise with the error page.
@@ -145,7 +146,7 @@ def _rerender(err: DomainError, message: str):
                                url_scheme=request.scheme)  # fmt: skip
     for path, query in _pages():
         try:
-            endpoint, args = adapter.match(path, method="GET")
+            endpoint, _args = adapter.match(path, method="GET")
         except HTTPException:  # not a page, POST only, or a redirect
             continue
         if endpoint == "static":
@@ -156,8 +157,11 @@ def _rerender(err: DomainError, message: str):
         with app.request_context(environ) as ctx:  # shares g: the user, the language
             ctx.flashes = [*pending, ("error", message)]
             g.kept_form, g.kept_args, g.error_fields = kept_form, kept_args, err.fields
-            try:
-                response = app.make_response(app.ensure_sync(app.view_functions[endpoint])(**args))
+            try:  # as a GET of the page: the request hooks, then the view
+                rv = app.preprocess_request()
+                if rv is None:
+                    rv = app.ensure_sync(app.view_functions[endpoint])(**ctx.request.view_args)
+                response = app.make_response(rv)
             except (DomainError, HTTPException):
                 db.session.rollback()
                 response = None
@@ -171,7 +175,8 @@ def _rerender(err: DomainError, message: str):
         ):
             response.status_code = err.status
             return response
-    session["_flashes"] = pending
+    if pending:
+        session["_flashes"] = pending
     return None
 
 

@@ -204,6 +204,7 @@ def save_draft(session: Session, actor: Actor, compilation_id: int, form: dict[s
     _require_compiler(actor, comp)
     _require_editable(comp)
     rows = {str(r.id): (number, r) for number, r in enumerate(comp.lines, start=1)}
+    changes: list[tuple[WageLineRow, str, object]] = []
     refusals: list[tuple[int, WageLineRow, str, DomainError]] = []
     for line_id, values in form.items():
         number, row = rows.get(str(line_id), (0, None))
@@ -212,10 +213,10 @@ def save_draft(session: Session, actor: Actor, compilation_id: int, form: dict[s
         for field in EDIT_FIELDS:
             if field in values:
                 try:
-                    _set_cell(row, field, values[field])
+                    changes.append((row, field, _cell_value(field, values[field])))
                 except DomainError as error:
                     refusals.append((number, row, field, error))
-    if refusals:
+    if refusals:  # nothing is changed
         refusals.sort(key=lambda r: (r[0], EDIT_FIELDS.index(r[2])))
         number, row, field, error = refusals[0]
         raise InvalidInput(
@@ -224,24 +225,25 @@ def save_draft(session: Session, actor: Actor, compilation_id: int, form: dict[s
             n=len(refusals), row=number, name=row.worker_name, column=COLUMN_LABELS[field],
             detail=error,
         )  # fmt: skip
+    for row, field, value in changes:
+        setattr(row, field, value)
     session.flush()
     return comp
 
 
-def _set_cell(row: WageLineRow, field: str, raw) -> None:
+def _cell_value(field: str, raw):
+    """A typed cell as stored: an amount (empty: none, 0 for deductions) or a bounded text."""
     text = (raw or "").strip()
     if field in AMOUNT_CELLS:
         if text == "":
-            setattr(row, field, Decimal("0.00") if field == "deductions" else None)
-            return
-        setattr(row, field, parse_amount(text))
-        return
+            return Decimal("0.00") if field == "deductions" else None
+        return parse_amount(text)
     if field in ("bank_card", "bank_cnaps"):
         text = text.replace(" ", "")
     limit = TEXT_LIMITS[INPUT_FIELDS.get(field, field)]
     if len(text) > limit:
         raise InvalidInput("text_too_long", excel.TOO_LONG, max=limit)
-    setattr(row, field, text)
+    return text
 
 
 def export_excel(session: Session, actor: Actor, compilation_id: int) -> tuple[str, bytes]:

@@ -145,3 +145,12 @@ def test_worker_registration_marks_the_field_and_keeps_the_rest(client, auth):
         in r.text
     )
     assert 'value="13912345678"' in r.text and '<option value="2" selected>' in r.text
+
+
+def test_a_forged_referrer_is_no_page_to_show_again(client, auth):
+    auth.login("gc_op")
+    for referrer in ["/projects/1/payroll/compilations/99999999999999999999", "/static/app.css",
+                     "/projects/1/acceptance?unit_id=%00", "/logout", "http://evil.example/x"]:  # fmt: skip
+        r = client.post("/projects/1/acceptance/accept", data={"ids": "abc"},
+                        headers={"Referer": referrer})  # fmt: skip
+        assert r.status_code == 400 and "【人员】应为数字" in r.text, referrer
