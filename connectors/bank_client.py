@@ -24,13 +24,16 @@ from connectors.bank_reports import (
     parse_pacs004,
     parse_pain002,
 )
-from domain.payroll.messages import PayrollError
+from domain.i18n import Text
+from domain.payroll.errors import PayrollError
 
 ACCEPTED, ALREADY_SENT, FILE_REJECTED = "accepted", "already_sent", "file_rejected"
 
 
 class BankUnavailable(PayrollError):
     """The bank did not answer (retry later with the same file: the MsgId makes it safe)."""
+
+    status = 503
 
 
 @dataclass(frozen=True)
@@ -69,15 +72,17 @@ class BankClient:
             )
         except requests.RequestException as error:
             raise BankUnavailable(
-                "The bank did not answer: {error}", "银行未响应：{error}", error=str(error)
+                "bank_unavailable",
+                Text("银行未响应：{error}", "The bank did not answer: {error}"),
+                error=str(error),
             ) from error
 
     def _json(self, method: str, path: str, expect: tuple[int, ...], **kwargs):
         response = self._call(method, path, **kwargs)
         if response.status_code not in expect:
             raise PayrollError(
-                "The bank answered {status}: {body}",
-                "银行返回 {status}：{body}",
+                "bank_error",
+                Text("银行返回 {status}：{body}", "The bank answered {status}: {body}"),
                 status=response.status_code,
                 body=response.text[:300],
             )
@@ -153,7 +158,9 @@ class BankClient:
 def _msg_id(pain001: bytes) -> str:
     found = etree.fromstring(pain001).find("{*}CstmrCdtTrfInitn/{*}GrpHdr/{*}MsgId")
     if found is None or not (found.text or "").strip():
-        raise PayrollError("The payment file has no MsgId", "支付文件缺少报文标识 MsgId")
+        raise PayrollError(
+            "no_msg_id", Text("支付文件缺少报文标识 MsgId", "The payment file has no MsgId")
+        )
     return found.text.strip()
 
 

@@ -11,7 +11,8 @@ import csv
 import io
 
 from connectors.bank_iso20022 import CreditTransfer
-from domain.payroll.messages import PayrollError
+from domain.i18n import Text
+from domain.payroll.errors import PayrollError
 from domain.payroll.money import plain
 
 HEADER = ("序号", "收款人姓名", "收款账号", "开户行", "联行号", "金额", "用途")
@@ -35,8 +36,11 @@ def _check_gbk(text: str, number: int) -> None:
         text.encode("gbk")
     except UnicodeEncodeError as error:
         raise PayrollError(
-            "Row {row}: {char!r} cannot be written in GBK, which bank upload tools use",
-            "第 {row} 行：字符「{char}」不在 GBK 字符集中，银行批量上传工具无法识别",
+            "not_gbk",
+            Text(
+                "第 {row} 行：字符「{char}」不在 GBK 字符集中，银行批量上传工具无法识别",
+                "Row {row}: {char!r} cannot be written in GBK, which bank upload tools use",
+            ),
             row=number,
             char=text[error.start],
         ) from error

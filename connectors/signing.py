@@ -32,7 +32,8 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from connectors.signing_pki import PersonalCredential, TestPki, generate_test_pki
-from domain.payroll.messages import PayrollError
+from domain.i18n import Text
+from domain.payroll.errors import PayrollError
 
 __all__ = [
     "PdfVerification",
@@ -93,7 +94,11 @@ def sign_as_pm(
     try:
         key = serialization.load_pem_private_key(credential.encrypted_key_pem, password.encode())
     except (ValueError, TypeError) as error:
-        raise SigningError("Wrong signing password", "签署密码不正确") from error
+        raise SigningError(
+            "wrong_signing_password",
+            Text("签署密码不正确", "Wrong signing password"),
+            field="password",
+        ) from error
     cert = load_pem_x509_certificate(credential.cert_pem)
     chain = [load_pem_x509_certificate(pem) for pem in credential.chain_pem]
     signer = _signer(key, cert, chain)
@@ -113,12 +118,18 @@ def sign_as_enterprise(
         key, cert, chain = pkcs12.load_key_and_certificates(p12, password.encode())
     except (ValueError, TypeError) as error:
         raise SigningError(
-            "Wrong certificate password or not a PKCS#12 file",
-            "证书密码不正确或文件不是 PKCS#12 证书",
+            "wrong_certificate_password",
+            Text(
+                "证书密码不正确或文件不是 PKCS#12 证书",
+                "Wrong certificate password or not a PKCS#12 file",
+            ),
+            field="password",
         ) from error
     if key is None or cert is None:
         raise SigningError(
-            "The PKCS#12 file holds no key and certificate", "PKCS#12 文件中没有私钥和证书"
+            "certificate_incomplete",
+            Text("PKCS#12 文件中没有私钥和证书", "The PKCS#12 file holds no key and certificate"),
+            field="p12",
         )
     signer = _signer(key, cert, chain)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
@@ -155,8 +166,8 @@ def _sign(writer, meta, signer) -> bytes:
         )
     except Exception as error:  # pyHanko raises SigningError/PdfError subclasses and ValueError
         raise SigningError(
-            "The document could not be signed: {reason}",
-            "文件无法签署：{reason}",
+            "not_signable",
+            Text("文件无法签署：{reason}", "The document could not be signed: {reason}"),
             reason=str(error),
         ) from error
 

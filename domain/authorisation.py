@@ -17,7 +17,7 @@ NOT_ACCEPTED = Text(
     "{name} 不是本项目已接收的建筑工人，请先在【项目人员接收】中接收",
     "{name} is not an accepted worker of this project; accept him in Personnel acceptance first",
 )
-ALREADY_AUTHORISED = Text("{name} 已是本项目的{post}", "{name} already holds {post_en} here")
+ALREADY_AUTHORISED = Text("{name} 已是本项目的{post}", "{name} already holds {post} here")
 UNKNOWN_AUTHORISATION = Text("找不到该授权记录", "Unknown authorisation")
 ALREADY_REVOKED = Text("该授权已撤销", "This authorisation was already revoked")
 NAME_REQUIRED = Text("请输入被授权人姓名", "Please enter the name of the person to authorise")
@@ -28,7 +28,7 @@ def search_candidates(session: Session, actor: Actor, project_id: int, name: str
     get_project(session, project_id)
     actor.must("authorise_officers", project_id)
     if not (name or "").strip():
-        raise InvalidInput(NAME_REQUIRED, field="name")
+        raise InvalidInput("name_required", NAME_REQUIRED, field="name")
     return accepted_on(session, project_id, name)
 
 
@@ -43,7 +43,7 @@ def authorise(
     get_project(session, project_id)
     actor.must("authorise_officers", project_id)
     if post not in roles.POSTS:
-        raise InvalidInput(UNKNOWN_POST, field="post")
+        raise InvalidInput("unknown_post", UNKNOWN_POST, field="post")
     person = session.get(Person, person_id)
     accepted = person is not None and session.scalar(
         select(Assignment.id).where(
@@ -53,10 +53,13 @@ def authorise(
         )
     )
     if person is None or not accepted:
-        raise InvalidInput(NOT_ACCEPTED, field="person_id", name=person.name if person else "")
+        raise InvalidInput(
+            "not_accepted", NOT_ACCEPTED, field="person_id", name=person.name if person else ""
+        )
     if _active(session, project_id, person_id, post):
-        label = roles.LABELS[post]
-        raise Conflict(ALREADY_AUTHORISED, name=person.name, post=label.zh, post_en=label.en)
+        raise Conflict(
+            "already_authorised", ALREADY_AUTHORISED, name=person.name, post=roles.LABELS[post]
+        )
     auth = Authorisation(
         project_id=project_id, person_id=person_id, post=post, granted_by=actor.user_id
     )
@@ -80,10 +83,10 @@ def _active(session, project_id, person_id, post):
 def revoke(session: Session, actor: Actor, project_id: int, authorisation_id: int):
     auth = session.get(Authorisation, authorisation_id)
     if auth is None or auth.project_id != project_id:
-        raise NotFound(UNKNOWN_AUTHORISATION, field="authorisation_id")
+        raise NotFound("unknown_authorisation", UNKNOWN_AUTHORISATION, field="authorisation_id")
     actor.must("authorise_officers", project_id)
     if auth.revoked_at is not None:
-        raise Conflict(ALREADY_REVOKED)
+        raise Conflict("already_revoked", ALREADY_REVOKED)
     before = snapshot(auth)
     auth.revoked_at, auth.revoked_by = utcnow(), actor.user_id
     record(session, actor.user_id, "authorisation.revoke", auth, before)

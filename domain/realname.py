@@ -18,6 +18,7 @@ from domain.checks import (
 from domain.db import utcnow
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.i18n import Text
+from domain.inputs import bounded_text
 from domain.model import Assignment, Enterprise, Person, Project, Unit
 
 UNKNOWN_PROJECT = Text("项目不存在", "Unknown project")
@@ -27,10 +28,10 @@ DUPLICATE_PERSON = Text("身份证号码 {id} 已登记", "ID number {id} is alr
 DUPLICATE_CREDIT = Text("统一社会信用代码已登记", "This credit code is already registered")
 DUPLICATE_ASSIGNMENT = Text(
     "该工人已分配到本项目（{unit}，状态：{state}）",
-    "This worker is already assigned to the project ({unit}, state: {state_en})",
+    "This worker is already assigned to the project ({unit}, state: {state})",
 )
 ALREADY_DECIDED = Text(
-    "{name} 已处理（{state}），不能重复操作", "{name} was already handled ({state_en})"
+    "{name} 已处理（{state}），不能重复操作", "{name} was already handled ({state})"
 )
 REASON_REQUIRED = Text("请填写退回原因", "Please give a reason for the rejection")
 NOTHING_CHOSEN = Text("请选择要接收的人员", "Please choose the workers to accept")
@@ -58,7 +59,7 @@ def register_enterprise(session: Session, actor_id, name: str, credit_code: str,
     code = check_credit_code(credit_code)
     name = require(name, "name", "单位名称", "Enterprise name")
     if session.scalar(select(Enterprise.id).where(Enterprise.credit_code == code)):
-        raise Conflict(DUPLICATE_CREDIT, field="credit_code")
+        raise Conflict("duplicate_credit_code", DUPLICATE_CREDIT, field="credit_code")
     enterprise = Enterprise(name=name, credit_code=code, kind=kind)
     session.add(enterprise)
     record(session, actor_id, "enterprise.register", enterprise)
@@ -68,28 +69,33 @@ def register_enterprise(session: Session, actor_id, name: str, credit_code: str,
 def get_project(session: Session, project_id: int) -> Project:
     project = session.get(Project, project_id)
     if project is None:
-        raise NotFound(UNKNOWN_PROJECT, field="project_id")
+        raise NotFound("unknown_project", UNKNOWN_PROJECT, field="project_id")
     return project
 
 
 def get_unit(session: Session, project_id: int, unit_id: int) -> Unit:
     unit = session.get(Unit, unit_id)
     if unit is None or unit.project_id != project_id:
-        raise NotFound(UNKNOWN_UNIT, field="unit_id")
+        raise NotFound("unknown_unit", UNKNOWN_UNIT, field="unit_id")
     return unit
 
 
 def clean_worker(form: WorkerForm) -> WorkerForm:
     """Every field checked; the first fault raises ``InvalidInput`` naming its field."""
     return WorkerForm(
-        name=require(form.name, "name", "姓名", "Name"),
+        name=_text(form.name, "name", "姓名", "Name", 50),
         id_number=check_resident_id(form.id_number),
         phone=check_phone(form.phone),
-        trade=require(form.trade, "trade", "工种", "Trade"),
+        trade=_text(form.trade, "trade", "工种", "Trade", 30),
         bank_card=check_bank_card(form.bank_card),
-        bank_name=require(form.bank_name, "bank_name", "开户银行", "Bank name"),
+        bank_name=_text(form.bank_name, "bank_name", "开户银行", "Bank name", 100),
         bank_cnaps=check_cnaps(form.bank_cnaps),
     )
+
+
+def _text(value: str, field: str, label: str, label_en: str, limit: int) -> str:
+    """A required text field that fits its column."""
+    return bounded_text(require(value, field, label, label_en), field, Text(label, label_en), limit)
 
 
 def register_and_assign(
@@ -118,11 +124,11 @@ def _assign(session, actor: Actor, person: Person, project_id: int, unit_id: int
     )
     if existing is not None and existing.state != "rejected":
         raise Conflict(
+            "already_assigned",
             DUPLICATE_ASSIGNMENT,
             field="id_number",
             unit=existing.unit.name,
-            state=STATE_LABELS[existing.state].zh,
-            state_en=STATE_LABELS[existing.state].en,
+            state=STATE_LABELS[existing.state],
         )
     if existing is not None:  # a rejected worker may be assigned again
         before = snapshot(existing)
@@ -189,18 +195,19 @@ def trades_on(session: Session, project_id: int) -> list[str]:
 def _decidable(session, actor: Actor, project_id: int, assignment_id: int) -> Assignment:
     a = session.get(Assignment, assignment_id)
     if a is None or a.project_id != project_id:
-        raise NotFound(UNKNOWN_ASSIGNMENT, field="assignment_id")
+        raise NotFound("unknown_assignment", UNKNOWN_ASSIGNMENT, field="assignment_id")
     actor.must("accept_workers", project_id, a.unit_id)
     if a.state != "assigned":
-        label = STATE_LABELS[a.state]
-        raise Conflict(ALREADY_DECIDED, name=a.person.name, state=label.zh, state_en=label.en)
+        raise Conflict(
+            "already_decided", ALREADY_DECIDED, name=a.person.name, state=STATE_LABELS[a.state]
+        )
     return a
 
 
 def accept_workers(session: Session, actor: Actor, project_id: int, ids: list[int]) -> int:
     """项目人员接收: accept one or many assigned workers; all or nothing."""
     if not ids:
-        raise InvalidInput(NOTHING_CHOSEN, field="ids")
+        raise InvalidInput("nothing_chosen", NOTHING_CHOSEN, field="ids")
     for a in [_decidable(session, actor, project_id, i) for i in dict.fromkeys(ids)]:
         before = snapshot(a)
         a.state, a.decided_by, a.decided_at = "accepted", actor.user_id, utcnow()
@@ -215,7 +222,7 @@ def reject_worker(
     """Reject an assigned worker with a reason (退回)."""
     a = _decidable(session, actor, project_id, assignment_id)
     if not (reason or "").strip():
-        raise InvalidInput(REASON_REQUIRED, field="reason")
+        raise InvalidInput("reason_required", REASON_REQUIRED, field="reason")
     before = snapshot(a)
     a.state, a.decided_by, a.decided_at = "rejected", actor.user_id, utcnow()
     a.reason = reason.strip()[:300]

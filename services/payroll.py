@@ -15,11 +15,10 @@ from sqlalchemy import select
 import engine
 from connectors import signing
 from domain.access import Actor
-from domain.errors import Conflict
+from domain.errors import Conflict, InvalidInput, NotFound
 from domain.i18n import Text
 from domain.model import User
 from domain.payroll import batches, compile, credentials, payment, rates, review
-from domain.payroll.errors import refused
 from domain.payroll.model import BankSubmission, WageBatch
 from domain.payroll.period import pay_period_for
 from services import tasks
@@ -33,6 +32,9 @@ BATCH_TASKS = ("generate_summary_table", "pm_sign", "enterprise_sign", "correct_
 REMINDER_PROCESS = "settlement_reminder"  # bpmn/settlement_reminder.bpmn
 REMINDER_TASK = "create_batch_number"
 NOT_THIS_STEP = Text("流程当前不在这一步，或您无权办理", "The process is not at this step for you")
+BAD_STAGE = Text("审核环节不正确", "Unknown review stage")
+SHORT_PASSWORD = Text("签署密码至少 8 位", "The signing password needs at least 8 characters")
+NO_USER = Text("用户不存在", "No such user")
 
 
 def pki_dir(uow: UnitOfWork) -> Path:
@@ -50,7 +52,7 @@ def _complete_step(uow: UnitOfWork, actor: Actor, batch: WageBatch, bpmn_ids, in
                    unit_id: int | None = None) -> None:  # fmt: skip
     found = open_batch_tasks(uow, actor, batch, bpmn_ids, unit_id)
     if not found:
-        raise Conflict(NOT_THIS_STEP)
+        raise Conflict("not_at_this_step", NOT_THIS_STEP)
     tasks.complete_task(uow, actor, found[0].id, inputs or {}, route=tasks.PAGE)
 
 
@@ -120,9 +122,10 @@ def set_settlement(uow: UnitOfWork, actor: Actor, project_id: int, day: str, gat
 
 
 @use_case
-def set_trade_rates(uow: UnitOfWork, actor: Actor, project_id: int, values: dict) -> None:
-    """工种日工资: the project's default day rate per trade."""
-    rates.set_trade_rates(uow.session, actor, project_id, values)
+def set_trade_rates(uow: UnitOfWork, actor: Actor, project_id: int, values: dict,
+                    new_trade: str = "") -> None:  # fmt: skip
+    """工种日工资: the project's default day rate per trade (``new_trade``: the new row's)."""
+    rates.set_trade_rates(uow.session, actor, project_id, values, new_trade)
 
 
 @use_case
@@ -160,7 +163,7 @@ def review_compilation(uow: UnitOfWork, actor: Actor, compilation_id: int, stage
     """Approve or reject (sub or GC stage): complete the unit's review task with the decision."""
     comp = compile.get_compilation(uow.session, actor, compilation_id)
     if stage not in REVIEW_TASKS:
-        raise refused("审核环节不正确", "Unknown review stage", 400)
+        raise InvalidInput("unknown_review_stage", BAD_STAGE, field="stage")
     _complete_step(uow, actor, comp.batch, (REVIEW_TASKS[stage],),
                    {"approved": approve, "reason": reason}, unit_id=comp.unit_id)  # fmt: skip
     return comp
@@ -232,10 +235,10 @@ def batch_submissions(uow: UnitOfWork, batch: WageBatch):
 def issue_signing_credential(uow: UnitOfWork, user_id: int, password: str, company: str):
     """The platform CA issues the user's personal signing certificate (key under ``password``)."""
     if len(password or "") < 8:
-        raise refused("签署密码至少 8 位", "The signing password needs at least 8 characters", 400)
+        raise InvalidInput("password_too_short", SHORT_PASSWORD, field="password")
     user = uow.session.get(User, user_id)
     if user is None:
-        raise refused("用户不存在", "No such user", 404)
+        raise NotFound("unknown_user", NO_USER)
     cred = issue_pm_credential(pki_dir(uow), user.display_name, company, f"PM-{user.id:04d}",
                                password)  # fmt: skip
     credentials.store_credential(uow.session, user.id, cred.cert_pem, cred.encrypted_key_pem,

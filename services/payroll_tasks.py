@@ -12,17 +12,17 @@ from sqlalchemy import select
 from connectors import signing
 from connectors.signing_pki import PersonalCredential
 from domain.access import Actor
-from domain.errors import InvalidInput, NotFound
+from domain.errors import Conflict, InvalidInput, NotFound
 from domain.i18n import Text
 from domain.payroll import batches, compile, credentials, payment, review
-from domain.payroll.errors import NO_BATCH, NO_COMPILATION, refused
-from domain.payroll.messages import PayrollError
+from domain.payroll.errors import NO_BATCH, NO_COMPILATION
 from domain.payroll.model import Compilation, WageBatch
 from services.tasks import OpenTask, TaskHandler, TaskHandlers, decision
 from services.uow import UnitOfWork
 
 PROCESS = "wage_payment"
 REMINDER_PROCESS = "settlement_reminder"
+NO_CERTIFICATE = Text("请选择企业数字证书文件（.p12）", "Choose the enterprise certificate")
 NO_MONTH_BATCH = Text(
     "该月尚未新增银行交换批次号，请先新增批次号或忽略提醒",
     "The month has no bank exchange batch number yet: create one or dismiss the reminder",
@@ -32,7 +32,7 @@ NO_MONTH_BATCH = Text(
 def _batch(uow: UnitOfWork, task: OpenTask) -> WageBatch:
     batch = uow.session.scalar(select(WageBatch).where(WageBatch.batch_no == task.business_key))
     if batch is None:
-        raise NotFound(NO_BATCH)
+        raise NotFound("unknown_batch", NO_BATCH)
     return batch
 
 
@@ -40,7 +40,7 @@ def _compilation(uow: UnitOfWork, task: OpenTask) -> Compilation:
     batch = _batch(uow, task)
     comp = next((c for c in batch.compilations if c.unit_id == task.unit_id), None)
     if comp is None:
-        raise NotFound(NO_COMPILATION)
+        raise NotFound("unknown_compilation", NO_COMPILATION)
     return comp
 
 
@@ -69,22 +69,15 @@ def generate_summary(uow: UnitOfWork, actor: Actor, task: OpenTask, inputs: dict
     return {}
 
 
-def _signing_refused(error: PayrollError) -> InvalidInput:
-    return InvalidInput(Text(error.text.zh, error.text.en), field="password")
-
-
 def pm_sign(uow: UnitOfWork, actor: Actor, task: OpenTask, inputs: dict) -> dict:
     """去签署 (PM): his stored key, unlocked by the signing password, signs the rendered file."""
     batch, session = _batch(uow, task), uow.session
     summary = payment.summary_of(session, batch)
     if summary is None or summary.state != "rendered":
-        raise refused("汇总文件当前不能签署", "The summary file cannot be signed now")
+        raise Conflict("summary_not_signable", payment.NOT_SIGNABLE)
     cert, key, chain = credentials.credential_parts(session, actor.user_id)
-    try:
-        signed = signing.sign_as_pm(summary.pdf, PersonalCredential(cert, key, chain),
-                                    str(inputs.get("password") or ""))  # fmt: skip
-    except PayrollError as error:
-        raise _signing_refused(error) from None
+    signed = signing.sign_as_pm(summary.pdf, PersonalCredential(cert, key, chain),
+                                str(inputs.get("password") or ""))  # fmt: skip
     payment.store_pm_signature(session, actor, batch, signed)
     return {}
 
@@ -94,14 +87,11 @@ def enterprise_sign(uow: UnitOfWork, actor: Actor, task: OpenTask, inputs: dict)
     batch, session = _batch(uow, task), uow.session
     summary = payment.summary_of(session, batch)
     if summary is None or summary.state != "pm_signed":
-        raise refused("汇总文件当前不能签署", "The summary file cannot be signed now")
+        raise Conflict("summary_not_signable", payment.NOT_SIGNABLE)
     p12 = inputs.get("p12")
     if not isinstance(p12, bytes) or not p12:
-        raise refused("请选择企业数字证书文件（.p12）", "Choose the enterprise certificate", 400)
-    try:
-        signed = signing.sign_as_enterprise(summary.pdf, p12, str(inputs.get("password") or ""))
-    except PayrollError as error:
-        raise _signing_refused(error) from None
+        raise InvalidInput("certificate_required", NO_CERTIFICATE, field="p12")
+    signed = signing.sign_as_enterprise(summary.pdf, p12, str(inputs.get("password") or ""))
     payment.store_enterprise_signature(session, actor, batch, signed)
     return {}
 
@@ -122,7 +112,7 @@ def settlement_reminder(uow: UnitOfWork, actor: Actor, task: OpenTask, inputs: d
                                          WageBatch.pay_month == month).limit(1)
     )  # fmt: skip
     if batch_no is None:
-        raise InvalidInput(NO_MONTH_BATCH)
+        raise InvalidInput("no_batch_for_month", NO_MONTH_BATCH)
     return {"batch_no": batch_no, "dismissed": False}
 
 

@@ -6,8 +6,6 @@ INSERT … ON CONFLICT per accepted sign-in, committed before the answer (the ho
 
 from __future__ import annotations
 
-from datetime import date
-
 import engine
 from domain.access import Actor
 from domain.clock import SHANGHAI
@@ -18,8 +16,6 @@ from domain.signin import makeup, service
 from services.tasks import OpenTask, TaskHandler, TaskHandlers, decision
 from services.uow import UnitOfWork, use_case
 
-BAD_DATE = Text("请选择补签日期", "Please choose the date")
-BAD_PROJECT = Text("请选择项目", "Please choose the project")
 REASON_REQUIRED = Text("驳回补签申请时须填写原因", "A reason is required to reject the request")
 
 
@@ -27,16 +23,10 @@ REASON_REQUIRED = Text("驳回补签申请时须填写原因", "A reason is requ
 def request_makeup(uow: UnitOfWork, actor: Actor, form: dict) -> int:
     """补签申请: record the request and start its ``makeup_signin`` process together."""
     session = uow.session
-    try:
-        day = date.fromisoformat(str(form.get("day", "")))
-    except ValueError:
-        raise InvalidInput(BAD_DATE, field="day") from None
-    try:
-        project_id = int(form.get("project_id", ""))
-    except (TypeError, ValueError):
-        raise InvalidInput(BAD_PROJECT, field="project_id") from None
     today = uow.clock().astimezone(SHANGHAI).date()
-    req = makeup.request_makeup(session, actor, project_id, day, form.get("reason", ""), today)
+    req = makeup.request_makeup(session, actor, form.get("project_id", ""), form.get("day", ""),
+                                form.get("reason", ""), today)  # fmt: skip
+    project_id, day = req.project_id, req.day
     session.flush()
     unit_id = session.query(Assignment.unit_id).filter_by(
         person_id=actor.person_id, project_id=project_id
@@ -58,7 +48,7 @@ def review_makeup(uow: UnitOfWork, actor: Actor, task: OpenTask, inputs: dict) -
     """审核补签申请: approve, or reject with a reason; ``signin/DecideMakeup`` applies it."""
     approved, comment = decision(inputs)
     if not approved and not comment:
-        raise InvalidInput(REASON_REQUIRED, field="comment")
+        raise InvalidInput("reason_required", REASON_REQUIRED, field="comment")
     return {"approved": approved, "comment": comment}
 
 

@@ -32,9 +32,9 @@ NEED_DECISION = Text("请选择通过或退回", "Choose approve or reject")
 class NeedsOwnPage(Conflict):
     """This task is done on its own page (it needs inputs the generic routes cannot give)."""
 
-    def __init__(self, page: str):
-        super().__init__(Text("该任务须在其专用页面办理", "This task is done on its own page"))
-        self.page = page
+    def __init__(self, page: str, human_task_id: int):
+        super().__init__("needs_own_page", Text("该任务须在其专用页面办理", "This task is done on its own page"))
+        self.page, self.human_task_id = page, human_task_id  # the web layer links the page
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ def complete_task(
     check_may_act(row, grants)
     handler = uow.wiring.task_handlers.get(row.process_id, row.bpmn_id)
     if handler is not None and handler.page_only and route != PAGE:
-        raise NeedsOwnPage(handler.page or "")
+        raise NeedsOwnPage(handler.page or "", human_task_id)
     form = engine.task_form(uow.session, human_task_id, grants)
     if handler is None:
         data = dict(inputs) if route == PAGE else parse_form(form, inputs)
@@ -132,7 +132,7 @@ def parse_form(form: TaskForm, raw: Mapping[str, Any]) -> dict:
     try:
         return engine.form_to_data(form, {k: "" if v is None else str(v) for k, v in raw.items()})
     except ValueError as err:
-        raise InvalidInput(BAD_FORM, detail=str(err)) from None
+        raise InvalidInput("invalid_task_form", BAD_FORM, detail=str(err)) from None
 
 
 def decision(inputs: Mapping[str, Any]) -> tuple[bool, str]:
@@ -143,7 +143,7 @@ def decision(inputs: Mapping[str, Any]) -> tuple[bool, str]:
         str(raw).lower(), raw
     )
     if not isinstance(approved, bool):
-        raise InvalidInput(NEED_DECISION, field="decision")
+        raise InvalidInput("decision_required", NEED_DECISION, field="decision")
     reason = str(inputs.get("reason") or inputs.get("comment") or "").strip()
     return approved, reason
 

@@ -1,30 +1,37 @@
-"""Small helpers for parsing request input into domain values."""
+"""Small helpers for reading request input into domain values (parsing is domain/inputs.py)."""
 
 from urllib.parse import urlsplit
 
 from flask import request
 
-from domain.errors import InvalidInput
+from domain import inputs
 from domain.i18n import Text
 
-NOT_A_NUMBER = Text("【{field}】应为数字", "{field} must be a number")
+# What the ids and numbers posted by the pages are called in a refusal.
+LABELS = {
+    "unit_id": Text("参建单位", "Unit"),
+    "person_id": Text("人员", "Person"),
+    "ids": Text("人员", "Workers"),
+    "compilation_id": Text("编制记录", "Wage table"),
+    "line_id": Text("工资明细", "Wage line"),
+    "project_id": Text("项目", "Project"),
+    "radius": Text("签到半径", "Radius"),
+    "before": Text("翻页位置", "Page position"),
+}
 
 
 def int_arg(name: str, source=None, default=None) -> int | None:
-    raw = (source or request.values).get(name, "")
-    if raw in ("", None):
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise InvalidInput(NOT_A_NUMBER, field=name) from None
+    """The whole number (an id, a count ≥ 0) named ``name`` in the form or query (or
+    ``source``); ``default`` when it is empty; a refusal naming the field otherwise."""
+    raw = (request.values if source is None else source).get(name, "")
+    return inputs.whole_number(raw, name, LABELS.get(name), lo=0, default=default)
 
 
 def int_list(name: str) -> list[int]:
-    try:
-        return [int(v) for v in request.form.getlist(name) if v]
-    except ValueError:
-        raise InvalidInput(NOT_A_NUMBER, field=name) from None
+    values = (
+        inputs.whole_number(v, name, LABELS.get(name), lo=0) for v in request.form.getlist(name)
+    )
+    return [v for v in values if v is not None]
 
 
 def back_url(fallback: str | None) -> str | None:

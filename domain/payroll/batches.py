@@ -16,24 +16,26 @@ from sqlalchemy.orm import Session
 from domain.access import Actor
 from domain.audit import record
 from domain.clock import SHANGHAI, today_in_shanghai
-from domain.errors import NotFound
+from domain.errors import Conflict, NotFound
+from domain.i18n import Text
 from domain.model import Project, Unit
-from domain.payroll.errors import NO_BATCH, from_payroll_error, refused
-from domain.payroll.messages import PayrollError
+from domain.payroll.errors import NO_BATCH, NO_PROJECT
 from domain.payroll.model import Compilation, PayrollReminder, PayrollSetting, WageBatch
 from domain.payroll.period import (
     MONTH_END,
-    check_settlement_day,
     month_label,
     parse_pay_month,
+    parse_settlement_day,
     pay_period_for,
 )
+
+SETTLEMENT_DAY_UNSET = Text("请先设置月工资结算日期", "Set the monthly settlement day first")
 
 
 def get_project(session: Session, project_id: int) -> Project:
     project = session.get(Project, project_id)
     if project is None:
-        raise refused("项目不存在", "No such project", 404)
+        raise NotFound("unknown_project", NO_PROJECT)
     return project
 
 
@@ -41,15 +43,7 @@ def set_settlement_day(session: Session, actor: Actor, project_id: int, raw: str
     """设置月工资结算日期: 1–28, or "0"/"month_end" for the month end (GC manager only)."""
     actor.must("set_settlement_day", project_id)
     project = get_project(session, project_id)
-    text = (raw or "").strip()
-    try:
-        day = MONTH_END if text in ("0", "month_end", "月末") else check_settlement_day(int(text))
-    except ValueError as error:
-        if isinstance(error, PayrollError):
-            raise from_payroll_error(error) from error
-        raise refused(
-            "结算日须为 1–28 日或月末", "Settlement day must be 1-28 or month end", 400
-        ) from None
+    day = parse_settlement_day(raw, field="day")
     before = {"settlement_day": project.settlement_day}
     project.settlement_day = day
     record(session, actor.user_id, "payroll.settlement_day", project, before, project.id)
@@ -98,11 +92,8 @@ def create_batch(
     actor.must("create_batch", project_id)
     project = get_project(session, project_id)
     if project.settlement_day is None:
-        raise refused("请先设置月工资结算日期", "Set the monthly settlement day first")
-    try:
-        first = parse_pay_month(pay_month)
-    except PayrollError as error:
-        raise from_payroll_error(error) from error
+        raise Conflict("settlement_day_unset", SETTLEMENT_DAY_UNSET, field="month")
+    first = parse_pay_month(pay_month, field="month")
     period = pay_period_for(first, project.settlement_day)
     batch_no, sequence = next_batch_number(session, project, pay_month)
     batch = WageBatch(
@@ -141,7 +132,7 @@ def get_batch(session: Session, actor: Actor, batch_id: int, project_id: int | N
     """A batch the actor may see (every contractor role and the enterprise on its project)."""
     batch = session.get(WageBatch, batch_id)
     if batch is None or (project_id is not None and batch.project_id != project_id):
-        raise NotFound(NO_BATCH)
+        raise NotFound("unknown_batch", NO_BATCH)
     actor.must("view_batches", batch.project_id)
     return batch
 

@@ -14,12 +14,19 @@ from sqlalchemy.orm import Session
 from domain.access import Actor
 from domain.audit import record
 from domain.db import utcnow
-from domain.errors import NotFound
+from domain.errors import Conflict, DomainError, InvalidInput, NotFound
+from domain.i18n import Text
 from domain.model import Person
 from domain.payroll import excel
-from domain.payroll.errors import NO_COMPILATION, from_payroll_error, refused
-from domain.payroll.lines import ERROR, Finding, WageLine, has_errors, validate_lines
-from domain.payroll.messages import PayrollError
+from domain.payroll.errors import NO_COMPILATION
+from domain.payroll.lines import (
+    ERROR,
+    TEXT_LIMITS,
+    Finding,
+    WageLine,
+    has_errors,
+    validate_lines,
+)
 from domain.payroll.model import Compilation, TradeRate, WageBatch, WageLineRow
 from domain.payroll.money import parse_amount, round_fen
 from domain.payroll.period import PayPeriod
@@ -33,13 +40,49 @@ DEFAULT_DAY_RATES = {
 }  # fmt: skip
 EDIT_FIELDS = ("day_rate", "gross", "deductions", "deduction_reason", "net",
                "bank_card", "bank_name", "bank_cnaps")  # fmt: skip
+AMOUNT_CELLS = ("day_rate", "gross", "deductions", "net")
+COLUMN_LABELS = {
+    "day_rate": Text("日工资", "day rate"), "gross": Text("应发工资", "gross pay"),
+    "deductions": Text("扣款金额", "deductions"), "deduction_reason": Text("扣款原因", "deduction reason"),
+    "net": Text("实发工资", "net pay"), "bank_card": Text("工资卡号", "bank card"),
+    "bank_name": Text("开户银行", "bank name"), "bank_cnaps": Text("联行号", "CNAPS code"),
+}  # fmt: skip
+FINDING_CELLS = {"cnaps": "bank_cnaps"}  # a check's field → the table's input
+INPUT_FIELDS = {"bank_cnaps": "cnaps"}  # the table's input → the line's field
+LOCKED = Text("该编制已提交审核，不能修改", "This table has been submitted and is locked")
+NOT_COMPILED = Text("请先点击【新增编制】生成工人名单", "Compile the table from sign-ins first")
+CELL_REFUSED = Text(
+    "第 {row} 行（{name}）{column}：{detail}", "Row {row} ({name}) {column}: {detail}"
+)
+CELLS_REFUSED = Text(
+    "有 {n} 处填写不正确，第一处：第 {row} 行（{name}）{column}：{detail}",
+    "{n} cells are wrong; the first: row {row} ({name}) {column}: {detail}",
+)
+TABLE_HAS_ERRORS = Text(
+    "有 {n} 处错误，第一处：第 {row} 行 {msg}", "{n} errors; first: row {row} {msg}"
+)
+
+
+def cell_name(line_id, field: str) -> str:
+    """The name of a cell of the wage table as the page posts it: ``l-<line id>-<field>``."""
+    return f"l-{line_id}-{field}"
+
+
+def cells_from_form(items) -> dict[str, dict[str, str]]:
+    """The posted cells (name → text pairs) as line id → {field: text}; other names ignored."""
+    lines: dict[str, dict[str, str]] = {}
+    for key, value in items:
+        parts = key.split("-")
+        if len(parts) == 3 and parts[0] == "l" and parts[2] in EDIT_FIELDS:
+            lines.setdefault(parts[1], {})[parts[2]] = value
+    return lines
 
 
 def get_compilation(session: Session, actor: Actor, compilation_id: int, project_id=None):
     """A unit's table the actor may see (its unit's people and the GC side)."""
     comp = session.get(Compilation, compilation_id)
     if comp is None or (project_id is not None and comp.batch.project_id != project_id):
-        raise NotFound(NO_COMPILATION)
+        raise NotFound("unknown_compilation", NO_COMPILATION)
     actor.must("view_unit_table", comp.batch.project_id, comp.unit)
     return comp
 
@@ -57,7 +100,7 @@ def _require_compiler(actor: Actor, comp: Compilation) -> None:
 
 def _require_editable(comp: Compilation) -> None:
     if comp.state not in EDITABLE_STATES:
-        raise refused("该编制已提交审核，不能修改", "This table has been submitted and is locked")
+        raise Conflict("table_locked", LOCKED)
 
 
 def day_rates_for(session: Session, project_id: int, trades) -> dict[str, Decimal]:
@@ -139,37 +182,55 @@ def findings_for(comp: Compilation) -> list[Finding]:
 
 
 def save_draft(session: Session, actor: Actor, compilation_id: int, form: dict[str, dict]):
-    """Save edited cells: ``form`` maps line id → {field: text}.  Bad amounts are refused
-    with the row and column named; the rule checks are shown, not enforced, until submit."""
+    """Save edited cells: ``form`` maps line id → {field: text} (see ``cells_from_form``).
+
+    Every cell is checked; a bad amount or a too long text refuses the whole save, naming the
+    row and column of the first bad cell and every bad cell's input (``cell_name``), so that
+    nothing is half-saved. The rule checks are shown, not enforced, until submit."""
     comp = get_compilation(session, actor, compilation_id)
     _require_compiler(actor, comp)
     _require_editable(comp)
-    rows = {str(r.id): r for r in comp.lines}
-    for number, (line_id, values) in enumerate(form.items(), start=1):
-        row = rows.get(str(line_id))
+    rows = {str(r.id): (number, r) for number, r in enumerate(comp.lines, start=1)}
+    changes: list[tuple[WageLineRow, str, object]] = []
+    refusals: list[tuple[int, WageLineRow, str, DomainError]] = []
+    for line_id, values in form.items():
+        number, row = rows.get(str(line_id), (0, None))
         if row is None:
             continue
         for field in EDIT_FIELDS:
             if field in values:
-                _set_cell(row, field, values[field], number)
+                try:
+                    changes.append((row, field, _cell_value(field, values[field])))
+                except DomainError as refusal:
+                    refusals.append((number, row, field, refusal))
+    if refusals:  # nothing is changed
+        refusals.sort(key=lambda r: (r[0], EDIT_FIELDS.index(r[2])))
+        number, row, field, first = refusals[0]
+        raise InvalidInput(
+            first.reason, CELLS_REFUSED if len(refusals) > 1 else CELL_REFUSED,
+            field=cell_name(row.id, field), fields=[cell_name(r.id, f) for _, r, f, _ in refusals],
+            n=len(refusals), row=number, name=row.worker_name, column=COLUMN_LABELS[field],
+            detail=first,
+        )  # fmt: skip
+    for row, field, value in changes:
+        setattr(row, field, value)
     session.flush()
     return comp
 
 
-def _set_cell(row: WageLineRow, field: str, raw, number: int) -> None:
+def _cell_value(field: str, raw):
+    """A typed cell as stored: an amount (empty: none, 0 for deductions) or a bounded text."""
     text = (raw or "").strip()
-    if field in ("day_rate", "gross", "deductions", "net"):
+    if field in AMOUNT_CELLS:
         if text == "":
-            setattr(row, field, Decimal("0.00") if field == "deductions" else None)
-            return
-        try:
-            setattr(row, field, parse_amount(text))
-        except PayrollError as error:
-            raise refused("第 {row} 行（{name}）{field}：{detail}",
-                          "Row {row} ({name}) {field}: {detail}", 400, row=number,
-                          name=row.worker_name, field=field, detail=error.message()) from None  # fmt: skip
-        return
-    setattr(row, field, text.replace(" ", "") if field in ("bank_card", "bank_cnaps") else text)
+            return Decimal("0.00") if field == "deductions" else None
+        return parse_amount(text)
+    if field in ("bank_card", "bank_cnaps"):
+        text = text.replace(" ", "")
+    limit = TEXT_LIMITS[INPUT_FIELDS.get(field, field)]
+    if len(text) > limit:
+        raise InvalidInput("text_too_long", excel.TOO_LONG, max=limit)
+    return text
 
 
 def export_excel(session: Session, actor: Actor, compilation_id: int) -> tuple[str, bytes]:
@@ -185,10 +246,7 @@ def import_excel(session: Session, actor: Actor, compilation_id: int, data: byte
     _require_compiler(actor, comp)
     _require_editable(comp)
     existing = [as_wage_line(r, comp.unit.name) for r in comp.lines]
-    try:
-        merged, errors = excel.import_compile_table(data, existing)
-    except PayrollError as error:
-        raise from_payroll_error(error) from error
+    merged, errors = excel.import_compile_table(data, existing)
     rows = {r.id: r for r in comp.lines}
     for line in merged:
         row = rows[line.line_id]
@@ -205,13 +263,13 @@ def submit(session: Session, actor: Actor, compilation_id: int) -> Compilation:
     _require_compiler(actor, comp)
     _require_editable(comp)
     if comp.compiled_at is None:
-        raise refused("请先点击【新增编制】生成工人名单", "Compile the table from sign-ins first")
+        raise Conflict("not_compiled", NOT_COMPILED)
     errors = [f for f in findings_for(comp) if f.severity == ERROR]
     if has_errors(errors):
         first = errors[0]
-        raise refused("有 {n} 处错误，第一处：第 {row} 行 {msg}",
-                      "{n} errors; first: row {row} {msg}", 400, n=len(errors), row=first.row,
-                      msg=first.message("zh"))  # fmt: skip
+        cells = [cell_name(f.line_id, FINDING_CELLS.get(f.field, f.field)) for f in errors]
+        raise InvalidInput("table_has_errors", TABLE_HAS_ERRORS, fields=cells, n=len(errors),
+                           row=first.row, msg=first)  # fmt: skip
     comp.state = "sub_approved" if comp.unit.is_gc_own else "submitted"
     comp.reject_reason = None
     comp.submitted_by, comp.submitted_at = actor.user_id, utcnow()

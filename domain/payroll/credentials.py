@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from domain.payroll.errors import refused
+from domain.errors import Conflict
+from domain.i18n import Text
 from domain.payroll.model import SigningCredential
 
 SEPARATOR = "\n"
+NO_CREDENTIAL = Text("您还没有个人签署证书，请联系平台管理员", "You have no signing certificate")
 
 
 def store_credential(session: Session, user_id: int, cert_pem: bytes, encrypted_key_pem: bytes,
@@ -28,7 +30,7 @@ def credential_parts(session: Session, user_id: int) -> tuple[bytes, bytes, tupl
     """(cert PEM, encrypted key PEM, chain PEMs) of a user, or a refusal when he has none."""
     found = session.get(SigningCredential, user_id)
     if found is None:
-        raise refused("您还没有个人签署证书，请联系平台管理员", "You have no signing certificate")
+        raise Conflict("no_signing_certificate", NO_CREDENTIAL)
     marker = "-----END CERTIFICATE-----"
     chain = tuple(
         (block.strip() + "\n" + marker + "\n").encode()

@@ -1,20 +1,16 @@
-"""Payroll refusals as domain errors (one error handler turns them into HTTP answers)."""
+"""Payroll refusals: ``PayrollError`` is the invalid-input kind of the one domain error family
+(an amount, a pay month, a file, a signature); other refusals use the kinds of domain.errors."""
 
-from domain.errors import Conflict, DomainError, InvalidInput, NotFound
+from domain.errors import InvalidInput
 from domain.i18n import Text
-from domain.payroll.messages import PayrollError
 
 
-def refused(zh: str, en: str, status: int = 409, **params) -> DomainError:
-    """A refusal with a Chinese and an English message (``{name}`` placeholders)."""
-    kind = {400: InvalidInput, 404: NotFound}.get(status, Conflict)
-    return kind(Text(zh, en), **params)
+class PayrollError(InvalidInput):
+    """A payroll rule refused an input: ``PayrollError(reason, Text(zh, en), **params)``."""
 
-
-def from_payroll_error(error: PayrollError) -> DomainError:
-    """A building block's PayrollError as an InvalidInput the web layer knows how to show."""
-    return InvalidInput(Text(error.text.zh, error.text.en), **error.text.args)
+    default_reason = "payroll_refused"
 
 
 NO_BATCH = Text("找不到该银行交换批次号", "No such bank exchange batch number")
 NO_COMPILATION = Text("找不到该编制记录", "No such wage table")
+NO_PROJECT = Text("项目不存在", "No such project")

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
 from decimal import Decimal
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from domain.payroll.lines import WageLine
-from domain.payroll.messages import PayrollError, Text
+from domain.i18n import Text, is_english
+from domain.payroll.errors import PayrollError
+from domain.payroll.lines import TEXT_LIMITS, WageLine
 from domain.payroll.money import parse_amount
 
 # (field, header, width, editable)
@@ -40,6 +42,15 @@ HEADERS = {field: header for field, header, _, _ in COLUMNS}
 AMOUNTS = {"day_rate", "gross", "deductions", "net"}
 TEXT_FORMAT = "@"  # card numbers and CNAPS codes as text: Excel keeps only 15 significant digits
 SHEET = "工资编制表"
+NOT_EXCEL = Text("文件不是 Excel 工作簿（.xlsx）", "The file is not an Excel workbook (.xlsx)")
+COLUMNS_MISSING = Text("缺少列：{names}", "Columns missing: {names}")
+NO_HEADER = Text("找不到含「行号」的表头行", "No header row with 行号 found")
+UNKNOWN_LINE = Text("行号 {value} 不在本表中", "Unknown line id {value}")
+TOO_LONG = Text("最多 {max} 个字符", "at most {max} characters")
+STORED_AS_NUMBER = Text(
+    "被 Excel 存成了数字，可能丢失位数，请把该列设为文本格式",
+    "Stored as a number, digits may be lost: format the column as text",
+)
 
 
 @dataclass(frozen=True)
@@ -49,11 +60,13 @@ class CellError:
     row: int
     field: str
     text: Text
+    params: dict = dataclass_field(default_factory=dict)
 
     def message(self, lang: str = "zh") -> str:
-        if lang.lower().startswith("en"):
-            return f"Row {self.row} [{self.field}]: {self.text.message('en')}"
-        return f"第 {self.row} 行 【{HEADERS.get(self.field, self.field)}】: {self.text.message()}"
+        detail = self.text.format(lang, **self.params)
+        if is_english(lang):
+            return f"Row {self.row} [{self.field}]: {detail}"
+        return f"第 {self.row} 行 【{HEADERS.get(self.field, self.field)}】: {detail}"
 
 
 def export_compile_table(lines: list[WageLine], title: str = "") -> bytes:
@@ -108,9 +121,7 @@ def import_compile_table(
     try:
         sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
     except Exception as error:  # openpyxl raises many kinds for a file that is not .xlsx
-        raise PayrollError(
-            "The file is not an Excel workbook (.xlsx)", "文件不是 Excel 工作簿（.xlsx）"
-        ) from error
+        raise PayrollError("not_excel", NOT_EXCEL, field="file") from error
     rows = list(sheet.iter_rows(values_only=True))
     header_row, positions = _find_header(rows)
     by_id = {str(line.line_id): line for line in existing}
@@ -136,21 +147,21 @@ def _find_header(rows) -> tuple[int, dict[str, int]]:
             missing = [HEADERS[f] for f, _, _, e in COLUMNS if e and f not in found]
             if missing:
                 raise PayrollError(
-                    "Columns missing: {names}", "缺少列：{names}", names="、".join(missing)
+                    "columns_missing", COLUMNS_MISSING, field="file", names="、".join(missing)
                 )
             return number, found
-    raise PayrollError("No header row with 行号 found", "找不到含「行号」的表头行")
+    raise PayrollError("no_header_row", NO_HEADER, field="file")
 
 
 def _read_row(number, values, positions, by_id):
     errors = []
 
-    def fail(field, en, zh, **args):
-        errors.append(CellError(number, field, Text(en, zh, args)))
+    def fail(field, text: Text, **params):
+        errors.append(CellError(number, field, text, params))
 
     line_id = _text(values[positions["line_id"]])
     if line_id not in by_id:
-        fail("line_id", "Unknown line id {value}", "行号 {value} 不在本表中", value=line_id)
+        fail("line_id", UNKNOWN_LINE, value=line_id[:40])
         return line_id, {}, errors
     changes = {}
     for field, _, _, editable in COLUMNS:
@@ -168,16 +179,18 @@ def _read_cell(field, raw, changes, fail) -> None:
         try:
             changes[field] = parse_amount(_amount_text(raw))
         except PayrollError as error:
-            fail(field, "Amount format is invalid", "金额格式不正确", detail=error.message())
+            fail(field, error.text, **error.params)
         return
     if field in ("bank_card", "cnaps") and isinstance(raw, float):
-        fail(
-            field,
-            "Stored as a number, digits may be lost: format the column as text",
-            "被 Excel 存成了数字，可能丢失位数，请把该列设为文本格式",
-        )
+        fail(field, STORED_AS_NUMBER)
         return
-    changes[field] = _text(raw)
+    text = _text(raw)
+    if field in ("bank_card", "cnaps"):
+        text = text.replace(" ", "")
+    if len(text) > TEXT_LIMITS.get(field, len(text)):
+        fail(field, TOO_LONG, max=TEXT_LIMITS[field])
+        return
+    changes[field] = text
 
 
 def _amount_text(raw) -> str:

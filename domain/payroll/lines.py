@@ -6,11 +6,12 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from decimal import Decimal
 
 from domain.checks import bank_card_digits, is_bank_card, is_cnaps
+from domain.i18n import Text
 from domain.masking import Masked, mask_card
-from domain.payroll.messages import Text
 from domain.payroll.minimum_wage import SHANGHAI, MinimumWageTable
 from domain.payroll.money import format_yuan, is_money, plain
 from domain.payroll.period import PayPeriod
@@ -19,6 +20,8 @@ ERROR, WARNING = "error", "warning"
 AMOUNT_FIELDS = ("day_rate", "gross", "deductions", "net")
 # The fields that go to the bank; their canonical JSON is what the signatures cover.
 BANK_FIELDS = ("line_id", "worker_name", "bank_card", "bank_name", "cnaps", "net")
+# The longest text each editable text field may hold (its column's length).
+TEXT_LIMITS = {"deduction_reason": 200, "bank_card": 19, "bank_name": 100, "cnaps": 12}
 
 
 @dataclass
@@ -56,9 +59,10 @@ class Finding:
     code: str
     severity: str
     text: Text
+    params: dict = dataclass_field(default_factory=dict)
 
     def message(self, lang: str = "zh") -> str:
-        return self.text.message(lang)
+        return self.text.format(lang, **self.params)
 
 
 def validate_lines(
@@ -78,8 +82,8 @@ def has_errors(findings: list[Finding]) -> bool:
 def _line_findings(row, line, period, table):
     out = []
 
-    def add(field, code, severity, en, zh, **args):
-        out.append(Finding(row, line.line_id, field, code, severity, Text(en, zh, args)))
+    def add(name, code, severity, text: Text, **params):
+        out.append(Finding(row, line.line_id, name, code, severity, text, params))
 
     amounts_ok = _check_amounts(line, add)
     _check_days(line, period, add)
@@ -96,15 +100,17 @@ def _check_amounts(line, add) -> bool:
         value = getattr(line, name)
         if value is None:
             if name != "day_rate":
-                add(name, "AMOUNT_MISSING", ERROR, "Amount is missing", "金额未填写")
+                add(name, "AMOUNT_MISSING", ERROR, Text("金额未填写", "Amount is missing"))
                 ok = False
         elif not is_money(value):
             add(
                 name,
                 "AMOUNT_INVALID",
                 ERROR,
-                "Amount must be ≥ 0 with at most two decimals: {value}",
-                "金额须不小于 0 且最多两位小数：{value}",
+                Text(
+                    "金额须不小于 0 且最多两位小数：{value}",
+                    "Amount must be ≥ 0 with at most two decimals: {value}",
+                ),
                 value=str(value),
             )
             ok = False
@@ -119,8 +125,7 @@ def _check_days(line, period, add):
                 name,
                 "DAYS_INVALID",
                 ERROR,
-                "Days must be a whole number ≥ 0",
-                "天数须为不小于 0 的整数",
+                Text("天数须为不小于 0 的整数", "Days must be a whole number ≥ 0"),
             )
             return
     if line.days_worked > period.days:
@@ -128,8 +133,10 @@ def _check_days(line, period, add):
             "days",
             "DAYS_EXCEED_PERIOD",
             ERROR,
-            "{days} days worked is more than the {period} days of the pay period",
-            "出勤 {days} 天超过结算周期的 {period} 天",
+            Text(
+                "出勤 {days} 天超过结算周期的 {period} 天",
+                "{days} days worked is more than the {period} days of the pay period",
+            ),
             days=line.days_worked,
             period=period.days,
         )
@@ -141,8 +148,10 @@ def _check_arithmetic(line, add):
             "net",
             "NET_ABOVE_GROSS",
             ERROR,
-            "Net pay {net} is more than gross pay {gross}",
-            "实发工资 {net} 大于应发工资 {gross}",
+            Text(
+                "实发工资 {net} 大于应发工资 {gross}",
+                "Net pay {net} is more than gross pay {gross}",
+            ),
             net=plain(line.net),
             gross=plain(line.gross),
         )
@@ -151,8 +160,10 @@ def _check_arithmetic(line, add):
             "net",
             "NET_MISMATCH",
             ERROR,
-            "Net pay must equal gross pay minus deductions ({want})",
-            "实发工资应等于应发工资减扣款（{want}）",
+            Text(
+                "实发工资应等于应发工资减扣款（{want}）",
+                "Net pay must equal gross pay minus deductions ({want})",
+            ),
             want=plain(line.gross - line.deductions),
         )
     if line.deductions > 0 and not (line.deduction_reason or "").strip():
@@ -160,8 +171,7 @@ def _check_arithmetic(line, add):
             "deduction_reason",
             "DEDUCTION_REASON_REQUIRED",
             ERROR,
-            "A reason is required when there are deductions",
-            "有扣款时须填写扣款原因",
+            Text("有扣款时须填写扣款原因", "A reason is required when there are deductions"),
         )
 
 
@@ -171,16 +181,14 @@ def _check_attendance_and_minimum(line, period, table, add):
             "days",
             "PAID_WITHOUT_ATTENDANCE",
             WARNING,
-            "Paid without any attendance in the period",
-            "本周期无出勤记录却有工资",
+            Text("本周期无出勤记录却有工资", "Paid without any attendance in the period"),
         )
     if line.days_worked > 0 and line.net == 0:
         add(
             "net",
             "ATTENDANCE_WITHOUT_PAY",
             WARNING,
-            "Attended {days} days but is paid nothing",
-            "出勤 {days} 天但实发工资为 0",
+            Text("出勤 {days} 天但实发工资为 0", "Attended {days} days but is paid nothing"),
             days=line.days_worked,
         )
     if line.days_worked == 0 or line.net == 0:
@@ -191,8 +199,10 @@ def _check_attendance_and_minimum(line, period, table, add):
             "net",
             "BELOW_MINIMUM_WAGE",
             WARNING,
-            "Net pay {net} is below the Shanghai minimum wage {minimum} for {days} days",
-            "实发工资 {net} 低于上海最低工资标准折算的 {minimum}（{days} 天）",
+            Text(
+                "实发工资 {net} 低于上海最低工资标准折算的 {minimum}（{days} 天）",
+                "Net pay {net} is below the Shanghai minimum wage {minimum} for {days} days",
+            ),
             net=format_yuan(line.net),
             minimum=format_yuan(minimum),
             days=line.days_worked,
@@ -202,25 +212,28 @@ def _check_attendance_and_minimum(line, period, table, add):
 def _check_bank(line, add):
     card = bank_card_digits(line.bank_card)
     if not card:
-        add("bank_card", "CARD_MISSING", ERROR, "Bank card number is missing", "工资卡号未填写")
+        add(
+            "bank_card",
+            "CARD_MISSING",
+            ERROR,
+            Text("工资卡号未填写", "Bank card number is missing"),
+        )
     elif not is_bank_card(card):
         add(
             "bank_card",
             "CARD_INVALID",
             ERROR,
-            "Bank card number {card} fails its check digit",
-            "工资卡号 {card} 校验位不正确",
+            Text("工资卡号 {card} 校验位不正确", "Bank card number {card} fails its check digit"),
             card=mask_card(card),
         )
     if not (line.bank_name or "").strip():
-        add("bank_name", "BANK_NAME_MISSING", ERROR, "Bank name is missing", "开户银行未填写")
+        add("bank_name", "BANK_NAME_MISSING", ERROR, Text("开户银行未填写", "Bank name is missing"))
     if not is_cnaps(line.cnaps):
         add(
             "cnaps",
             "CNAPS_INVALID",
             ERROR,
-            "CNAPS bank code must be 12 digits",
-            "联行号须为 12 位数字",
+            Text("联行号须为 12 位数字", "CNAPS bank code must be 12 digits"),
         )
 
 

@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session
 from domain.access import Actor
 from domain.audit import record
 from domain.db import utcnow
+from domain.errors import Conflict
+from domain.i18n import Text
 from domain.model import Unit
 from domain.payroll.batches import settings_for
 from domain.payroll.compile import as_wage_line
-from domain.payroll.errors import refused
 from domain.payroll.lines import WageLine
 from domain.payroll.model import (
     BankSubmission,
@@ -30,6 +31,14 @@ from domain.payroll.model import (
     WageLineRow,
 )
 from domain.payroll.review import unconfirmed_count
+
+NOT_APPROVED = Text(
+    "总包审核完所有编制记录后才能生成汇总表", "Every unit's table must be approved first"
+)
+UNCONFIRMED = Text("还有 {n} 名工人未确认工资", "{n} workers have not confirmed")
+NOT_SIGNABLE = Text("汇总文件当前不能签署", "The summary file cannot be signed now")
+NOTHING_TO_PAY = Text("没有需要支付的明细", "There is nothing to pay")
+NOTHING_TO_CORRECT = Text("该批次当前没有待更正的明细", "This batch has no lines to correct")
 
 PAID, REJECTED, RETURNED = "paid", "rejected", "returned"
 
@@ -50,12 +59,11 @@ def start_summary(session: Session, actor: Actor, batch: WageBatch) -> None:
     """生成汇总表 (GC manager only): every unit approved; worker confirmation if it is a gate."""
     actor.must("generate_summary", batch.project_id)
     if batch.state != "approved":
-        raise refused("总包审核完所有编制记录后才能生成汇总表",
-                      "Every unit's table must be approved first")  # fmt: skip
+        raise Conflict("tables_not_approved", NOT_APPROVED)
     if settings_for(session, batch.project_id).confirmation_gate:
         missing = unconfirmed_count(session, batch)
         if missing:
-            raise refused("还有 {n} 名工人未确认工资", "{n} workers have not confirmed", n=missing)
+            raise Conflict("workers_unconfirmed", UNCONFIRMED, n=missing)
     batch.state = "summarising"
     set_progress(batch, "render", 0, 0)
     record(session, actor.user_id, "payroll.summary_requested", batch, None, batch.project_id)
@@ -88,7 +96,7 @@ def summary_of(session: Session, batch: WageBatch) -> SummaryFile | None:
 def _summary_in(session, batch, state: str) -> SummaryFile:
     summary = summary_of(session, batch)
     if summary is None or summary.state != state:
-        raise refused("汇总文件当前不能签署", "The summary file cannot be signed now")
+        raise Conflict("summary_not_signable", NOT_SIGNABLE)
     return summary
 
 
@@ -145,7 +153,7 @@ def record_submission(session: Session, batch: WageBatch, msg_id: str, xml: byte
                       digest: str, paying: list[ToPay]) -> BankSubmission:  # fmt: skip
     """Record the file and its payments BEFORE sending (the caller commits first)."""
     if not paying:
-        raise refused("没有需要支付的明细", "There is nothing to pay")
+        raise Conflict("nothing_to_pay", NOTHING_TO_PAY)
     sub = BankSubmission(
         batch_id=batch.id, msg_id=msg_id, round=batch.repay_round, xml=xml,
         records_sha256=digest, line_count=len(paying),
@@ -222,7 +230,7 @@ def begin_repay(session: Session, actor: Actor, batch: WageBatch) -> None:
     """重新支付: after corrections the rejected lines go out in the next file (MsgId -R<n>)."""
     actor.must("correct_lines", batch.project_id)
     if batch.state != "correcting":
-        raise refused("该批次当前没有待更正的明细", "This batch has no lines to correct")
+        raise Conflict("nothing_to_correct", NOTHING_TO_CORRECT)
     batch.repay_round += 1
     batch.state = "pushing"
     record(session, actor.user_id, "payroll.repay", batch, None, batch.project_id)

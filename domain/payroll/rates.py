@@ -12,14 +12,24 @@ from sqlalchemy.orm import Session
 
 from domain.access import Actor
 from domain.audit import record
+from domain.errors import DomainError, InvalidInput
+from domain.i18n import Text
 from domain.model import Assignment, Person
 from domain.payroll.compile import DEFAULT_DAY_RATES
-from domain.payroll.errors import refused
-from domain.payroll.messages import PayrollError
 from domain.payroll.model import TradeRate
 from domain.payroll.money import parse_amount
 
 MAX_TRADE = 30
+TRADE_TOO_LONG = Text(
+    "工种名称过长（最多 {max} 个字）：{trade}", "Trade name too long (at most {max}): {trade}"
+)
+BAD_RATE = Text("【{trade}】日工资：{detail}", "[{trade}] day rate: {detail}")
+ZERO_RATE = Text("【{trade}】日工资须大于 0", "[{trade}] day rate must be above 0")
+
+
+def rate_field(trade: str, new: bool = False) -> str:
+    """The input of a trade's rate on the page: ``rate-<trade>``, or ``new_rate`` for a new one."""
+    return "new_rate" if new else f"rate-{trade}"
 
 
 @dataclass(frozen=True)
@@ -52,28 +62,31 @@ def trade_rates(session: Session, actor: Actor, project_id: int) -> list[TradeRo
     return [TradeRow(t, own.get(t), platform.get(t)) for t in trades]
 
 
-def set_trade_rates(session: Session, actor: Actor, project_id: int, values: dict[str, str]):
+def set_trade_rates(session: Session, actor: Actor, project_id: int, values: dict[str, str],
+                    new_trade: str = "") -> dict:  # fmt: skip
     """Set the project's rates: ``values`` maps trade → amount text; empty text removes the
-    project's own rate (the platform rate applies again).  All or nothing."""
+    project's own rate (the platform rate applies again); ``new_trade`` names the trade whose
+    rate was typed into the new row (so that a refusal marks that input).  All or nothing."""
     actor.must("set_trade_rates", project_id)
     parsed: dict[str, Decimal | None] = {}
     for trade, raw in values.items():
         trade, text = (trade or "").strip(), (raw or "").strip()
         if not trade:
             continue
+        field = rate_field(trade, trade == (new_trade or "").strip())
         if len(trade) > MAX_TRADE:
-            raise refused("工种名称过长：{trade}", "Trade name too long: {trade}", 400, trade=trade)
+            raise InvalidInput("trade_too_long", TRADE_TOO_LONG, field="new_trade",
+                               max=MAX_TRADE, trade=trade[:MAX_TRADE] + "…")  # fmt: skip
         if text == "":
             parsed[trade] = None
             continue
         try:
             amount = parse_amount(text)
-        except PayrollError as error:
-            raise refused("【{trade}】日工资：{detail}", "[{trade}] day rate: {detail}", 400,
-                          trade=trade, detail=error.message()) from None  # fmt: skip
+        except DomainError as error:
+            raise InvalidInput(error.reason, BAD_RATE, field=field, trade=trade,
+                               detail=error) from None  # fmt: skip
         if amount <= 0:
-            raise refused("【{trade}】日工资须大于 0", "[{trade}] day rate must be above 0", 400,
-                          trade=trade)  # fmt: skip
+            raise InvalidInput("rate_not_positive", ZERO_RATE, field=field, trade=trade)
         parsed[trade] = amount
     own = {
         r.trade: r

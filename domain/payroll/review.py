@@ -10,8 +10,9 @@ from domain.access import Actor
 from domain.audit import record
 from domain.checks import bank_card_digits, is_bank_card, is_cnaps
 from domain.db import utcnow
+from domain.errors import Conflict, InvalidInput, NotFound
+from domain.i18n import Text
 from domain.payroll.compile import get_compilation
-from domain.payroll.errors import refused
 from domain.payroll.model import Compilation, WageBatch, WageLineRow
 
 STAGES = {
@@ -19,6 +20,15 @@ STAGES = {
     "sub": ("review_sub", "submitted", "sub_approved"),
     "gc": ("review_gc", "sub_approved", "approved"),
 }
+NOT_WAITING = Text("该编制当前不在待审核状态", "This table is not waiting for this review")
+REASON_REQUIRED = Text("退回时须填写原因", "A reason is required to reject")
+NO_LINE = Text("找不到该工资记录", "No such wage line")
+COMMENT_REQUIRED = Text("有异议时请写明原因", "Please say what is wrong")
+NOT_REJECTED = Text("该明细不是被银行退回的明细", "This line was not rejected by the bank")
+BAD_CARD = Text("工资卡号校验位不正确", "The card number fails its check digit")
+BAD_CNAPS = Text("联行号须为 12 位数字", "CNAPS bank code must be 12 digits")
+BANK_NAME = Text("开户银行须为 1–{max} 个字", "The bank name needs 1 to {max} characters")
+BANK_NAME_MAX = 100
 
 
 def review(session: Session, actor: Actor, compilation_id: int, stage: str, approve: bool,
@@ -28,10 +38,10 @@ def review(session: Session, actor: Actor, compilation_id: int, stage: str, appr
     comp = get_compilation(session, actor, compilation_id)
     actor.must(action, comp.batch.project_id, comp.unit_id)
     if comp.state != expected:
-        raise refused("该编制当前不在待审核状态", "This table is not waiting for this review")
+        raise Conflict("not_waiting_for_review", NOT_WAITING)
     reason = (reason or "").strip()
     if not approve and not reason:
-        raise refused("退回时须填写原因", "A reason is required to reject", 400)
+        raise InvalidInput("reason_required", REASON_REQUIRED, field="reason")
     comp.state = after if approve else "rejected"
     comp.reject_reason = None if approve else reason[:300]
     comp.rejected_by = None if approve else stage
@@ -70,10 +80,10 @@ def confirm_line(session: Session, actor: Actor, line_id: int, agree: bool, comm
     """The worker confirms his line, or disputes it with a comment (required)."""
     line = session.get(WageLineRow, line_id)
     if line is None or actor.person_id is None or line.person_id != actor.person_id:
-        raise refused("找不到该工资记录", "No such wage line", 404)
+        raise NotFound("unknown_wage_line", NO_LINE)
     comment = (comment or "").strip()
     if not agree and not comment:
-        raise refused("有异议时请写明原因", "Please say what is wrong", 400)
+        raise InvalidInput("comment_required", COMMENT_REQUIRED, field="comment")
     line.confirm_status = "confirmed" if agree else "disputed"
     line.confirm_comment = comment[:300] or None
     line.confirmed_at = utcnow()
@@ -100,14 +110,17 @@ def correct_line(session: Session, actor: Actor, batch: WageBatch, line_id: int,
         or line.batch_id != batch.id
         or line.bank_status not in ("rejected", "returned")
     ):
-        raise refused("该明细不是被银行退回的明细", "This line was not rejected by the bank")
+        raise Conflict("line_not_rejected", NOT_REJECTED, field="line_id")
     card = bank_card_digits(bank_card)
     if not is_bank_card(card):
-        raise refused("工资卡号校验位不正确", "The card number fails its check digit", 400)
+        raise InvalidInput("invalid_bank_card", BAD_CARD, field="bank_card")
+    bank_name = (bank_name or "").strip()
+    if not 1 <= len(bank_name) <= BANK_NAME_MAX:
+        raise InvalidInput("invalid_bank_name", BANK_NAME, field="bank_name", max=BANK_NAME_MAX)
     cnaps = (bank_cnaps or "").strip()
     if not is_cnaps(cnaps):
-        raise refused("联行号须为 12 位数字", "CNAPS bank code must be 12 digits", 400)
+        raise InvalidInput("invalid_cnaps", BAD_CNAPS, field="bank_cnaps")
     before = {"bank_card": line.bank_card, "bank_cnaps": line.bank_cnaps}
-    line.bank_card, line.bank_name, line.bank_cnaps = card, (bank_name or "").strip(), cnaps
+    line.bank_card, line.bank_name, line.bank_cnaps = card, bank_name, cnaps
     record(session, actor.user_id, "payroll.line_corrected", line, before, batch.project_id)
     return line

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from domain import inputs
 from domain.access import Actor
 from domain.audit import record, snapshot
 from domain.clock import SHANGHAI
@@ -27,22 +28,36 @@ NO_REASON = Text("请填写补签原因", "Please give a reason")
 ALREADY = Text("{day} 已有签到记录，无需补签", "There is already a sign-in on {day}")
 PENDING = Text("{day} 的补签申请正在审核中", "A make-up request for {day} is being reviewed")
 UNKNOWN = Text("找不到该补签申请", "Unknown make-up request")
+NO_DAY = Text("请选择补签日期", "Please choose the date")
+DAY = Text("补签日期", "Date")
 
 
 def request_makeup(
-    session: Session, actor: Actor, project_id: int, day: date, reason: str, today: date
+    session: Session,
+    actor: Actor,
+    project_id: int | str,
+    day: date | str,
+    reason: str,
+    today: date,
 ) -> MakeupRequest:
-    """补签申请: the logged-in worker asks for a make-up sign-in on ``day``."""
-    if not actor.may("request_makeup", project_id) or actor.person_id is None:
-        raise InvalidInput(NOT_ON_PROJECT, field="project_id")
+    """补签申请: the logged-in worker asks for a make-up sign-in on ``day`` (the project and
+    the day may be given as posted: they are parsed here)."""
+    project = inputs.whole_number(project_id, "project_id", lo=0)
+    if project is None or not actor.may("request_makeup", project) or actor.person_id is None:
+        raise InvalidInput("not_on_project", NOT_ON_PROJECT, field="project_id")
+    project_id = project
+    asked = inputs.iso_day(day, "day", DAY)
+    if asked is None:
+        raise InvalidInput("day_required", NO_DAY, field="day")
+    day = asked
     if day > today:
-        raise InvalidInput(BAD_DAY, field="day")
+        raise InvalidInput("day_in_future", BAD_DAY, field="day")
     reason = (reason or "").strip()[:300]
     if not reason:
-        raise InvalidInput(NO_REASON, field="reason")
+        raise InvalidInput("reason_required", NO_REASON, field="reason")
     key = (Attendance.person_id == actor.person_id, Attendance.project_id == project_id)
     if session.scalar(select(Attendance.id).where(*key, Attendance.day == day)):
-        raise Conflict(ALREADY, field="day", day=day.isoformat())
+        raise Conflict("already_signed", ALREADY, field="day", day=day.isoformat())
     pending = select(MakeupRequest.id).where(
         MakeupRequest.person_id == actor.person_id,
         MakeupRequest.project_id == project_id,
@@ -50,7 +65,7 @@ def request_makeup(
         MakeupRequest.state == "pending",
     )
     if session.scalar(pending):
-        raise Conflict(PENDING, field="day", day=day.isoformat())
+        raise Conflict("makeup_pending", PENDING, field="day", day=day.isoformat())
     req = MakeupRequest(
         project_id=project_id,
         person_id=actor.person_id,
@@ -67,7 +82,7 @@ def decide_makeup(session: Session, request_id: int, approved: bool, comment: st
     """Apply the GC manager's decision; safe to run twice (the connector may be retried)."""
     req = session.get(MakeupRequest, request_id)
     if req is None:
-        raise NotFound(UNKNOWN)
+        raise NotFound("unknown_makeup_request", UNKNOWN)
     if req.state != "pending":
         return {"state": req.state, "attendance_id": _attendance_id(session, req)}
     before = snapshot(req)

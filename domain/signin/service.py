@@ -10,6 +10,7 @@ The hot path (an officer scanning a worker) is one SELECT and one INSERT (the un
 sign-in itself is its own record, so it is not written to the audit log a second time.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import cast
@@ -20,7 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from domain import roles
+from domain import inputs, roles
 from domain.access import Actor
 from domain.audit import record, snapshot
 from domain.errors import InvalidInput
@@ -39,6 +40,8 @@ BAD_SYSTEM = Text("坐标系应为 GCJ-02、WGS-84 或 BD-09", "Choose GCJ-02, W
 BAD_RADIUS = Text("签到半径应在 {lo}–{hi} 米之间", "The radius must be {lo}–{hi} m")
 BAD_COORD = Text("请输入有效的经纬度（经度在前）", "Enter a valid longitude and latitude")
 BAD_HOURS = Text("签到时间格式应为 HH:MM，且开始早于结束", "Hours must be HH:MM, start before end")
+RADIUS = Text("签到半径", "Radius")
+_CLOCK = re.compile(r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$")
 
 
 @dataclass(frozen=True)
@@ -406,36 +409,54 @@ def set_signin_point(
     session: Session,
     actor: Actor,
     project_id: int,
-    lng: float,
-    lat: float,
+    lng: float | str,
+    lat: float | str,
     system: str = "gcj02",
-    radius: int = 300,
+    radius: int | str | None = 300,
     start: str | None = None,
     end: str | None = None,
 ) -> Project:
-    """项目班前签到定位调整 → 手动录入坐标: store the point as WGS-84 (exact inverse)."""
+    """项目班前签到定位调整 → 手动录入坐标: store the point as WGS-84 (exact inverse).
+
+    The values may be given as typed (text): each is parsed here and refused naming its field.
+    """
     project = get_project(session, project_id)
     actor.must("set_signin_point", project_id)
+    system = str(system or "gcj02")
     if system not in SYSTEMS:
-        raise InvalidInput(BAD_SYSTEM, field="system")
+        raise InvalidInput("invalid_system", BAD_SYSTEM, field="system")
     lo, hi = RADIUS_RANGE_M
-    if not lo <= radius <= hi:
-        raise InvalidInput(BAD_RADIUS, field="radius", lo=lo, hi=hi)
+    radius = inputs.whole_number(radius, "radius", RADIUS, default=300)
+    if radius is None or not lo <= radius <= hi:
+        raise InvalidInput("invalid_radius", BAD_RADIUS, field="radius", lo=lo, hi=hi)
     try:
-        point = to_wgs84(lng, lat, system)
+        point = to_wgs84(_coordinate(lng, "lng"), _coordinate(lat, "lat"), system)
     except (ValueError, TypeError):
-        raise InvalidInput(BAD_COORD, field="lng") from None
+        raise InvalidInput("invalid_coordinates", BAD_COORD, field="lng", fields=("lat",)) from None
     start, end = start or project.signin_start, end or project.signin_end
+    for name, value in (("start", start), ("end", end)):
+        if not _CLOCK.match(str(value)):
+            raise InvalidInput("invalid_hours", BAD_HOURS, field=name)
     try:
         project_hours(start, end)
     except ValueError:
-        raise InvalidInput(BAD_HOURS, field="start") from None
+        raise InvalidInput("invalid_hours", BAD_HOURS, field="start", fields=("end",)) from None
     before = snapshot(project)
     project.signin_lat, project.signin_lng = round(point.lat, 8), round(point.lng, 8)
     project.signin_radius_m = radius
     project.signin_start, project.signin_end = start, end
     record(session, actor.user_id, "signin.point_set", project, before, project_id=project.id)
     return project
+
+
+def _coordinate(raw, field: str) -> float:
+    try:
+        value = inputs.decimal_number(raw, field)
+    except InvalidInput:
+        value = None
+    if value is None:
+        raise InvalidInput("invalid_coordinates", BAD_COORD, field=field)
+    return value
 
 
 def point_views(project: Project) -> dict[str, Point] | None:

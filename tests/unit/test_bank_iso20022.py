@@ -19,8 +19,8 @@ from connectors.bank_iso20022 import (
     validate_pain001,
 )
 from connectors.bank_reports import merge_statuses, parse_pacs004, parse_pain002
+from domain.payroll.errors import PayrollError
 from domain.payroll.lines import WageLine, canonical_lines_digest, canonical_records_digest
-from domain.payroll.messages import PayrollError
 
 DEBTOR = DebtorAccount(
     "上海某某建设集团有限公司徐汇滨江项目农民工工资专用账户",

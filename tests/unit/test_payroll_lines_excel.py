@@ -6,6 +6,7 @@ import pytest
 from openpyxl import load_workbook
 
 from domain.checks import luhn_check_digit
+from domain.payroll.errors import PayrollError
 from domain.payroll.excel import export_compile_table, import_compile_table
 from domain.payroll.lines import (
     WageLine,
@@ -13,7 +14,6 @@ from domain.payroll.lines import (
     has_errors,
     validate_lines,
 )
-from domain.payroll.messages import PayrollError
 from domain.payroll.period import pay_period_for
 
 PERIOD = pay_period_for("2025-11", 25)
@@ -178,7 +178,7 @@ def test_excel_import_applies_edits_and_reports_cells():
     assert merged[0].gross == Decimal("6800.50") and merged[0].net == Decimal("6700.50")
     assert merged[1] == lines[1] and merged[2] == lines[2]  # rows with errors change nothing
     messages = sorted(e.message() for e in errors)
-    assert messages[1] == "第 5 行 【应发工资】: 金额格式不正确"
+    assert messages[1] == "第 5 行 【应发工资】: 金额格式不正确：六千"
     assert messages[0].startswith("第 4 行 【工资卡号】")
     assert errors[0].message("en").startswith("Row ")
 
@@ -193,3 +193,13 @@ def test_excel_import_refuses_unknown_lines_and_non_excel():
 
 def test_period_dates_are_dates():
     assert PERIOD.start == date(2025, 10, 26)
+
+
+def test_text_limits_are_the_column_lengths():
+    from domain.payroll.lines import TEXT_LIMITS
+    from domain.payroll.model import WageLineRow
+
+    columns = WageLineRow.__table__.c
+    assert {f: columns["bank_cnaps" if f == "cnaps" else f].type.length for f in TEXT_LIMITS} == (
+        TEXT_LIMITS
+    )

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from domain.payroll.messages import PayrollError
+from domain.payroll.errors import PayrollError
 from domain.payroll.minimum_wage import SHANGHAI, minimum_for_days, monthly_minimum_on
 from domain.payroll.money import (
     AmountError,
@@ -57,6 +57,10 @@ def test_month_label():
         ("¥1,234.56", "1234.56"),
         (" 7.1 ", "7.10"),
         (12, "12.00"),
+        ("９９", "99.00"),  # full-width digits, as a Chinese input method types them
+        ("１２３４．５", "1234.50"),
+        ("100.000", "100.00"),
+        ("9999999999.99", "9999999999.99"),
     ],
 )
 def test_parse_amount(text, value):
@@ -65,12 +69,31 @@ def test_parse_amount(text, value):
 
 
 @pytest.mark.parametrize(
-    "bad", ["1.234", "-5", "abc", "1e3", "", "1.2.3", 1.5, Decimal("-1"), "NaN"]
-)
+    "bad",
+    ["1.234", "-5", "abc", "1e3", "", "1.2.3", 1.5, Decimal("-1"), "NaN", "1e309", "\x00",
+     "9" * 5000, "10000000000", Decimal("1e40"), Decimal("Infinity"), "1."],
+)  # fmt: skip
 def test_parse_amount_refuses(bad):
     with pytest.raises(AmountError) as caught:
         parse_amount(bad)
-    assert caught.value.message()
+    assert caught.value.message() and caught.value.message("en")
+    assert caught.value.field is None  # the caller names the field
+
+
+@pytest.mark.parametrize(
+    "bad, reason, words",
+    [
+        ("-100", "negative_amount", "金额不能为负数：-100"),
+        ("abc", "invalid_amount", "金额格式不正确：abc"),
+        ("100.005", "amount_too_precise", "金额最多两位小数：100.005"),
+        ("12345678901", "amount_too_large", "金额过大"),
+    ],
+)
+def test_each_refusal_has_its_reason(bad, reason, words):
+    with pytest.raises(AmountError) as caught:
+        parse_amount(bad)
+    assert caught.value.reason == reason and words in caught.value.message()
+    assert isinstance(caught.value, PayrollError) and caught.value.status == 400
 
 
 def test_fen_and_format():

@@ -2,6 +2,7 @@
 
 import pytest
 
+from domain.errors import DomainError
 from domain.signin.errors import MESSAGES, SignInRefused
 
 REASONS = {
@@ -25,17 +26,25 @@ def test_every_reason_of_the_issue_has_both_languages():
     assert REASONS <= set(MESSAGES)
     for reason in MESSAGES:
         refusal = SignInRefused(reason, **PARAMS)
-        assert "%(" not in refusal.message("zh") and "%(" not in refusal.message("en")
-        assert refusal.message("en") == refusal.msgid % PARAMS
+        assert "{" not in refusal.message("zh") and "{" not in refusal.message("en")
+        assert refusal.message("en") == MESSAGES[reason].en.format(**PARAMS)
+        assert refusal.reason == reason and isinstance(refusal, DomainError)
 
 
 def test_placeholders_match_between_languages():
-    for english, chinese in MESSAGES.values():
-        assert sorted(_placeholders(english)) == sorted(_placeholders(chinese))
+    for text in MESSAGES.values():
+        assert _placeholders(text.zh) == _placeholders(text.en)
 
 
-def _placeholders(text: str) -> list[str]:
-    return [part.split(")")[0] for part in text.split("%(")[1:]]
+def _placeholders(template: str) -> set[str]:
+    from string import Formatter
+
+    return {name for _, name, _, _ in Formatter().parse(template) if name}
+
+
+def test_a_refusal_is_a_kind_of_domain_error_with_its_status():
+    assert SignInRefused("code_expired").status == 422
+    assert SignInRefused("already_signed", time="07:12").status == 409
 
 
 @pytest.mark.parametrize(
@@ -66,3 +75,5 @@ def test_english_and_reason_show_in_str():
 def test_an_unknown_reason_is_a_programming_error():
     with pytest.raises(ValueError):
         SignInRefused("bad_luck")
+    with pytest.raises(TypeError):  # a placeholder without its value
+        SignInRefused("already_signed")

@@ -268,7 +268,7 @@ def test_makeup_request_and_task_pages_are_english(app, client, auth):
     data = data_values(app)
     assert check_english(client, "/signin/makeup", data, leftovers)  # flash + pending request
     r = client.post("/signin/makeup", data={"project_id": "1", "day": "", "reason": "x"})
-    assert r.status_code == 200 and "Please choose the date" in r.text  # a domain message
+    assert r.status_code == 400 and "Please choose the date" in r.text  # a domain message
     assert not ui_text(r.text, data)
     login(client, auth, "gc_pm")
     inbox = client.get("/inbox")

@@ -92,8 +92,10 @@ def test_point_page_stores_gcj02_as_wgs84_and_links_to_amap(app):
     assert "在我的位置测试" in page
     test = client.get("/api/signin/projects/1/point-test?lat=31.2304&lng=121.4737&accuracy=5")
     assert test.json["inside"] and test.json["distance_m"] == 0
-    bad = client.post("/projects/1/signin/point", data={**form, "system": "mars"})
-    assert bad.status_code == 200 and "坐标系应为" in bad.text
+    bad = client.post("/projects/1/signin/point", data={**form, "system": "mars", "lng": "121.5"})
+    assert bad.status_code == 400 and "坐标系应为" in bad.text
+    assert 'name="lng" inputmode="decimal" required placeholder="121.46558" value="121.5"' in bad.text
+    assert '<select name="system" aria-invalid="true"' in bad.text  # the field at fault
 
 
 def test_point_api(app):
@@ -104,6 +106,7 @@ def test_point_api(app):
     assert r.json["points"]["wgs84"] == {"lat": 31.2304, "lng": 121.4737}
     bad = client.post("/api/signin/projects/1/point", json={"lng": "x", "lat": 31})
     assert bad.status_code == 400 and bad.json["field"] == "lng"
+    assert bad.json["reason"] == "invalid_coordinates" and bad.json["error"] == "invalid_input"
 
 
 def test_attendance_list_filters_export_and_chart(app):

@@ -305,4 +305,5 @@ def test_the_generic_page_links_a_page_only_task_to_its_own_page(payroll_app):
     assert '<form method="post">' not in page  # no approve/reject form for it
     answer = login(app.test_client(), app, "gc_pm").post(f"/api/tasks/{task.id}/complete",
                                                          json={"password": "qianshu2026"})  # fmt: skip
-    assert answer.status_code == 409
+    assert answer.status_code == 409 and answer.json["reason"] == "needs_own_page"
+    assert answer.json["page"] == f"/payroll/tasks/{task.id}"

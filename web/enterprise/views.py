@@ -5,8 +5,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from domain import roles
+from domain.errors import InvalidInput
+from domain.i18n import Text
 from domain.payroll import batches, compile, payment
-from domain.payroll.errors import refused
 from domain.payroll.model import WageBatch
 from services import payroll
 from web.access import guard
@@ -17,6 +18,7 @@ from web.payroll.views import STATE_LABELS
 from web.runtime import uow
 
 ENTERPRISE = roles.GC_ENTERPRISE
+NO_CERTIFICATE = Text("请选择企业数字证书文件（.p12）", "Choose the enterprise certificate")
 
 
 @bp.route("/enterprise/push")
@@ -45,9 +47,7 @@ def sign(batch_id: int):
     if request.method == "POST":
         upload = request.files.get("p12")
         if upload is None or not upload.filename:
-            raise refused(
-                "请选择企业数字证书文件（.p12）", "Choose the enterprise certificate", 400
-            )
+            raise InvalidInput("certificate_required", NO_CERTIFICATE, field="p12")
         payroll.enterprise_sign(uow(), g.actor, batch.id, upload.read(),
                                 request.form.get("password", ""))  # fmt: skip
         flash(_("企业签署完成，工资支付表已推送银行"), "success")

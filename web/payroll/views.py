@@ -9,9 +9,10 @@ from sqlalchemy import select
 
 from connectors.bank_csv import bank_batch_csv
 from domain import roles
-from domain.errors import NotFound
+from domain.errors import InvalidInput, NotFound
+from domain.i18n import Text
 from domain.payroll import batches, compile, payment, rates, review
-from domain.payroll.errors import NO_BATCH, refused
+from domain.payroll.errors import NO_BATCH
 from domain.payroll.lines import ERROR
 from domain.payroll.model import SigningCredential, WageBatch
 from domain.payroll.period import month_label
@@ -39,6 +40,8 @@ STATE_LABELS = {
     "none": _l("未推送"), "sent": _l("已推送"), "paid_line": _l("已入账"), "returned": _l("退汇"),
 }  # fmt: skip
 COMP_LABELS = {**STATE_LABELS, "approved": _l("审核通过")}  # a unit table's states
+NO_FILE = Text("请选择 Excel 文件", "Choose an Excel file")
+NO_SUMMARY = Text("汇总文件尚未生成", "The summary file is not ready yet")
 STEP_LABELS = {
     "render": _l("生成汇总文件"), "pm_sign": _l("项目经理签署"), "enterprise_sign": _l("总包单位签署"),
     "push": _l("推送银行"), "bank": _l("等待银行回执"), "reconcile": _l("对账"),
@@ -74,7 +77,7 @@ def trade_rates(project_id: int):
         new_trade = request.form.get("new_trade", "").strip()
         if new_trade:
             values[new_trade] = request.form.get("new_rate", "")
-        payroll.set_trade_rates(uow(), g.actor, project_id, values)
+        payroll.set_trade_rates(uow(), g.actor, project_id, values, new_trade)
         flash(_("工种日工资已保存"), "success")
         return redirect(url_for(".trade_rates", project_id=project_id))
     return render_template("payroll/trade_rates.html",
@@ -117,12 +120,7 @@ def compilation_new(project_id: int):
 
 
 def _form_lines() -> dict[str, dict]:
-    lines: dict[str, dict] = {}
-    for key, value in request.form.items():
-        if key.startswith("l-") and key.count("-") == 2:
-            _, line_id, field = key.split("-")
-            lines.setdefault(line_id, {})[field] = value
-    return lines
+    return compile.cells_from_form(request.form.items())
 
 
 @bp.route(BASE + "/compilations/<int:compilation_id>", methods=["GET", "POST"])
@@ -184,7 +182,7 @@ def compilation_import(project_id: int, compilation_id: int):
     compile.get_compilation(db.session, g.actor, compilation_id, project_id)
     upload = request.files.get("file")
     if upload is None:
-        raise refused("请选择 Excel 文件", "Choose an Excel file", 400)
+        raise InvalidInput("file_required", NO_FILE, field="file")
     errors = payroll.import_excel(uow(), g.actor, compilation_id, upload.read())
     for error in errors[:20]:
         flash(error.message(g.lang), "error")
@@ -274,7 +272,7 @@ def summary_pdf(project_id: int, batch_id: int):
     row = batches.get_batch(db.session, g.actor, batch_id, project_id)
     summary = payment.summary_of(db.session, row)
     if summary is None:
-        raise refused("汇总文件尚未生成", "The summary file is not ready yet", 404)
+        raise NotFound("summary_not_ready", NO_SUMMARY)
     return Response(summary.pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f"inline; filename={row.batch_no}.pdf"})  # fmt: skip
 
@@ -380,5 +378,5 @@ def reminder_task(human_task_id: int):
 def _batch_of(row):
     batch = db.session.scalar(select(WageBatch).where(WageBatch.batch_no == row.business_key))
     if batch is None:
-        raise NotFound(NO_BATCH)
+        raise NotFound("unknown_batch", NO_BATCH)
     return batch

@@ -4,7 +4,6 @@ from sqlalchemy import select
 
 from domain import authorisation as auth_service
 from domain import realname, roles
-from domain.errors import DomainError
 from domain.model import Project
 from domain.realname import STATE_LABELS, AssignmentQuery, WorkerForm
 from services import realname as realname_services
@@ -88,25 +87,14 @@ def worker_new(project_id: int):
     """人员登记: register a worker and assign him to one of the user's units."""
     project = realname.get_project(db.session, project_id)
     units = realname.visible_units(db.session, g.actor, project_id)
-    form = WorkerForm(**{f: request.form.get(f, "") for f in WorkerForm.__dataclass_fields__})
-    error = None
     if request.method == "POST":
-        try:
-            a = realname_services.register_worker(
-                uow(), g.actor, project_id, int_arg("unit_id", request.form) or 0, form
-            )
-        except DomainError as err:
-            if err.status == 403:
-                raise
-            db.session.rollback()
-            error = err
-        else:
-            flash(_("已登记 %(name)s，待接收", name=a.person.name), "success")
-            return redirect(url_for(".acceptance", project_id=project_id))
-    status = error.status if error else 200
-    return render_template(
-        "project/worker_new.html", project=project, units=units, form=form, error=error, lang=g.lang
-    ), status
+        form = WorkerForm(**{f: request.form.get(f, "") for f in WorkerForm.__dataclass_fields__})
+        a = realname_services.register_worker(
+            uow(), g.actor, project_id, int_arg("unit_id", request.form) or 0, form
+        )
+        flash(_("已登记 %(name)s，待接收", name=a.person.name), "success")
+        return redirect(url_for(".acceptance", project_id=project_id))
+    return render_template("project/worker_new.html", project=project, units=units)
 
 
 @bp.route("/projects/<int:project_id>/authorisations")

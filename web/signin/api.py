@@ -4,9 +4,8 @@ from datetime import UTC, date, timedelta
 
 from flask import g, jsonify, request
 
-from domain import roles
+from domain import inputs, roles
 from domain.clock import today_in_shanghai
-from domain.errors import InvalidInput
 from domain.model import Project
 from domain.realname import get_project
 from domain.signin import queries, service
@@ -134,21 +133,14 @@ def api_point_set(project_id: int):
         uow(),
         g.actor,
         project_id,
-        _float(data, "lng"),
-        _float(data, "lat"),
+        data.get("lng"),
+        data.get("lat"),
         str(data.get("system") or "gcj02"),
-        int_arg("radius", data, 300),
+        data.get("radius", 300),
         data.get("start") or None,
         data.get("end") or None,
     )
     return jsonify(point_json(project))
-
-
-def _float(data, name: str) -> float:
-    try:
-        return float(data.get(name))
-    except (TypeError, ValueError):
-        raise InvalidInput(service.BAD_COORD, field=name) from None
 
 
 def point_json(project: Project) -> dict:
@@ -166,11 +158,8 @@ def point_json(project: Project) -> dict:
 
 
 def _day(name: str, default: date) -> date:
-    raw = request.args.get(name, "")
-    try:
-        return date.fromisoformat(raw) if raw else default
-    except ValueError:
-        return default
+    """A day filter of the query; an empty or unreadable one (2026-13-45) is the default."""
+    return inputs.day_or(request.args.get(name, ""), default)
 
 
 def attendance_query() -> queries.AttendanceQuery:
@@ -223,11 +212,7 @@ def api_my_attendance():
 
 
 def month_arg() -> tuple[int, int]:
-    raw = request.args.get("month", "")
+    """?month=YYYY-MM; an empty or unreadable month (or one far off) is this month."""
     today = today_in_shanghai()
-    try:
-        year, month = (int(x) for x in raw.split("-"))
-        date(year, month, 1)
-    except ValueError:
-        return today.year, today.month
-    return year, month
+    first = inputs.day_or(request.args.get("month", "") + "-01", today)
+    return first.year, first.month

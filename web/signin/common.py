@@ -3,16 +3,12 @@
 import math
 from datetime import UTC, datetime
 
-from flask import current_app, g, jsonify, render_template, request
+from flask import current_app, request
 
 from domain.signin.coords import Point
-from domain.signin.errors import SignInRefused
 from domain.signin.geofence import LocationFix
 from domain.signin.service import CodeCheck
 from domain.signin.tokens import load_private_key
-from web.access import wants_json
-from web.extensions import db
-from web.signin import bp
 
 
 class CodeKeys:
@@ -80,24 +76,3 @@ def body() -> dict:
 
 def device() -> str:
     return request.headers.get("User-Agent", "")[:200]
-
-
-def refusal_json(err: SignInRefused) -> dict:
-    return {
-        "ok": False,
-        "error": "signin_refused",
-        "reason": err.reason,
-        "message": err.message(g.get("lang", "zh")),
-        "params": {k: v for k, v in err.params.items()},
-        **(err.extra or {}),
-    }
-
-
-@bp.app_errorhandler(SignInRefused)
-def signin_refused(err: SignInRefused):
-    db.session.rollback()
-    status = 409 if err.reason == "already_signed" else 422
-    if wants_json() or request.is_json:
-        return jsonify(refusal_json(err)), status
-    message = err.message(g.get("lang", "zh"))
-    return render_template("errors/error.html", status=status, message=message), status

@@ -6,6 +6,10 @@ _REFUSAL = {
     "description": "Refused (422), or already signed in today (409)",
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SignInRefused"}}},
 }
+_INVALID = {
+    "description": "Invalid input: ``field`` names the value at fault",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Refusal"}}},
+}
 _LOCATION = [
     {"name": n, "in": "query", "schema": {"type": "number"}, "description": d}
     for n, d in (
@@ -73,7 +77,10 @@ PATHS = {
                     "application/json": {"schema": {"$ref": "#/components/schemas/PointRequest"}}
                 }
             },
-            "responses": {"200": {"description": "the point in WGS-84, GCJ-02 and BD-09"}},
+            "responses": {
+                "200": {"description": "the point in WGS-84, GCJ-02 and BD-09"},
+                "400": _INVALID,
+            },
         }
     },
     "/api/signin/projects/{project_id}/point-test": {
@@ -112,6 +119,19 @@ PATHS = {
     },
 }
 
+_REFUSAL_PROPERTIES = {
+    "ok": {"type": "boolean", "example": False},
+    "error": {
+        "type": "string",
+        "description": "the kind: invalid_input, not_found, conflict, signin_refused, ...",
+    },
+    "reason": {"type": "string", "description": "a stable code, e.g. invalid_coordinates"},
+    "message": {"type": "string", "description": "in the request's language"},
+    "field": {"type": ["string", "null"], "description": "the input at fault"},
+    "fields": {"type": "array", "items": {"type": "string"}},
+    "params": {"type": "object", "description": "the values the message names"},
+}
+
 SCHEMAS = {
     "ScanRequest": {
         "type": "object",
@@ -136,15 +156,17 @@ SCHEMAS = {
             "distance_m": {"type": "integer"},
         },
     },
+    "Refusal": {
+        "type": "object",
+        "description": "Every refusal of the API (and of a page asked for JSON)",
+        "properties": _REFUSAL_PROPERTIES,
+    },
     "SignInRefused": {
         "type": "object",
         "properties": {
-            "ok": {"type": "boolean", "example": False},
-            "reason": {
-                "type": "string",
-                "enum": sorted(MESSAGES),
-            },
-            "message": {"type": "string", "description": "in the request's language"},
+            **_REFUSAL_PROPERTIES,
+            "error": {"type": "string", "enum": ["signin_refused"]},
+            "reason": {"type": "string", "enum": sorted(MESSAGES)},
             "person_name": {"type": "string"},
         },
     },

@@ -9,10 +9,9 @@ from sqlalchemy import select
 
 from domain import roles
 from domain.clock import today_in_shanghai
-from domain.errors import DomainError
 from domain.model import Project
 from domain.realname import get_project
-from domain.signin import queries, service
+from domain.signin import queries
 from domain.signin.coords import SYSTEMS
 from domain.signin.export import attendance_workbook
 from domain.signin.queries import METHOD_LABELS
@@ -78,32 +77,24 @@ def point_edit(project_id: int):
     project = get_project(db.session, project_id)
     form = request.form
     if request.method == "POST":
-        try:
-            signin_services.set_signin_point(
-                uow(),
-                g.actor,
-                project_id,
-                float(form.get("lng", "x")),
-                float(form.get("lat", "x")),
-                form.get("system", "gcj02"),
-                int(form.get("radius") or 0),
-                form.get("start") or None,
-                form.get("end") or None,
-            )
-        except ValueError:
-            flash(service.BAD_COORD.format(g.lang), "error")
-        except DomainError as err:
-            db.session.rollback()
-            flash(err.message(g.lang), "error")
-        else:
-            flash(_("签到地址已保存"), "success")
-            return redirect(url_for(".point_edit", project_id=project_id))
+        signin_services.set_signin_point(
+            uow(),
+            g.actor,
+            project_id,
+            form.get("lng", ""),
+            form.get("lat", ""),
+            form.get("system", "gcj02"),
+            form.get("radius", ""),
+            form.get("start") or None,
+            form.get("end") or None,
+        )
+        flash(_("签到地址已保存"), "success")
+        return redirect(url_for(".point_edit", project_id=project_id))
     return render_template(
         "signin/point_edit.html",
         project=project,
         point=point_json(project),
         systems=[(s, SYSTEM_LABELS[s]) for s in SYSTEMS],
-        form=form,
     )
 
 
@@ -180,20 +171,14 @@ def makeup_request():
     ids = sorted(g.actor.project_ids("request_makeup"))
     projects = list(db.session.scalars(select(Project).where(Project.id.in_(ids))))
     if request.method == "POST":
-        try:
-            signin_services.request_makeup(uow(), g.actor, request.form.to_dict())
-        except DomainError as err:
-            db.session.rollback()
-            flash(err.message(g.lang), "error")
-        else:
-            flash(_("补签申请已提交，等待项目经理审核"), "success")
-            return redirect(url_for(".makeup_request"))
+        signin_services.request_makeup(uow(), g.actor, request.form.to_dict())
+        flash(_("补签申请已提交，等待项目经理审核"), "success")
+        return redirect(url_for(".makeup_request"))
     from domain.signin.makeup import my_requests
 
     return render_template(
         "signin/makeup_request.html",
         projects=projects,
         requests=my_requests(db.session, g.actor),
-        form=request.form,
         today=today_in_shanghai(),
     )
