@@ -307,3 +307,38 @@ def test_the_generic_page_links_a_page_only_task_to_its_own_page(payroll_app):
                                                          json={"password": "qianshu2026"})  # fmt: skip
     assert answer.status_code == 409 and answer.json["reason"] == "needs_own_page"
     assert answer.json["page"] == f"/payroll/tasks/{task.id}"
+
+
+def test_a_review_step_inserted_in_the_diagram_does_not_break_the_payroll_pages(payroll_app):
+    """A process admin adds 劳资专管员复核 before 生成汇总表: the batch page offers it (generic
+    page), and once it is done the summary step follows as before."""
+    from services.processes import deploy_diagram
+    from web.runtime import uow
+
+    app = payroll_app
+    xml = (BPMN / "wage_payment.bpmn").read_text()
+    xml = xml.replace(
+        '<bpmn:flowNodeRef>generate_summary_table</bpmn:flowNodeRef>',
+        '<bpmn:flowNodeRef>labour_check</bpmn:flowNodeRef>'
+        '<bpmn:flowNodeRef>generate_summary_table</bpmn:flowNodeRef>',
+    ).replace(
+        '<bpmn:sequenceFlow id="f_summary" sourceRef="units_approved" '
+        'targetRef="generate_summary_table" />',
+        '<bpmn:sequenceFlow id="f_summary" sourceRef="units_approved" targetRef="labour_check" />'
+        '<bpmn:userTask id="labour_check" name="劳资专管员复核" />'
+        '<bpmn:sequenceFlow id="f_check" sourceRef="labour_check" '
+        'targetRef="generate_summary_table" />',
+    )
+    with app.app_context():
+        deploy_diagram(uow(), xml, by="admin")
+    client = app.test_client()
+    batch = all_approved(app, client)
+    login(client, app, "gc_pm")
+    page = client.get(f"/projects/1/payroll/batches/{batch.id}").text
+    check = open_task(app, "labour_check")
+    assert check is not None and "劳资专管员复核" in page and f"/tasks/{check.id}" in page
+    ok(client.post(f"/tasks/{check.id}", data={"decision": "approve", "comment": "已核"}))
+    page = client.get(f"/projects/1/payroll/batches/{batch.id}").text
+    assert open_task(app, "generate_summary_table") is not None and "生成汇总表" in page
+    ok(client.post(f"/projects/1/payroll/batches/{batch.id}/summary"))
+    assert one(app, WageBatch, id=batch.id).state == "summarising"
