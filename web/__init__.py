@@ -12,11 +12,18 @@ from sqlalchemy import event
 
 from domain.access import load_actor, load_user_and_actor
 from domain.model import User
+from web.api import bp as api_bp
+from web.auth import bp as auth_bp
 from web.cli import register_cli
+from web.enterprise import bp as enterprise_bp
 from web.errors import register_error_handlers
 from web.extensions import babel, csrf, db, login_manager, migrate
+from web.inbox import bp as inbox_bp
+from web.payroll import bp as payroll_bp
+from web.project import bp as project_bp
 from web.runtime import init_wiring, task_url
 from web.settings import ROOT, Settings
+from web.signin import bp as signin_bp
 
 LANGS = ("zh", "en")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -67,14 +74,6 @@ def _load_user(user_id: str) -> User | None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from web.api import bp as api_bp
-    from web.auth import bp as auth_bp
-    from web.enterprise import bp as enterprise_bp
-    from web.inbox import bp as inbox_bp
-    from web.payroll import bp as payroll_bp
-    from web.project import bp as project_bp
-    from web.signin import bp as signin_bp
-
     for bp in (auth_bp, project_bp, inbox_bp, signin_bp, api_bp, payroll_bp, enterprise_bp):
         app.register_blueprint(bp)
 

@@ -125,3 +125,21 @@ def test_use_cases_live_in_services_and_import_no_flask():
             if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
                 registries.append(f"{f.name}:{node.lineno}")
     assert not registries, registries
+
+
+def test_an_import_inside_a_function_says_why():
+    """Imports belong at the top; one inside a function (a heavy optional dependency) carries a
+    comment on its line or the line above."""
+    silent = []
+    for package in PACKAGES:
+        for f in (ROOT / package).rglob("*.py"):
+            lines = f.read_text().splitlines()
+            for node in ast.walk(ast.parse("\n".join(lines))):
+                if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                    continue
+                for sub in ast.walk(node):
+                    if isinstance(sub, ast.Import | ast.ImportFrom):
+                        here, above = lines[sub.lineno - 1], lines[sub.lineno - 2]
+                        if "#" not in here and not above.strip().startswith("#"):
+                            silent.append(f"{f.relative_to(ROOT)}:{sub.lineno}")
+    assert not silent, silent

@@ -8,7 +8,7 @@ from flask import current_app, request
 from domain.signin.coords import Point
 from domain.signin.geofence import LocationFix
 from domain.signin.service import CodeCheck
-from domain.signin.tokens import load_private_key
+from domain.signin.tokens import generate_key_pair, load_private_key
 
 
 class CodeKeys:
@@ -26,8 +26,6 @@ class CodeKeys:
         if text:
             self.private_key = load_private_key(text)
         elif app.testing:  # tests without a configured key get their own
-            from domain.signin.tokens import generate_key_pair
-
             self.private_key = generate_key_pair()[0]
         else:
             raise RuntimeError("no sign-in key: run `flask --app web zhuxin keys`")

@@ -14,6 +14,7 @@ from domain.realname import get_project
 from domain.signin import queries
 from domain.signin.coords import SYSTEMS
 from domain.signin.export import attendance_workbook
+from domain.signin.makeup import my_requests
 from domain.signin.queries import METHOD_LABELS
 from services import signin as signin_services
 from web.access import guard
@@ -174,8 +175,6 @@ def makeup_request():
         signin_services.request_makeup(uow(), g.actor, request.form.to_dict())
         flash(_("补签申请已提交，等待项目经理审核"), "success")
         return redirect(url_for(".makeup_request"))
-    from domain.signin.makeup import my_requests
-
     return render_template(
         "signin/makeup_request.html",
         projects=projects,
