@@ -10,7 +10,7 @@ from web.access import guard
 from web.extensions import db
 from web.forms import int_arg
 from web.inbox import bp
-from web.runtime import task_url, uow, wiring
+from web.runtime import uow, wiring
 
 
 @bp.route("/inbox")
@@ -24,8 +24,8 @@ def inbox():
         process_id=request.args.get("process") or None, name=request.args.get("q") or None,
     )  # fmt: skip
     counts = engine.inbox_counts(db.session, grants)
-    return render_template("inbox/inbox.html", items=items, counts=counts, task_url=task_url,
-                           project_id=project_id, projects=_project_names(items))  # fmt: skip
+    return render_template("inbox/inbox.html", items=items, counts=counts, project_id=project_id,
+                           projects=_project_names(items))  # fmt: skip
 
 
 def _project_names(items) -> dict[int, str]:
