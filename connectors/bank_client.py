@@ -155,6 +155,20 @@ class BankClient:
         return [r for r in found if r.original_msg_id == msg_id]
 
 
+    def inquire(self, end_to_end_id: str) -> TransactionStatus | None:
+        """Payment status inquiry by EndToEndId (逐笔查询): the bank's decision on that payment,
+        or None when the bank has never received it."""
+        answer = self._call("GET", f"/_mock/payments/{end_to_end_id}")
+        if answer.status_code == 404:
+            return None
+        if answer.status_code != 200:
+            raise BankUnavailable(
+                "bank_answer", Text("银行返回 HTTP {status}", "The bank answered HTTP {status}"),
+                status=answer.status_code,
+            )
+        return _line(answer.json())
+
+
 def _msg_id(pain001: bytes) -> str:
     found = etree.fromstring(pain001).find("{*}CstmrCdtTrfInitn/{*}GrpHdr/{*}MsgId")
     if found is None or not (found.text or "").strip():

@@ -60,6 +60,7 @@ class SummaryHeader:
     pay_month: str
     period: PayPeriod
     company: str = ""
+    title: str = "农民工工资汇总表"  # a supplementary summary says 更正/补发汇总表
 
 
 @lru_cache(maxsize=1)
@@ -142,7 +143,7 @@ def _title(header: SummaryHeader, digest: str) -> list:
         f"　　结算周期：{start:%Y-%m-%d} 至 {end:%Y-%m-%d}"
     )
     return [
-        Paragraph(f"{header.company} {header.project} 农民工工资汇总表".strip(), big),
+        Paragraph(f"{header.company} {header.project} {header.title}".strip(), big),
         Spacer(1, 3 * mm),
         Paragraph(facts, small),
         Paragraph(f"明细数据 SHA-256：{digest}", small),

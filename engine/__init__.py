@@ -23,7 +23,8 @@ Inbox and forms — ``engine.inbox``, ``engine.forms``
 Jobs, incidents, events — ``engine.executor``, ``engine.incidents``, ``engine.events``
     run_due_jobs(session, connectors, *, worker_id=None, limit=20) -> claimed count
     JobExecutor(session_factory, connectors).start() / .stop() / .run_forever()
-    list_incidents(session, *, open_only=True, instance_id=None); retry_incident(session, id, by=)
+    list_incidents(session, *, open_only=True, instance_id=None); retry_incident(session, id, by=);
+    retrying_jobs(session, instance_id)
     deliver_message(session, name, business_key, payload=None) -> [instance ids]
     fire_timers(session, instance_id)
 Connectors — ``engine.connectors``: ConnectorRegistry().register("bank/SubmitBatch", fn);
@@ -51,7 +52,7 @@ from engine.events import deliver_message, fire_timers
 from engine.executor import JobExecutor, run_due_jobs
 from engine.forms import TaskForm, form_to_data, task_form
 from engine.inbox import Grant, InboxItem, inbox_counts, list_inbox
-from engine.incidents import list_incidents, retry_incident
+from engine.incidents import list_incidents, retry_incident, retrying_jobs
 from engine.instances import describe_instance, list_instances, start_instance
 from engine.tasks import complete_task
 
@@ -60,6 +61,6 @@ __all__ = [
     "Grant", "InboxItem", "JobExecutor", "NotFound", "ProcessError", "TaskForm", "TaskNotAllowed", "TaskNotOpen",
     "complete_task", "deliver_message", "deploy", "describe_instance", "fire_timers",
     "form_to_data", "inbox_counts", "latest_definition", "list_definitions", "list_incidents",
-    "list_inbox", "list_instances", "retry_incident", "run_due_jobs",
+    "list_inbox", "list_instances", "retry_incident", "retrying_jobs", "run_due_jobs",
     "start_instance", "task_form",
 ]  # fmt: skip

@@ -68,3 +68,22 @@ def retry_incident(session: Session, incident_id: int, *, by: str | None = None)
     job.locked_by = job.locked_until = None
     incident.resolved_at, incident.resolved_by = utcnow(), by
     session.flush()
+
+
+@dataclass(frozen=True)
+class RetryingJob:
+    """A job that failed and will run again: its operation, last error and next attempt."""
+
+    id: int
+    operation: str | None
+    attempts: int
+    last_error: str | None
+    due_at: datetime
+
+
+def retrying_jobs(session: Session, instance_id: int) -> list[RetryingJob]:
+    """Jobs of the instance that failed at least once and wait for their next attempt."""
+    query = select(Job).where(Job.instance_id == instance_id, Job.status == "pending",
+                              Job.attempts > 0, Job.last_error.is_not(None))  # fmt: skip
+    return [RetryingJob(j.id, j.operation, j.attempts, j.last_error, j.due_at)
+            for j in session.scalars(query.order_by(Job.id))]  # fmt: skip

@@ -8,6 +8,8 @@ it.  The use cases here find the actor's open task and pass the page's inputs.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -18,8 +20,8 @@ from domain.access import Actor
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.i18n import Text
 from domain.model import User
-from domain.payroll import batches, compile, credentials, payment, rates, review
-from domain.payroll.model import BankSubmission, WageBatch
+from domain.payroll import batches, cards, compile, credentials, payment, rates, review
+from domain.payroll.model import BankCardChange, BankSubmission, WageBatch
 from domain.payroll.period import pay_period_for
 from services import tasks
 from services.pki import issue_pm_credential, trust_roots
@@ -28,13 +30,25 @@ from services.uow import UnitOfWork, use_case
 PROCESS = "wage_payment"
 COMPILE_TASKS = ("compile_wage_table", "compile_own_wage_table")
 REVIEW_TASKS = {"sub": "sub_review", "gc": "gc_review"}
-BATCH_TASKS = ("generate_summary_table", "pm_sign", "enterprise_sign", "correct_rejected_lines")
+BATCH_TASKS = ("generate_summary_table", "pm_sign", "enterprise_sign", "correct_rejected_lines",
+               "bank_overdue")  # fmt: skip
 REMINDER_PROCESS = "settlement_reminder"  # bpmn/settlement_reminder.bpmn
 REMINDER_TASK = "create_batch_number"
 NOT_THIS_STEP = Text("流程当前不在这一步，或您无权办理", "The process is not at this step for you")
 BAD_STAGE = Text("审核环节不正确", "Unknown review stage")
 SHORT_PASSWORD = Text("签署密码至少 8 位", "The signing password needs at least 8 characters")
 NO_USER = Text("用户不存在", "No such user")
+NO_INCIDENT = Text("该批次没有这个故障", "This batch has no such incident")
+
+
+@dataclass(frozen=True)
+class BankProblem:
+    """A failed (``incident_id``) or retrying (``retry_at``) step of a batch's process."""
+
+    operation: str
+    error: str
+    incident_id: int | None
+    retry_at: datetime | None
 
 
 def pki_dir(uow: UnitOfWork) -> Path:
@@ -191,18 +205,61 @@ def enterprise_sign(uow: UnitOfWork, actor: Actor, batch_id: int, p12: bytes, pa
 
 
 @use_case
-def correct_line(uow: UnitOfWork, actor: Actor, batch_id: int, line_id: int, card: str,
-                 bank_name: str, cnaps: str) -> None:  # fmt: skip
-    """更正退回明细: fix the card data of a line the bank rejected."""
+def propose_card(uow: UnitOfWork, actor: Actor, batch_id: int, line_id: int, card: str,
+                 bank_name: str, cnaps: str) -> BankCardChange:  # fmt: skip
+    """更正退回明细: propose the worker's new card; it counts once the worker confirms it."""
     batch = batches.get_batch(uow.session, actor, batch_id)
-    review.correct_line(uow.session, actor, batch, line_id, card, bank_name, cnaps)
+    return cards.propose_for_line(uow.session, actor, batch, line_id, card, bank_name, cnaps)
+
+
+@use_case
+def change_own_card(uow: UnitOfWork, actor: Actor, card: str, bank_name: str, cnaps: str):
+    """我的工资卡 (worker): his new wage card, at once."""
+    return cards.change_own_card(uow.session, actor, card, bank_name, cnaps)
+
+
+@use_case
+def decide_card_change(uow: UnitOfWork, actor: Actor, change_id: int, agree: bool):
+    """The worker confirms or refuses a card an operator proposed for him."""
+    return cards.decide_change(uow.session, actor, change_id, agree)
 
 
 @use_case
 def repay(uow: UnitOfWork, actor: Actor, batch_id: int) -> None:
-    """重新支付: the corrected lines go out under the same batch number (MsgId -R<n>)."""
+    """重新支付: the corrected lines are listed on a supplementary summary that the PM and the
+    enterprise sign; then they go out under the same batch number (MsgId -R<n>)."""
     batch = batches.get_batch(uow.session, actor, batch_id)
     _complete_step(uow, actor, batch, ("correct_rejected_lines",))
+
+
+@use_case
+def ask_bank_again(uow: UnitOfWork, actor: Actor, batch_id: int) -> None:
+    """再次询问银行 (GC manager) when the bank's answer is overdue."""
+    batch = batches.get_batch(uow.session, actor, batch_id)
+    _complete_step(uow, actor, batch, ("bank_overdue",))
+
+
+def bank_problems(uow: UnitOfWork, actor: Actor, batch: WageBatch) -> list[BankProblem]:
+    """What holds the batch's money back, for the GC manager on the batch page: failed steps
+    (an incident: a refused push, a bank that cannot be reached) and steps retrying now."""
+    if batch.instance_id is None or not actor.may("generate_summary", batch.project_id):
+        return []
+    problems = [BankProblem(i.operation or "", i.error, i.id, None)
+                for i in engine.list_incidents(uow.session, instance_id=batch.instance_id)]  # fmt: skip
+    problems += [BankProblem(j.operation or "", j.last_error or "", None, j.due_at)
+                 for j in engine.retrying_jobs(uow.session, batch.instance_id)]  # fmt: skip
+    return problems
+
+
+@use_case
+def retry_bank_step(uow: UnitOfWork, actor: Actor, batch_id: int, incident_id: int) -> None:
+    """重试 (GC manager): run the failed step of this batch's process again."""
+    batch = batches.get_batch(uow.session, actor, batch_id)
+    actor.must("generate_summary", batch.project_id)
+    mine = {i.id for i in engine.list_incidents(uow.session, instance_id=batch.instance_id)}
+    if batch.instance_id is None or incident_id not in mine:
+        raise NotFound("unknown_incident", NO_INCIDENT)
+    engine.retry_incident(uow.session, incident_id, by=actor.username)
 
 
 @use_case
@@ -211,15 +268,17 @@ def confirm_line(uow: UnitOfWork, actor: Actor, line_id: int, agree: bool, comme
     review.confirm_line(uow.session, actor, line_id, agree, comment)
 
 
-def verify(uow: UnitOfWork, batch: WageBatch) -> dict:
-    """Each signature (signer, time, validity) and whether each payment file is the signed data."""
-    summary = payment.summary_of(uow.session, batch)
+def verify(uow: UnitOfWork, batch: WageBatch, round: int | None = None) -> dict:
+    """Each signature (signer, time, validity) of the round's summary (default: the current
+    round), and whether each payment file is the data of its round's signed summary."""
+    summary = payment.summary_of(uow.session, batch, round)
     if summary is None:
         return {"summary": None, "report": None, "files": []}
     report = signing.verify_pdf(summary.pdf, trust_roots(pki_dir(uow)))
+    signed = {s.round: s.lines_sha256 for s in payment.summaries_of(uow.session, batch)}
     files = [
         {"msg_id": s.msg_id, "round": s.round, "lines": s.line_count, "total": s.total,
-         "matches": s.records_sha256 == summary.lines_sha256 if s.round == 0 else None}
+         "matches": s.records_sha256 == signed.get(s.round)}
         for s in sorted(batch_submissions(uow, batch), key=lambda s: s.round)
     ]  # fmt: skip
     return {"summary": summary, "report": report, "files": files}

@@ -2,8 +2,13 @@
 
 - ``summary/RenderPdf``      the summary table PDF, with progress on the batch page
 - ``bank/SubmitBatch``       pain.001 of the round's lines, recorded BEFORE it is sent
-- ``bank/FetchStatus``       pain.002 per line and pacs.004 returns of the round's file
+- ``bank/FetchStatus``       pain.002 per line and pacs.004 returns of the round's file; past the
+                             answer deadline it says ``overdue`` (银行回执超时); after the GC
+                             manager asked again it inquires per payment and resends a file the
+                             bank never received (same MsgId)
 - ``bank/Reconcile``         paid / rejected per line; the batch is paid or waits for corrections
+- ``bank/WatchReturns``      returns and late reports of every file during the watch period after
+                             payment (退汇观察期); a returned line reopens the correction
 - ``notify/CompileOverdue``  the compile reminder after the settlement day
 
 They are application services, not adapters: each loads the batch, calls the adapters in
@@ -16,8 +21,9 @@ refuses as a duplicate and answers with the earlier outcome.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
@@ -35,6 +41,7 @@ from connectors.bank_reports import ACCEPTED, REJECTED
 from connectors.summary_pdf import SummaryHeader, render_summary_pdf
 from domain.checks import bank_card_digits
 from domain.clock import today_in_shanghai
+from domain.db import utcnow
 from domain.payroll import batches, payment
 from domain.payroll.lines import canonical_lines_digest, canonical_records_digest
 from domain.payroll.model import WageBatch
@@ -42,7 +49,22 @@ from domain.payroll.period import PayPeriod, month_label
 
 log = logging.getLogger(__name__)
 OPERATIONS = ("summary/RenderPdf", "bank/SubmitBatch", "bank/FetchStatus", "bank/Reconcile",
-              "notify/CompileOverdue")  # fmt: skip
+              "bank/WatchReturns", "notify/CompileOverdue")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class BankTerms:
+    """How long the bank has to answer, and how long returns are watched for after payment."""
+
+    answer_within: timedelta = timedelta(hours=24)
+    watch_for: timedelta = timedelta(days=30)
+    watch_every: str = "PT6H"  # ISO 8601 duration of the watch timer
+
+    @classmethod
+    def of(cls, settings: Mapping) -> BankTerms:
+        return cls(timedelta(hours=float(settings.get("ZHUXIN_BANK_ANSWER_HOURS", 24))),
+                   timedelta(days=float(settings.get("ZHUXIN_RETURN_WATCH_DAYS", 30))),
+                   str(settings.get("ZHUXIN_RETURN_POLL", "PT6H")))  # fmt: skip
 
 
 class PushRefused(RuntimeError):
@@ -55,6 +77,7 @@ class PayrollConnectors:
 
     session_factory: Callable[[], Session]
     bank_url: str
+    terms: BankTerms = field(default_factory=BankTerms)
     bank_client: Callable[[str], BankClient] = field(default=lambda url: BankClient(url))
     # Called right after the bank accepted a file and before it is recorded (crash tests).
     after_send: Callable[[], None] | None = None
@@ -72,12 +95,13 @@ class PayrollConnectors:
     def render_pdf(self, params: dict, ctx) -> dict:
         with self.session() as session:
             batch = self._batch(session, params)
-            lines = payment.batch_lines(session, batch)
+            lines = payment.lines_to_summarise(session, batch)
             header = SummaryHeader(
                 project=batch.project.name, batch_no=batch.batch_no,
                 pay_month=month_label(batch.pay_month),
                 period=PayPeriod(batch.period_start, batch.period_end),
                 company=batch.project.general_contractor.name,
+                title=summary_title(batch.repay_round),
             )  # fmt: skip
             progress = self._progress_writer(batch.id, "render")
             pdf = render_summary_pdf(header, lines, progress)
@@ -106,16 +130,20 @@ class PayrollConnectors:
                 sub = self._prepare(session, batch)
                 session.commit()  # recorded before sending: a crash after the send resends it
             if sub.state == "prepared" or sub.send_count == 0:
-                result = self.bank_client(self.bank_url).submit(sub.xml)
-                if self.after_send:
-                    self.after_send()
-                payment.mark_sent(sub, result.outcome, result.group_status, result.reason_text
-                                  or result.reason)  # fmt: skip
-                payment.apply_line_status(session, sub, _answers(result.lines))
+                self._send(session, sub)
             batch.state = "awaiting_bank"
             payment.set_progress(batch, "bank", sub.line_count, sub.line_count)
             session.commit()
             return {"msg_id": sub.msg_id, "outcome": sub.outcome, "lines": sub.line_count}
+
+    def _send(self, session: Session, sub) -> None:
+        """Send the recorded file (again: the bank answers a known MsgId with its outcome)."""
+        result = self.bank_client(self.bank_url).submit(sub.xml)
+        if self.after_send:
+            self.after_send()
+        payment.mark_sent(sub, result.outcome, result.group_status, result.reason_text
+                          or result.reason)  # fmt: skip
+        payment.apply_line_status(session, sub, _answers(result.lines))
 
     def _prepare(self, session: Session, batch: WageBatch):
         summary = payment.summary_of(session, batch)
@@ -129,17 +157,20 @@ class PayrollConnectors:
         if errors:
             raise PushRefused("pain.001 fails the XSD: " + "; ".join(errors[:3]))
         digest = canonical_records_digest(bank_records_from_pain001(xml))
-        if batch.repay_round == 0 and digest != summary.lines_sha256:
+        if digest != summary.lines_sha256:
             raise PushRefused("the payment file differs from the signed lines")
-        return payment.record_submission(session, batch, msg_id, xml, digest, paying)
+        return payment.record_submission(session, batch, msg_id, xml, digest, paying,
+                                         self.terms.answer_within)  # fmt: skip
 
     # bank/FetchStatus --------------------------------------------------------------------
     def fetch_status(self, params: dict, ctx) -> dict:
         with self.session() as session:
             batch = self._batch(session, params)
             complete = self._read_bank(session, batch)
+            sub = payment.submission_for_round(session, batch)
+            overdue = not complete and sub is not None and payment.is_overdue(sub, utcnow())
             session.commit()
-            return {"complete": complete}
+            return {"complete": complete, "overdue": overdue}
 
     def _read_bank(self, session: Session, batch: WageBatch) -> bool:
         sub = payment.submission_for_round(session, batch)
@@ -151,7 +182,22 @@ class PayrollConnectors:
         answers = _answers(bank.fetch_status(sub.msg_id) or {})
         for back in bank.fetch_returns(sub.msg_id):
             answers[back.end_to_end_id] = (payment.RETURNED, back.reason_code, "退汇")
-        return payment.apply_line_status(session, sub, answers)
+        complete = payment.apply_line_status(session, sub, answers)
+        if not complete and sub.asked_at is not None:
+            complete = self._inquire(session, bank, sub)
+        return complete
+
+    def _inquire(self, session: Session, bank: BankClient, sub) -> bool:
+        """再次询问银行: each payment still open is asked for by its EndToEndId; when the bank
+        knows none of them, the file never arrived and is sent again under the same MsgId."""
+        open_ids = payment.open_payment_ids(session, sub)
+        found = {e2e: bank.inquire(e2e) for e2e in open_ids}
+        if open_ids and all(answer is None for answer in found.values()):
+            log.warning("bank does not know %s: sending it again", sub.msg_id)
+            self._send(session, sub)
+            found = {e2e: bank.inquire(e2e) for e2e in open_ids}
+        known = {e2e: tx for e2e, tx in found.items() if tx is not None}
+        return payment.apply_line_status(session, sub, _answers(known))
 
     # bank/Reconcile ----------------------------------------------------------------------
     def reconcile(self, params: dict, ctx) -> dict:
@@ -160,7 +206,27 @@ class PayrollConnectors:
             self._read_bank(session, batch)
             counts = payment.reconcile(session, batch)
             session.commit()
-            return counts
+            return {**counts, "watch_after": self.terms.watch_every}
+
+    # bank/WatchReturns -------------------------------------------------------------------
+    def watch_returns(self, params: dict, ctx) -> dict:
+        """Returns (pacs.004) and late rejections of every file of the batch, until the watch
+        period after the last file's report is over."""
+        with self.session() as session:
+            batch = self._batch(session, params)
+            bank = self.bank_client(self.bank_url)
+            returned = 0
+            for sub in payment.sent_submissions(session, batch):
+                answers = _answers(bank.fetch_status(sub.msg_id) or {})
+                answers = {k: v for k, v in answers.items() if v[0] == payment.REJECTED}
+                for back in bank.fetch_returns(sub.msg_id):
+                    answers[back.end_to_end_id] = (payment.RETURNED, back.reason_code, "退汇")
+                returned += payment.apply_late_answers(session, sub, answers)
+            if returned:
+                payment.tell_returned(session, batch, returned)
+            over = payment.watch_over(session, batch, utcnow(), self.terms.watch_for)
+            session.commit()
+            return {"returned": returned, "over": over}
 
     # notify/CompileOverdue ---------------------------------------------------------------
     def compile_overdue(self, params: dict, ctx) -> dict:
@@ -208,12 +274,19 @@ def transfers_for_csv(session: Session, batch: WageBatch) -> list[CreditTransfer
     return _payment_batch(batch, msg_id_for(batch.batch_no, batch.repay_round), paying).transfers
 
 
-def register(registry, session_factory: Callable[[], Session], bank_url: str) -> PayrollConnectors:
+def summary_title(round: int) -> str:
+    """The title of a round's summary file (round n ≥ 1: the supplementary summary)."""
+    return "农民工工资汇总表" if round == 0 else f"更正/补发汇总表（第 {round} 次重新支付）"
+
+
+def register(registry, session_factory: Callable[[], Session], bank_url: str,
+             terms: BankTerms | None = None) -> PayrollConnectors:  # fmt: skip
     """Register the payroll operators on ``registry`` (called by the composition root)."""
-    bound = PayrollConnectors(session_factory, bank_url)
+    bound = PayrollConnectors(session_factory, bank_url, terms or BankTerms())
     registry.register("summary/RenderPdf", bound.render_pdf)
     registry.register("bank/SubmitBatch", bound.submit_batch)
     registry.register("bank/FetchStatus", bound.fetch_status)
     registry.register("bank/Reconcile", bound.reconcile)
+    registry.register("bank/WatchReturns", bound.watch_returns)
     registry.register("notify/CompileOverdue", bound.compile_overdue)
     return bound

@@ -17,6 +17,7 @@ from domain.i18n import Text
 from domain.payroll import batches, compile, credentials, payment, review
 from domain.payroll.errors import NO_BATCH, NO_COMPILATION
 from domain.payroll.model import Compilation, WageBatch
+from services.payroll_jobs import BankTerms
 from services.tasks import OpenTask, TaskHandler, TaskHandlers, decision
 from services.uow import UnitOfWork
 
@@ -97,9 +98,18 @@ def enterprise_sign(uow: UnitOfWork, actor: Actor, task: OpenTask, inputs: dict)
 
 
 def correct_rejected(uow: UnitOfWork, actor: Actor, task: OpenTask, inputs: dict) -> dict:
-    """重新支付: the corrected lines go out as the next round."""
-    payment.begin_repay(uow.session, actor, _batch(uow, task))
-    return {}
+    """重新支付: the rejected and returned lines take each worker's card on record and are
+    listed on a supplementary summary, which is signed again before it is sent."""
+    changed = payment.begin_repay(uow.session, actor, _batch(uow, task))
+    return {"cards_changed": changed}
+
+
+def bank_overdue(uow: UnitOfWork, actor: Actor, task: OpenTask, inputs: dict) -> dict:
+    """银行回执超时 → 再次询问银行: the next look asks per payment and resends a file the bank
+    never received; the answer deadline starts again."""
+    terms = BankTerms.of(uow.settings)
+    payment.ask_bank_again(uow.session, actor, _batch(uow, task), terms.answer_within)
+    return {"asked_again": True}
 
 
 def settlement_reminder(uow: UnitOfWork, actor: Actor, task: OpenTask, inputs: dict) -> dict:
@@ -130,5 +140,6 @@ def register(handlers: TaskHandlers) -> None:
                       TaskHandler(enterprise_sign, page="payroll.task", page_only=True))  # fmt: skip
     handlers.register(PROCESS, "correct_rejected_lines",
                       TaskHandler(correct_rejected, page="payroll.task"))  # fmt: skip
+    handlers.register(PROCESS, "bank_overdue", TaskHandler(bank_overdue, page="payroll.task"))
     handlers.register(REMINDER_PROCESS, "create_batch_number",
                       TaskHandler(settlement_reminder, page="payroll.reminder_task"))  # fmt: skip

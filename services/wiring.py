@@ -71,7 +71,8 @@ def build_wiring(settings: Mapping[str, Any], session_factory: Callable[[], Sess
 
 def _register_connectors(wiring: Wiring) -> None:
     factory, registry = wiring.session_factory, wiring.connectors
-    wiring.payroll = payroll_jobs.register(registry, factory, wiring.settings["ZHUXIN_BANK_URL"])
+    wiring.payroll = payroll_jobs.register(registry, factory, wiring.settings["ZHUXIN_BANK_URL"],
+                                           payroll_jobs.BankTerms.of(wiring.settings))
 
     def decide(params: dict, ctx) -> dict:
         with factory() as session:  # its own transaction: connectors run outside instance locks

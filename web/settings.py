@@ -68,6 +68,17 @@ class Settings:
     )
     # ISO 8601 interval at which a batch waiting for the bank's status report polls for it.
     ZHUXIN_BANK_POLL: str = field(default_factory=lambda: _env("ZHUXIN_BANK_POLL", "PT30S"))
+    # Hours the bank has to give every line of a file a final status; past it the batch shows
+    # 银行回执超时 to the GC manager with 再次询问银行.
+    ZHUXIN_BANK_ANSWER_HOURS: float = field(
+        default_factory=lambda: float(_env("ZHUXIN_BANK_ANSWER_HOURS", "24"))
+    )
+    # Days after payment during which returns (pacs.004) and late status reports are still
+    # picked up (退汇观察期), and the ISO 8601 interval between two looks.
+    ZHUXIN_RETURN_WATCH_DAYS: float = field(
+        default_factory=lambda: float(_env("ZHUXIN_RETURN_WATCH_DAYS", "30"))
+    )
+    ZHUXIN_RETURN_POLL: str = field(default_factory=lambda: _env("ZHUXIN_RETURN_POLL", "PT6H"))
     # Demo PKI (platform CA, enterprise .p12) written by `flask zhuxin keys`.
     ZHUXIN_PKI_DIR: str = field(
         default_factory=lambda: _env("ZHUXIN_PKI_DIR", str(INSTANCE / "pki"))

@@ -206,6 +206,8 @@ def open_reminders(session: Session, actor: Actor, project_id: int) -> list[Payr
     for r in rows:
         if r.kind == "compile_overdue" and _may_compile(session, actor, project_id, r.unit_id):
             out.append(r)
+        elif r.kind == "line_returned" and actor.may("correct_lines", project_id):
+            out.append(r)
     return out
 
 

@@ -181,11 +181,15 @@ class LinePayment(Base):
 
 
 class SummaryFile(Base):
-    """The summary table file (工资汇总文件) and its two signatures."""
+    """The summary table file (工资汇总文件) and its two signatures.  Round 0 is the month's
+    summary; round n (n ≥ 1) the supplementary summary (更正/补发汇总表) of the n-th
+    re-payment, listing only the lines paid again with their new data — signed again by the PM
+    and the enterprise before that file goes to the bank."""
 
     __tablename__ = "summary_file"
     id: Mapped[int] = mapped_column(primary_key=True)
-    batch_id: Mapped[int] = mapped_column(ForeignKey("wage_batch.id"), unique=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("wage_batch.id"), index=True)
+    round: Mapped[int] = mapped_column(Integer, default=0)
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
     lines_sha256: Mapped[str] = mapped_column(String(64))  # canonical bank data of the lines
     line_count: Mapped[int] = mapped_column(Integer)
@@ -198,7 +202,12 @@ class SummaryFile(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     __table_args__ = (
         CheckConstraint("state in ('rendered', 'pm_signed', 'enterprise_signed')", name="state"),
+        UniqueConstraint("batch_id", "round"),
     )
+
+    @property
+    def is_supplementary(self) -> bool:
+        return self.round > 0
 
 
 class BankSubmission(Base):
@@ -221,6 +230,10 @@ class BankSubmission(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
     reported_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Past this moment without a final answer per line, the GC manager is asked to act
+    # (银行回执超时); ``asked_at``: when he last asked the bank again (per-payment inquiry).
+    deadline_at: Mapped[datetime | None] = mapped_column(DateTime)
+    asked_at: Mapped[datetime | None] = mapped_column(DateTime)
     __table_args__ = (UniqueConstraint("batch_id", "round"),)
 
 
@@ -249,3 +262,31 @@ class PayrollReminder(Base):
     message: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     dismissed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+CARD_CHANGE_STATES = ("pending", "confirmed", "refused")
+
+
+class BankCardChange(Base, Masked):
+    """A change of a worker's wage card (工资卡变更).  The worker makes it himself on his phone
+    (confirmed at once), or an operator proposes it and it takes effect only when the worker
+    confirms it: no single user can change where someone else's wages go."""
+
+    __tablename__ = "bank_card_change"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id"))
+    bank_card: Mapped[str] = mapped_column(String(19))
+    bank_name: Mapped[str] = mapped_column(String(100))
+    bank_cnaps: Mapped[str] = mapped_column(String(12))
+    old_card: Mapped[str] = mapped_column(String(19), default="")
+    state: Mapped[str] = mapped_column(String(10), default="pending")
+    proposed_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    proposed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    __table_args__ = (
+        CheckConstraint(
+            "state in (" + ", ".join(f"'{s}'" for s in CARD_CHANGE_STATES) + ")", "state"
+        ),
+    )

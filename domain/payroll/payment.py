@@ -8,6 +8,7 @@ the bank's per-line answers and reconciles.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -19,7 +20,8 @@ from domain.db import utcnow
 from domain.errors import Conflict
 from domain.i18n import Text
 from domain.model import Unit
-from domain.payroll.batches import settings_for
+from domain.payroll.batches import add_reminder, dismiss_reminders, settings_for
+from domain.payroll.cards import refresh_line_card
 from domain.payroll.compile import as_wage_line
 from domain.payroll.lines import WageLine
 from domain.payroll.model import (
@@ -39,6 +41,7 @@ UNCONFIRMED = Text("还有 {n} 名工人未确认工资", "{n} workers have not 
 NOT_SIGNABLE = Text("汇总文件当前不能签署", "The summary file cannot be signed now")
 NOTHING_TO_PAY = Text("没有需要支付的明细", "There is nothing to pay")
 NOTHING_TO_CORRECT = Text("该批次当前没有待更正的明细", "This batch has no lines to correct")
+NOTHING_SENT = Text("该批次还没有发往银行的文件", "No file of this batch has been sent")
 
 PAID, REJECTED, RETURNED = "paid", "rejected", "returned"
 
@@ -73,13 +76,22 @@ def set_progress(batch: WageBatch, step: str | None, done: int, total: int) -> N
     batch.step, batch.progress_done, batch.progress_total = step, done, total
 
 
+def lines_to_summarise(session: Session, batch: WageBatch) -> list[WageLine]:
+    """What the round's summary lists: round 0 every line of the batch; a supplementary
+    summary (round n) only the lines paid again, with their data as they will be sent."""
+    if batch.repay_round == 0:
+        return batch_lines(session, batch)
+    return [p.line for p in lines_to_pay(session, batch)]
+
+
 def store_summary(session: Session, batch: WageBatch, pdf: bytes, digest: str,
                   lines: list[WageLine]) -> SummaryFile:  # fmt: skip
-    """Keep the rendered summary file; the batch now waits for the PM (replaces an unsigned one)."""
-    found = session.scalar(select(SummaryFile).where(SummaryFile.batch_id == batch.id))
+    """Keep the round's rendered summary file; the batch now waits for the PM (replaces an
+    unsigned one of the same round)."""
+    found = summary_of(session, batch)
     if found is not None and found.state != "rendered":
         return found  # a retried render after signing changes nothing
-    summary = found or SummaryFile(batch_id=batch.id)
+    summary = found or SummaryFile(batch_id=batch.id, round=batch.repay_round)
     summary.pdf, summary.lines_sha256, summary.line_count = pdf, digest, len(lines)
     summary.total_net = sum((line.net or Decimal(0) for line in lines), Decimal("0.00"))
     summary.state = "rendered"
@@ -89,8 +101,18 @@ def store_summary(session: Session, batch: WageBatch, pdf: bytes, digest: str,
     return summary
 
 
-def summary_of(session: Session, batch: WageBatch) -> SummaryFile | None:
-    return session.scalar(select(SummaryFile).where(SummaryFile.batch_id == batch.id))
+def summary_of(session: Session, batch: WageBatch, round: int | None = None) -> SummaryFile | None:
+    """The summary of the batch's current round (or of ``round``)."""
+    number = batch.repay_round if round is None else round
+    return session.scalar(select(SummaryFile).where(SummaryFile.batch_id == batch.id,
+                                                    SummaryFile.round == number))  # fmt: skip
+
+
+def summaries_of(session: Session, batch: WageBatch) -> list[SummaryFile]:
+    """The month's summary and every supplementary summary, in round order."""
+    return list(session.scalars(
+        select(SummaryFile).where(SummaryFile.batch_id == batch.id).order_by(SummaryFile.round)
+    ))  # fmt: skip
 
 
 def _summary_in(session, batch, state: str) -> SummaryFile:
@@ -150,14 +172,17 @@ def lines_to_pay(session: Session, batch: WageBatch) -> list[ToPay]:
 
 
 def record_submission(session: Session, batch: WageBatch, msg_id: str, xml: bytes,
-                      digest: str, paying: list[ToPay]) -> BankSubmission:  # fmt: skip
-    """Record the file and its payments BEFORE sending (the caller commits first)."""
+                      digest: str, paying: list[ToPay],
+                      answer_within: timedelta = timedelta(hours=24)) -> BankSubmission:  # fmt: skip
+    """Record the file and its payments BEFORE sending (the caller commits first).  The bank
+    has ``answer_within`` to give every payment a final status."""
     if not paying:
         raise Conflict("nothing_to_pay", NOTHING_TO_PAY)
     sub = BankSubmission(
         batch_id=batch.id, msg_id=msg_id, round=batch.repay_round, xml=xml,
         records_sha256=digest, line_count=len(paying),
         total=sum((p.line.net or Decimal(0) for p in paying), Decimal("0.00")), state="prepared",
+        deadline_at=utcnow() + answer_within,
     )  # fmt: skip
     session.add(sub)
     session.flush()
@@ -212,6 +237,77 @@ def apply_line_status(session: Session, sub: BankSubmission, answers: dict) -> b
     return all(p.status != "sent" for p in payments)
 
 
+def is_overdue(sub: BankSubmission, now: datetime) -> bool:
+    """The bank's answer deadline has passed (银行回执超时)."""
+    return sub.deadline_at is not None and now > sub.deadline_at
+
+
+def open_payment_ids(session: Session, sub: BankSubmission) -> list[str]:
+    """EndToEndIds of the file's payments with no final answer yet."""
+    return list(session.scalars(
+        select(LinePayment.end_to_end_id).where(LinePayment.submission_id == sub.id,
+                                                LinePayment.status == "sent")
+        .order_by(LinePayment.id)
+    ))  # fmt: skip
+
+
+def ask_bank_again(session: Session, actor: Actor, batch: WageBatch,
+                   answer_within: timedelta) -> BankSubmission:  # fmt: skip
+    """再次询问银行 (GC manager): the next look at the bank also asks for each open payment by
+    its EndToEndId (and resends a file the bank never got); the deadline starts again."""
+    actor.must("generate_summary", batch.project_id)
+    sub = submission_for_round(session, batch)
+    if sub is None:
+        raise Conflict("nothing_sent", NOTHING_SENT)
+    sub.asked_at = utcnow()
+    sub.deadline_at = sub.asked_at + answer_within
+    record(session, actor.user_id, "payroll.bank_asked_again", batch, None, batch.project_id)
+    return sub
+
+
+def sent_submissions(session: Session, batch: WageBatch) -> list[BankSubmission]:
+    """Every file of the batch the bank accepted (returns can come for any of them)."""
+    return list(session.scalars(
+        select(BankSubmission).where(BankSubmission.batch_id == batch.id,
+                                     BankSubmission.state == "sent")
+        .order_by(BankSubmission.round)
+    ))  # fmt: skip
+
+
+def apply_late_answers(session: Session, sub: BankSubmission, answers: dict) -> int:
+    """A return (pacs.004) or a rejection that arrives after the payment was reported paid:
+    the payment and, if it is the line's latest attempt, the line become returned/rejected.
+    Returns how many payments changed."""
+    changed = 0
+    rows = _rows_by_id(session, sub.batch_id) if answers else {}
+    for p in session.scalars(select(LinePayment).where(LinePayment.submission_id == sub.id)):
+        if p.status != PAID or p.end_to_end_id not in answers:
+            continue
+        status, code, text = answers[p.end_to_end_id]
+        p.status, p.reason_code, p.reason_text, p.updated_at = status, code or None, text or None, utcnow()
+        line = rows[p.line_id]
+        if line.bank_attempt == p.attempt:
+            line.bank_status = RETURNED if status == RETURNED else REJECTED
+            line.bank_reason = " ".join(x for x in (code, text) if x) or None
+        changed += 1
+    return changed
+
+
+def tell_returned(session: Session, batch: WageBatch, count: int) -> None:
+    """The GC manager is told on the payroll pages: lines came back after payment."""
+    add_reminder(session, batch.project_id, "line_returned",
+                 f"returned:{batch.id}:{utcnow():%Y%m%d%H%M%S%f}",
+                 f"{batch.batch_no} 有 {count} 笔工资被银行退汇，请更正后重新支付",
+                 batch_id=batch.id)  # fmt: skip
+
+
+def watch_over(session: Session, batch: WageBatch, now: datetime, watch_for: timedelta) -> bool:
+    """The watch for returns ends ``watch_for`` after the last file was reported on."""
+    times = [s.reported_at or s.sent_at for s in sent_submissions(session, batch)]
+    last = max((t for t in times if t is not None), default=None)
+    return last is None or now > last + watch_for
+
+
 def reconcile(session: Session, batch: WageBatch) -> dict:
     """对账: counts per status; the batch is paid, or waits for corrections."""
     rows = session.scalars(select(WageLineRow).where(WageLineRow.batch_id == batch.id)).all()
@@ -226,14 +322,26 @@ def reconcile(session: Session, batch: WageBatch) -> dict:
     return counts
 
 
-def begin_repay(session: Session, actor: Actor, batch: WageBatch) -> None:
-    """重新支付: after corrections the rejected lines go out in the next file (MsgId -R<n>)."""
+def begin_repay(session: Session, actor: Actor, batch: WageBatch) -> int:
+    """重新支付: the rejected and returned lines take the card now on each worker's record
+    and are listed on a supplementary summary (round n), which the PM and the enterprise sign
+    before it goes out as the next file (MsgId -R<n>).  Returns how many cards changed."""
     actor.must("correct_lines", batch.project_id)
     if batch.state != "correcting":
         raise Conflict("nothing_to_correct", NOTHING_TO_CORRECT)
+    lines = session.scalars(
+        select(WageLineRow).where(WageLineRow.batch_id == batch.id,
+                                  WageLineRow.bank_status.in_((REJECTED, RETURNED)))
+    ).all()  # fmt: skip
+    if not lines:
+        raise Conflict("nothing_to_correct", NOTHING_TO_CORRECT)
+    changed = sum(refresh_line_card(session, line) for line in lines)
+    dismiss_reminders(session, batch.project_id, kind="line_returned", batch_id=batch.id)
     batch.repay_round += 1
-    batch.state = "pushing"
+    batch.state = "summarising"
+    set_progress(batch, "render", 0, 0)
     record(session, actor.user_id, "payroll.repay", batch, None, batch.project_id)
+    return changed
 
 
 def payments_of(session: Session, batch: WageBatch) -> list[tuple[LinePayment, str]]:

@@ -1,5 +1,5 @@
 """工资支付表审核 (sub and GC review, approve or reject with a reason), the worker's own
-confirmation of his line (工人确认), and the GC operator's correction of rejected lines."""
+confirmation of his line (工人确认), and the lines the bank rejected or returned."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from sqlalchemy.orm import Session
 
 from domain.access import Actor
 from domain.audit import record
-from domain.checks import bank_card_digits, is_bank_card, is_cnaps
 from domain.db import utcnow
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.i18n import Text
+from domain.model import Person
 from domain.payroll.compile import get_compilation
 from domain.payroll.model import Compilation, WageBatch, WageLineRow
 
@@ -24,11 +24,6 @@ NOT_WAITING = Text("该编制当前不在待审核状态", "This table is not wa
 REASON_REQUIRED = Text("退回时须填写原因", "A reason is required to reject")
 NO_LINE = Text("找不到该工资记录", "No such wage line")
 COMMENT_REQUIRED = Text("有异议时请写明原因", "Please say what is wrong")
-NOT_REJECTED = Text("该明细不是被银行退回的明细", "This line was not rejected by the bank")
-BAD_CARD = Text("工资卡号校验位不正确", "The card number fails its check digit")
-BAD_CNAPS = Text("联行号须为 12 位数字", "CNAPS bank code must be 12 digits")
-BANK_NAME = Text("开户银行须为 1–{max} 个字", "The bank name needs 1 to {max} characters")
-BANK_NAME_MAX = 100
 
 
 def review(session: Session, actor: Actor, compilation_id: int, stage: str, approve: bool,
@@ -100,27 +95,7 @@ def rejected_lines(session: Session, batch: WageBatch) -> list[WageLineRow]:
     ))  # fmt: skip
 
 
-def correct_line(session: Session, actor: Actor, batch: WageBatch, line_id: int,
-                 bank_card: str, bank_name: str, bank_cnaps: str) -> WageLineRow:  # fmt: skip
-    """更正: the GC operator fixes a rejected line's card data before it is paid again."""
-    actor.must("correct_lines", batch.project_id)
-    line = session.get(WageLineRow, line_id)
-    if (
-        line is None
-        or line.batch_id != batch.id
-        or line.bank_status not in ("rejected", "returned")
-    ):
-        raise Conflict("line_not_rejected", NOT_REJECTED, field="line_id")
-    card = bank_card_digits(bank_card)
-    if not is_bank_card(card):
-        raise InvalidInput("invalid_bank_card", BAD_CARD, field="bank_card")
-    bank_name = (bank_name or "").strip()
-    if not 1 <= len(bank_name) <= BANK_NAME_MAX:
-        raise InvalidInput("invalid_bank_name", BANK_NAME, field="bank_name", max=BANK_NAME_MAX)
-    cnaps = (bank_cnaps or "").strip()
-    if not is_cnaps(cnaps):
-        raise InvalidInput("invalid_cnaps", BAD_CNAPS, field="bank_cnaps")
-    before = {"bank_card": line.bank_card, "bank_cnaps": line.bank_cnaps}
-    line.bank_card, line.bank_name, line.bank_cnaps = card, bank_name, cnaps
-    record(session, actor.user_id, "payroll.line_corrected", line, before, batch.project_id)
-    return line
+def people_of(session: Session, lines: list[WageLineRow]) -> list[Person]:
+    """The workers of these lines (their card on record)."""
+    ids = {line.person_id for line in lines}
+    return list(session.scalars(select(Person).where(Person.id.in_(ids)))) if ids else []

@@ -1,8 +1,10 @@
 """Path test of ``bpmn/wage_payment.bpmn`` through the engine API with fake connectors: three
 units (the GC's own skips the sub review), a sub reject and a GC reject loop, the compile
-reminder timer, summary, both signatures, a bank push whose status arrives by polling with two
-rejected lines, correction and re-payment, then the bank's message path to the end.  Every
-engine call saves and loads; the stored state must round-trip after each step."""
+reminder timer, summary, both signatures, a bank push whose status is overdue (银行回执超时,
+再次询问银行) and then arrives by polling with two rejected lines, correction with a
+supplementary summary signed again, re-payment, the bank's message path, a late return seen
+during the watch period (退汇观察期) that reopens the correction, and the end when the watch is
+over.  Every engine call saves and loads; the stored state must round-trip after each step."""
 
 import time
 from pathlib import Path
@@ -24,7 +26,7 @@ from engine.inbox import Grant
 
 DIAGRAM = Path(__file__).resolve().parents[2] / "bpmn" / "wage_payment.bpmn"
 OPS = ("notify/CompileOverdue", "summary/RenderPdf", "bank/SubmitBatch", "bank/FetchStatus",
-       "bank/Reconcile")  # fmt: skip
+       "bank/Reconcile", "bank/WatchReturns")  # fmt: skip
 UNITS = [
     {"unit_id": 1, "name": "总包自有班组", "gc_own": True},
     {"unit_id": 2, "name": "恒固劳务", "gc_own": False},
@@ -53,10 +55,16 @@ def test_deploy_refuses_nothing_and_names_every_task(es, fakes):
 
 def test_wage_payment_runs_to_the_end_with_rejects_and_repayment(es, fakes):
     fakes.register(*OPS)
-    rounds = iter([{"complete": False}, {"complete": True}])
+    rounds = iter([{"complete": False, "overdue": True}, {"complete": False}, {"complete": True}])
     fakes.answers["bank/FetchStatus"] = lambda p, c: next(rounds)
-    results = iter([{"paid": 8, "rejected": 2}, {"paid": 10, "rejected": 0}])
+    results = iter([{"paid": 8, "rejected": 2, "watch_after": "PT1S"},
+                    {"paid": 10, "rejected": 0, "watch_after": "PT1S"},
+                    {"paid": 9, "rejected": 1, "watch_after": "PT1S"},
+                    {"paid": 10, "rejected": 0, "watch_after": "PT1S"}])  # fmt: skip
     fakes.answers["bank/Reconcile"] = lambda p, c: next(results)
+    watched = iter([{"returned": 0, "over": False}, {"returned": 1, "over": False},
+                    {"returned": 0, "over": True}])  # fmt: skip
+    fakes.answers["bank/WatchReturns"] = lambda p, c: next(watched)
     deploy(es)
     iid = tx.start_instance(es, "wage_payment", data=START, business_key=KEY)
     assert_roundtrip(es, iid)
@@ -120,23 +128,50 @@ def test_wage_payment_runs_to_the_end_with_rejects_and_repayment(es, fakes):
     first_push_key = fakes.calls[-1][2].idempotency_key
     assert_roundtrip(es, iid)
 
-    # No message: the poll timer fetches the status twice (incomplete, then complete).
-    for _ in range(2):
-        time.sleep(1.1)
-        drain(es)
-    assert fakes.ops()[-3:] == ["bank/FetchStatus", "bank/FetchStatus", "bank/Reconcile"]
-    item = the_task(es, "correct_rejected_lines")
-    assert item.role == "gc_operator"
-    complete(es, item, {}, grants=[Grant("gc_operator", 1)])
+    # The first poll finds the answer overdue: the GC manager asks the bank again, which looks
+    # at once; the next poll (incomplete, then complete) reconciles.
+    time.sleep(1.1)
     drain(es)
-    assert fakes.ops()[-1] == "bank/SubmitBatch"
+    overdue = the_task(es, "bank_overdue")
+    assert overdue.role == "gc_manager"
+    complete(es, overdue, {}, grants=[gc])
+    drain(es)
+    time.sleep(1.1)
+    drain(es)
+    assert fakes.ops()[-4:] == ["bank/FetchStatus"] * 3 + ["bank/Reconcile"]
+
+    def repay_with_supplementary_summary():
+        item = the_task(es, "correct_rejected_lines")
+        assert item.role == "gc_operator"
+        complete(es, item, {}, grants=[Grant("gc_operator", 1)])
+        drain(es)
+        assert fakes.ops()[-1] == "summary/RenderPdf"  # the supplementary summary
+        do(es, "pm_sign", gc)
+        do(es, "enterprise_sign", Grant("gc_enterprise", 1))
+        drain(es)
+        assert fakes.ops()[-1] == "bank/SubmitBatch"
+
+    repay_with_supplementary_summary()
     assert fakes.calls[-1][2].idempotency_key != first_push_key  # a new file for the re-payment
 
     # This time the bank's status message arrives before the poll.
     assert tx.deliver_message(es, "bank_status", KEY, {"msg_id": KEY + "-R1"}) == [iid]
     drain(es)
     assert fakes.ops()[-1] == "bank/Reconcile"
-    assert status(es, iid) == "completed"
+    assert status(es, iid) != "completed"  # paid; returns are watched for
     data = engine.describe_instance(es, iid)["data"]
     assert data["bank_report"] == {"msg_id": KEY + "-R1"}
-    assert data["reconciled"] == {"paid": 10, "rejected": 0}
+
+    # The watch: nothing, then a late return reopens the correction.
+    for _ in range(2):
+        time.sleep(1.1)
+        drain(es)
+    assert fakes.ops()[-3:] == ["bank/WatchReturns", "bank/WatchReturns", "bank/Reconcile"]
+    repay_with_supplementary_summary()
+    assert tx.deliver_message(es, "bank_status", KEY, {"msg_id": KEY + "-R2"}) == [iid]
+    drain(es)
+    time.sleep(1.1)
+    drain(es)
+    assert fakes.ops()[-1] == "bank/WatchReturns"
+    assert status(es, iid) == "completed"
+    assert engine.describe_instance(es, iid)["data"]["watched"] == {"returned": 0, "over": True}

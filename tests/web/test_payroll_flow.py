@@ -1,7 +1,10 @@
 """The manual's wage payment flow through the pages, every role, with a fake bank: settlement
 day → batch number → three units compile → reviews with a reject → summary → PM signs →
-enterprise signs → bank push with one rejected line → correction → re-payment → paid."""
+enterprise signs → bank push with one rejected line → the operator proposes the worker's new
+card and the worker confirms it on his phone → re-payment on a supplementary summary signed
+again by the PM and the enterprise → paid, returns watched for."""
 
+import io
 import re
 
 import pytest
@@ -9,7 +12,8 @@ from sqlalchemy import select
 
 import engine
 from domain.payroll.batches import month_choices
-from domain.payroll.model import BankSubmission, Compilation, WageBatch, WageLineRow
+from domain.model import Person, User
+from domain.payroll.model import BankSubmission, Compilation, SummaryFile, WageBatch, WageLineRow
 from services.pki import DEMO_ENTERPRISE_PASSWORD
 from tests.web.payroll_helpers import FakeBank, bound_connectors, configure_payroll, drain
 
@@ -103,7 +107,6 @@ def test_whole_flow_through_the_pages(payroll_app, client, auth, tmp_path):
     as_user(client, auth, "gc_ent")
     assert "去签署" in client.get("/enterprise/push").text
     p12 = (tmp_path / "pki" / "enterprise_demo.p12").read_bytes()
-    import io
 
     post(client, f"/enterprise/batches/{batch.id}/sign", {
         "p12": (io.BytesIO(p12), "enterprise.p12"), "password": DEMO_ENTERPRISE_PASSWORD},
@@ -119,10 +122,32 @@ def test_whole_flow_through_the_pages(payroll_app, client, auth, tmp_path):
     post(client, f"/projects/1/payroll/batches/{batch.id}/correct", {
         "line_id": first_line.id, "bank_card": "6222021000000099993", "bank_name": "中国工商银行",
         "bank_cnaps": "102290024433"})  # fmt: skip
-    assert state(app, WageLineRow, id=first_line.id).bank_card == "6222021000000099993"
+    # Proposed, not applied: only the worker can make it his card.
+    assert state(app, WageLineRow, id=first_line.id).bank_card == first_line.bank_card
+    assert "待工人确认" in client.get(f"/projects/1/payroll/batches/{batch.id}/correct").text
+    worker = state(app, User, person_id=first_line.person_id)
+    as_user(client, auth, worker.username)
+    assert "项目部为您登记了新的工资卡" in client.get("/my/wages").text
+    change_id = int(re.search(r'id="change-(\d+)"', client.get("/my/card").text).group(1))
+    post(client, f"/my/card/changes/{change_id}", {"decision": "confirm"})
+    assert state(app, Person, id=first_line.person_id).bank_card == "6222021000000099993"
+
+    as_user(client, auth, "gc_op")
     post(client, f"/projects/1/payroll/batches/{batch.id}/correct", {"action": "repay"})
     drain(app)
+    assert state(app, WageLineRow, id=first_line.id).bank_card == "6222021000000099993"
+    assert state(app, WageBatch, id=batch.id).state == "pm_signing" and bank.sent == 1
+    supplementary = state(app, SummaryFile, batch_id=batch.id, round=1)
+    assert supplementary.line_count == 1 and supplementary.state == "rendered"
+    as_user(client, auth, "gc_pm")
+    post(client, f"/projects/1/payroll/batches/{batch.id}/sign", {"password": "qianshu2026"})
+    as_user(client, auth, "gc_ent")
+    post(client, f"/enterprise/batches/{batch.id}/sign", {
+        "p12": (io.BytesIO(p12), "enterprise.p12"), "password": DEMO_ENTERPRISE_PASSWORD},
+        content_type="multipart/form-data")  # fmt: skip
+    drain(app)
     assert state(app, WageBatch, id=batch.id).state == "paid"
+    as_user(client, auth, "gc_op")
     repaid = state(app, BankSubmission, batch_id=batch.id, round=1)
     assert repaid.msg_id == batch.batch_no + "-R1" and repaid.line_count == 1
     assert bank.sent == 2
@@ -135,7 +160,8 @@ def test_whole_flow_through_the_pages(payroll_app, client, auth, tmp_path):
     with app.app_context():
         from web.extensions import db
 
-        assert engine.describe_instance(db.session, batch.instance_id)["status"] == "completed"
+        # Paid; the instance watches for returns (退汇观察期) until the watch is over.
+        assert engine.describe_instance(db.session, batch.instance_id)["status"] != "completed"
 
 
 def test_worker_confirms_or_disputes_his_line(payroll_app, client, auth):

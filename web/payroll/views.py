@@ -11,7 +11,7 @@ from connectors.bank_csv import bank_batch_csv
 from domain import roles
 from domain.errors import InvalidInput, NotFound
 from domain.i18n import Text
-from domain.payroll import batches, compile, payment, rates, review
+from domain.payroll import batches, cards, compile, payment, rates, review
 from domain.payroll.errors import NO_BATCH
 from domain.payroll.lines import ERROR
 from domain.payroll.model import SigningCredential, WageBatch
@@ -46,12 +46,17 @@ STEP_LABELS = {
     "render": _l("生成汇总文件"), "pm_sign": _l("项目经理签署"), "enterprise_sign": _l("总包单位签署"),
     "push": _l("推送银行"), "bank": _l("等待银行回执"), "reconcile": _l("对账"),
 }  # fmt: skip
+OPERATION_LABELS = {  # the service steps of bpmn/wage_payment.bpmn, by operator id
+    "summary/RenderPdf": _l("生成汇总文件"), "bank/SubmitBatch": _l("推送银行"),
+    "bank/FetchStatus": _l("查询银行回执"), "bank/Reconcile": _l("对账"),
+    "bank/WatchReturns": _l("查询退汇"), "notify/CompileOverdue": _l("提醒编制人"),
+}  # fmt: skip
 
 
 def _ctx(project_id: int, **more) -> dict:
     project = batches.get_project(db.session, project_id)
     return {"project": project, "labels": STATE_LABELS, "comp_labels": COMP_LABELS,
-            "month_label": localized_month, **more}  # fmt: skip
+            "step_names": OPERATION_LABELS, "month_label": localized_month, **more}  # fmt: skip
 
 
 @bp.route(BASE + "/settlement", methods=["GET", "POST"])
@@ -218,14 +223,39 @@ def review_index(project_id: int):
 def batch(project_id: int, batch_id: int):
     """查看详情: the unit tables, the step and progress, the bank's result per line."""
     row = batches.get_batch(db.session, g.actor, batch_id, project_id)
+    my_tasks = _my_tasks(row)
     return render_template(
         "payroll/batch.html", batch=row,
         tables=compile.visible_compilations(db.session, g.actor, row),
-        summary=payment.summary_of(db.session, row),
+        summary=payment.summary_of(db.session, row, 0),
+        summaries=payment.summaries_of(db.session, row),
         payments=payment.payments_of(db.session, row) if g.actor.may("view_payments", project_id) else [],
         unconfirmed=review.unconfirmed_count(db.session, row),
-        my_tasks=_my_tasks(row), **_ctx(project_id),
+        returned=review.rejected_lines(db.session, row) if row.state == "correcting" else [],
+        problems=payroll.bank_problems(uow(), g.actor, row),
+        overdue=any(t.bpmn_id == "bank_overdue" for t in my_tasks),
+        my_tasks=my_tasks, **_ctx(project_id),
     )  # fmt: skip
+
+
+@bp.post(BASE + "/batches/<int:batch_id>/ask-bank")
+@guard(GC)
+def ask_bank(project_id: int, batch_id: int):
+    """再次询问银行: the bank's answer is overdue; ask per payment (resend if it never arrived)."""
+    batches.get_batch(db.session, g.actor, batch_id, project_id)
+    payroll.ask_bank_again(uow(), g.actor, batch_id)
+    flash(_("已再次询问银行，结果稍后显示"), "success")
+    return redirect(url_for(".batch", project_id=project_id, batch_id=batch_id))
+
+
+@bp.post(BASE + "/batches/<int:batch_id>/incidents/<int:incident_id>/retry")
+@guard(GC)
+def retry_step(project_id: int, batch_id: int, incident_id: int):
+    """重试: run the batch's failed step (e.g. the push, once the bank is reachable) again."""
+    batches.get_batch(db.session, g.actor, batch_id, project_id)
+    payroll.retry_bank_step(uow(), g.actor, batch_id, incident_id)
+    flash(_("已重试，结果稍后显示"), "success")
+    return redirect(url_for(".batch", project_id=project_id, batch_id=batch_id))
 
 
 def _my_tasks(batch):
@@ -270,7 +300,7 @@ def push_index(project_id: int):
 def summary_pdf(project_id: int, batch_id: int):
     """生成汇总文件: the (signed) summary file."""
     row = batches.get_batch(db.session, g.actor, batch_id, project_id)
-    summary = payment.summary_of(db.session, row)
+    summary = payment.summary_of(db.session, row, int_arg("round"))
     if summary is None:
         raise NotFound("summary_not_ready", NO_SUMMARY)
     return Response(summary.pdf, mimetype="application/pdf", headers={
@@ -307,7 +337,7 @@ def verify(project_id: int, batch_id: int):
     """验签: each signature's signer, time and validity; payment files vs the signed lines."""
     row = batches.get_batch(db.session, g.actor, batch_id, project_id)
     return render_template("payroll/verify.html", batch=row,
-                           **payroll.verify(uow(), row), **_ctx(project_id))  # fmt: skip
+                           **payroll.verify(uow(), row, int_arg("round")), **_ctx(project_id))  # fmt: skip
 
 
 @bp.get(BASE + "/batches/<int:batch_id>/daifa.csv")
@@ -323,20 +353,26 @@ def bank_csv(project_id: int, batch_id: int):
 @bp.route(BASE + "/batches/<int:batch_id>/correct", methods=["GET", "POST"])
 @guard(*roles.GC_SIDE)
 def correct(project_id: int, batch_id: int):
-    """更正退回明细: fix card data of the lines the bank rejected, then 重新支付."""
+    """更正退回明细: the rejected and returned lines with each worker's card on record; a new
+    card is proposed to the worker (it counts once he confirms it); 重新支付 lists them on a
+    supplementary summary for the PM and the enterprise to sign."""
     row = batches.get_batch(db.session, g.actor, batch_id, project_id)
     if request.method == "POST":
         if request.form.get("action") == "repay":
             payroll.repay(uow(), g.actor, batch_id)
-            flash(_("已重新推送银行"), "success")
+            flash(_("已生成更正/补发汇总表，待项目经理和总包单位签署后推送银行"), "success")
             return redirect(url_for(".batch", project_id=project_id, batch_id=batch_id))
-        payroll.correct_line(uow(), g.actor, batch_id, int_arg("line_id") or 0,
+        payroll.propose_card(uow(), g.actor, batch_id, int_arg("line_id") or 0,
                              request.form.get("bank_card", ""), request.form.get("bank_name", ""),
                              request.form.get("bank_cnaps", ""))  # fmt: skip
-        flash(_("已更正"), "success")
+        flash(_("新卡已提交，工人在手机上确认后生效"), "success")
         return redirect(url_for(".correct", project_id=project_id, batch_id=batch_id))
-    return render_template("payroll/correct.html", batch=row,
-                           lines=review.rejected_lines(db.session, row), **_ctx(project_id))  # fmt: skip
+    lines = review.rejected_lines(db.session, row)
+    return render_template("payroll/correct.html", batch=row, lines=lines,
+                           people={p.id: p for p in review.people_of(db.session, lines)},
+                           pending={c.person_id: c for line in lines
+                                    for c in cards.pending_changes(db.session, line.person_id)},
+                           **_ctx(project_id))  # fmt: skip
 
 
 @bp.get("/payroll/tasks/<int:human_task_id>")

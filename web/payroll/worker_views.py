@@ -1,10 +1,12 @@
-"""The worker's phone page (我的工资): his lines with days and amounts; confirm or dispute."""
+"""The worker's phone pages: 我的工资 (his lines with days and amounts; confirm or dispute) and
+我的工资卡 (the card his wages go to: change it, or confirm a card proposed for him)."""
 
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from domain import roles
-from domain.payroll import review
+from domain.model import Person
+from domain.payroll import cards, review
 from services import payroll
 from web.access import guard
 from web.extensions import db
@@ -17,8 +19,9 @@ from web.runtime import uow
 @guard(roles.WORKER)
 def my_wages():
     """我的工资: every line of mine, newest first."""
+    pending = cards.pending_changes(db.session, g.actor.person_id) if g.actor.person_id else []
     return render_template("payroll/my_wages.html", lines=review.my_lines(db.session, g.actor),
-                           month_label=localized_month)  # fmt: skip
+                           pending_cards=pending, month_label=localized_month)  # fmt: skip
 
 
 @bp.post("/my/wages/<int:line_id>")
@@ -29,3 +32,28 @@ def my_wage_confirm(line_id: int):
     payroll.confirm_line(uow(), g.actor, line_id, agree, request.form.get("comment", ""))
     flash(_("已确认") if agree else _("异议已提交，项目部会与您联系"), "success")
     return redirect(url_for(".my_wages"))
+
+
+@bp.route("/my/card", methods=["GET", "POST"])
+@guard(roles.WORKER)
+def my_card():
+    """我的工资卡: the card wages go to; change it, or confirm a card the project office proposed."""
+    if request.method == "POST":
+        payroll.change_own_card(uow(), g.actor, request.form.get("bank_card", ""),
+                                request.form.get("bank_name", ""),
+                                request.form.get("bank_cnaps", ""))  # fmt: skip
+        flash(_("工资卡已更新，以后的工资发到新卡"), "success")
+        return redirect(url_for(".my_card"))
+    person = db.session.get(Person, g.actor.person_id) if g.actor.person_id else None
+    changes = cards.pending_changes(db.session, person.id) if person else []
+    return render_template("payroll/my_card.html", person=person, changes=changes)
+
+
+@bp.post("/my/card/changes/<int:change_id>")
+@guard(roles.WORKER)
+def my_card_decide(change_id: int):
+    """确认是我的卡 / 不是我的卡: the worker decides a card proposed for him."""
+    agree = request.form.get("decision") == "confirm"
+    payroll.decide_card_change(uow(), g.actor, change_id, agree)
+    flash(_("已确认，工资将发到这张卡") if agree else _("已拒绝该卡，项目部会与您联系"), "success")
+    return redirect(url_for(".my_card"))
