@@ -155,10 +155,11 @@ class BankClient:
         return [r for r in found if r.original_msg_id == msg_id]
 
 
-    def inquire(self, end_to_end_id: str) -> TransactionStatus | None:
-        """Payment status inquiry by EndToEndId (逐笔查询): the bank's decision on that payment,
-        or None when the bank has never received it."""
-        answer = self._call("GET", f"/_mock/payments/{end_to_end_id}")
+    def inquire(self, end_to_end_id: str, msg_id: str) -> TransactionStatus | None:
+        """Payment status inquiry by EndToEndId (逐笔查询) within the file ``msg_id``: the bank's
+        decision on that payment (a later return comes as pacs.004), or None when the bank has
+        never received it."""
+        answer = self._call("GET", f"/_mock/payments/{end_to_end_id}", params={"all": ""})
         if answer.status_code == 404:
             return None
         if answer.status_code != 200:
@@ -166,7 +167,13 @@ class BankClient:
                 "bank_answer", Text("银行返回 HTTP {status}", "The bank answered HTTP {status}"),
                 status=answer.status_code,
             )
-        return _line(answer.json())
+        found = [p for p in answer.json() if p.get("msg_id") == msg_id]
+        if not found:
+            return None
+        decided = found[0]  # newest first
+        status = "RJCT" if decided.get("status") == "rejected" else "ACCP"
+        return TransactionStatus(end_to_end_id, status, decided.get("reason") or "",
+                                 decided.get("reason_text") or "")  # fmt: skip
 
 
 def _msg_id(pain001: bytes) -> str:

@@ -191,11 +191,11 @@ class PayrollConnectors:
         """再次询问银行: each payment still open is asked for by its EndToEndId; when the bank
         knows none of them, the file never arrived and is sent again under the same MsgId."""
         open_ids = payment.open_payment_ids(session, sub)
-        found = {e2e: bank.inquire(e2e) for e2e in open_ids}
+        found = {e2e: bank.inquire(e2e, sub.msg_id) for e2e in open_ids}
         if open_ids and all(answer is None for answer in found.values()):
             log.warning("bank does not know %s: sending it again", sub.msg_id)
             self._send(session, sub)
-            found = {e2e: bank.inquire(e2e) for e2e in open_ids}
+            found = {e2e: bank.inquire(e2e, sub.msg_id) for e2e in open_ids}
         known = {e2e: tx for e2e, tx in found.items() if tx is not None}
         return payment.apply_line_status(session, sub, _answers(known))
 

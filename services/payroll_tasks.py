@@ -107,7 +107,8 @@ def correct_rejected(uow: UnitOfWork, actor: Actor, task: OpenTask, inputs: dict
 def bank_overdue(uow: UnitOfWork, actor: Actor, task: OpenTask, inputs: dict) -> dict:
     """银行回执超时 → 再次询问银行: the next look asks per payment and resends a file the bank
     never received; the answer deadline starts again."""
-    terms = BankTerms.of(uow.settings)
+    bound = uow.wiring.payroll
+    terms = bound.terms if bound is not None else BankTerms.of(uow.settings)
     payment.ask_bank_again(uow.session, actor, _batch(uow, task), terms.answer_within)
     return {"asked_again": True}
 

@@ -41,6 +41,10 @@ PAYROLL_ROUTES = {
     "payroll.reminder_task": ("GET", "/payroll/reminders/999", GC_PM, {}),
     "payroll.my_wages": ("GET", "/my/wages", WORKERS, {}),
     "payroll.my_wage_confirm": ("POST", "/my/wages/999", WORKERS, {"decision": "confirm"}),
+    "payroll.my_card": ("GET", "/my/card", WORKERS, {}),
+    "payroll.my_card_decide": ("POST", "/my/card/changes/999", WORKERS, {"decision": "confirm"}),
+    "payroll.ask_bank": ("POST", B + "/ask-bank", GC_PM, {}),
+    "payroll.retry_step": ("POST", B + "/incidents/999/retry", GC_PM, {}),
     "enterprise.push": ("GET", "/enterprise/push", {"gc_ent"}, {}),
     "enterprise.sign": ("GET", "/enterprise/batches/999/sign", {"gc_ent"}, {}),
 }  # fmt: skip

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 
 import engine
-from domain.payroll.batches import month_choices
 from domain.model import Person, User
+from domain.payroll.batches import month_choices
 from domain.payroll.model import BankSubmission, Compilation, SummaryFile, WageBatch, WageLineRow
 from services.pki import DEMO_ENTERPRISE_PASSWORD
 from tests.web.payroll_helpers import FakeBank, bound_connectors, configure_payroll, drain

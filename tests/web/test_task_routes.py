@@ -26,6 +26,7 @@ ROUTES = ("generic", "api", "cli")
 # Covered by a flow test instead of a refusal here (a rule with no way to be broken on them).
 ELSEWHERE = {
     "correct_rejected_lines": "tests/web/test_payroll_flow.py: rejected line → 更正 → 重新支付",
+    "bank_overdue": "tests/integration/test_payroll_late_bank.py: silent bank → 再次询问银行",
 }
 
 
