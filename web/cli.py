@@ -2,6 +2,7 @@
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 from werkzeug.serving import run_simple
 
 from domain.demo import DEMO_PASSWORD, load_demo
@@ -20,7 +21,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(engine_cli)
 
 
-@click.group()
+@click.group(cls=AppGroup)  # AppGroup: every command runs in the app's context
 def zhuxin():
     """筑薪 administration."""
 

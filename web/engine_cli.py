@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 import engine
@@ -17,7 +18,7 @@ from web.extensions import db
 from web.runtime import BPMN_DIR, uow, wiring
 
 
-@click.group("engine")
+@click.group("engine", cls=AppGroup)  # AppGroup: every command runs in the app's context
 def engine_cli():
     """BPMN engine administration (流程引擎)."""
 

@@ -276,8 +276,10 @@ def test_no_route_skips_the_tasks_rule(payroll_app, bpmn_id):
             assert status is None or status < 500, (route, who, answer.text[:300])
             if route == "api":
                 assert status >= 400, (who, answer.json)
-            if route == "cli":
+            if route == "cli":  # refused with a message (click's exit), not a crash
                 assert answer.exit_code != 0, (who, answer.output)
+                assert isinstance(answer.exception, SystemExit), (who, repr(answer.exception))
+                assert "Error:" in answer.output, (who, answer.output)
             reopened = open_task(app, bpmn_id)
             assert reopened is not None and reopened.id == task.id, (route, who)
             assert unchanged(), (route, who)
