@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 import engine
+from domain.model import User
 from domain.payroll.model import WageBatch, WageLineRow
 from services.pki import DEMO_ENTERPRISE_PASSWORD
 from tests.e2e.conftest import PHONE, SHOTS
@@ -162,13 +163,45 @@ def test_whole_wage_payment_in_the_browser(app, live_server, launch, payroll_sit
     op.click("td a:has-text('更正退回明细')")
     op.wait_for_selector("#repay")
     shot(op, "13_correct_rejected")
+    # The operator proposes the worker's new card; only the worker can make it his.
     op.fill("input[name=bank_card]", "6222021000000099993")
+    op.fill("input[name=bank_name]", "中国工商银行")
     op.fill("input[name=bank_cnaps]", "102290024433")
-    op.click("button:has-text('保存')")
-    op.wait_for_load_state()
-    shot(op, "13b_after_save")
-    op.wait_for_selector("text=已更正")
+    op.click("button:has-text('提交给工人确认')")
+    op.wait_for_selector("text=新卡已提交，工人在手机上确认后生效")
+    op.wait_for_selector(".card-pending")
+    shot(op, "13b_card_proposed")
+    with app.app_context():
+        owner = db.session.scalar(select(User.username).join(
+            WageLineRow, WageLineRow.person_id == User.person_id).where(WageLineRow.id == first))
+    owner_phone = as_user(browser, base, owner, **PHONE)
+    owner_phone.goto(f"{base}/my/wages")
+    owner_phone.click("#card-to-confirm a")
+    owner_phone.wait_for_selector(".card-change")
+    shot(owner_phone, "13c_worker_confirms_card")
+    owner_phone.click("button:has-text('确认是我的卡')")
+    owner_phone.wait_for_selector("text=已确认，工资将发到这张卡")
+    op.goto(op.url)
+    op.wait_for_selector("text=已换卡，重新支付时使用新卡")
     op.click("#repay")
+    op.wait_for_selector("text=已生成更正/补发汇总表")
+    wait_for(app, "pm_signing")
+    bank_files = bank.sent
+
+    # The supplementary summary is signed again by the PM and the enterprise before it is sent.
+    pm.goto(f"{base}/projects/1/payroll/push")
+    pm.click("a.go-sign")
+    pm.fill("#sign-password", PM_PASSWORD)
+    pm.click("#sign-button")
+    pm.wait_for_selector("text=签署完成")
+    wait_for(app, "enterprise_signing")
+    assert bank.sent == bank_files  # nothing sent before the enterprise's signature
+    ent.goto(f"{base}/enterprise/push")
+    ent.click("a.go-sign")
+    ent.set_input_files("#p12-file", str(pki / "enterprise_demo.p12"))
+    ent.fill("#p12-password", DEMO_ENTERPRISE_PASSWORD)
+    ent.click("#ent-sign")
+    ent.wait_for_selector("text=企业签署完成")
     wait_for(app, "paid")
 
     pm.goto(f"{base}/projects/1/payroll/review")
