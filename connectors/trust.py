@@ -44,6 +44,9 @@ UNTRUSTED = Text(
     "证书不是平台信任的 CA 签发的（{subject}，签发者 {issuer}）",
     "The certificate is not issued by a CA the platform trusts ({subject}, issuer {issuer})",
 )
+NOT_A_CERTIFICATE = Text(
+    "文件不是 X.509 证书（PEM 或 DER）", "The file is not an X.509 certificate (PEM or DER)"
+)
 REVOKED = Text("证书已被吊销（序列号 {serial}）", "The certificate is revoked (serial {serial})")
 
 
@@ -98,6 +101,14 @@ def _crl(data: bytes) -> x509.CertificateRevocationList:
 def fingerprint(cert: x509.Certificate) -> str:
     """SHA-256 of the DER certificate, hex lower case (what an administrator registers)."""
     return hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest()
+
+
+def fingerprint_of_file(data: bytes) -> str:
+    """The fingerprint of the (first) certificate in a PEM or DER file, or a refusal."""
+    found = _certificates(data)
+    if not found:
+        raise SigningError("not_a_certificate", NOT_A_CERTIFICATE, field="certificate")
+    return fingerprint(found[0])
 
 
 def identity(cert: x509.Certificate) -> Identity:

@@ -146,6 +146,11 @@ class SummaryVerification:
     def problem(self) -> Check | None:
         return next((c for c in self.checks if not c.ok), None)
 
+    def reasons(self) -> Text:
+        """Every failed check's reason, in both languages."""
+        failed = [c.reason for c in self.checks if not c.ok and c.reason is not None]
+        return Text("；".join(t.zh for t in failed), "; ".join(t.en for t in failed))
+
 
 def expectations_for(session: Session, batch: WageBatch, summary: SummaryFile,
                      paying_sha256: str | None = None) -> Expectations:  # fmt: skip
@@ -164,14 +169,12 @@ def verify_summary(pdf: bytes, trust: TrustStore, expected: Expectations) -> Sum
     pm, ent = by_field.get(PM_FIELD), by_field.get(ENTERPRISE_FIELD)
     checks = [
         _present(reports, pm, ent),
+        _check("nothing_after", _last_covers_all(reports), _text(AFTER_LAST)),
         _check("intact", *_intact(reports)),
         _check("pm_signer", *_pm_signer(pm, expected)),
         _check("pm_trusted", *_trusted(PM_FIELD, pm, trust)),
         _check("enterprise_signer", *_enterprise_signer(ent, expected)),
         _check("enterprise_trusted", *_trusted(ENTERPRISE_FIELD, ent, trust)),
-        _check(
-            "nothing_after", bool(reports) and reports[-1].covers_whole_document, _text(AFTER_LAST)
-        ),  # fmt: skip
         _check("digest", *_digest(reports, expected)),
     ]
     return SummaryVerification(checks, list(reports))
@@ -187,6 +190,11 @@ def _text(text: Text, **params) -> Text:
 
 def _error(error: DomainError) -> Text:
     return Text(error.message("zh"), error.message("en"))
+
+
+def _last_covers_all(reports) -> bool:
+    """The last signature covers the whole file: no revision, no byte after it."""
+    return bool(reports) and reports[-1].covers_whole_document
 
 
 def _present(reports, pm, ent) -> Check:
@@ -261,6 +269,6 @@ def verify_before_push(session: Session, batch: WageBatch, summary: SummaryFile 
     expected = expectations_for(session, batch, summary, digest_about_to_be_paid)
     result = verify_summary(summary.pdf, trust, expected)
     problem = result.problem
-    if problem is not None and problem.reason is not None:
-        raise PushRefused(f"signature_{problem.name}", problem.reason)
+    if problem is not None:
+        raise PushRefused(f"signature_{problem.name}", result.reasons())
     return result

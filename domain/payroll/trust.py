@@ -86,7 +86,7 @@ def register_fingerprint(session: Session, actor: Actor, credit_code: str, sha25
     code = str(credit_code or "").strip().upper()
     enterprise = session.scalar(select(Enterprise).where(Enterprise.credit_code == code))
     if enterprise is None:
-        raise NotFound("unknown_enterprise", NO_ENTERPRISE, field="credit_code", code=code)
+        raise InvalidInput("unknown_enterprise", NO_ENTERPRISE, field="credit_code", code=code)
     if value in registered_fingerprints(session, enterprise.id):
         raise Conflict("fingerprint_registered", ALREADY, field="sha256")
     row = EnterpriseCertificate(enterprise_id=enterprise.id, sha256=value,
