@@ -15,7 +15,7 @@ import pytest
 from cryptography.hazmat.primitives.serialization import Encoding
 from sqlalchemy import select
 
-from connectors.bank_client import BankClient
+from domain.demo import credit_code
 from domain.payroll.batches import month_choices
 from domain.payroll.model import EnterpriseCertificate, SummaryFile, WageBatch
 from engine.clock import utcnow
@@ -23,6 +23,7 @@ from engine.models import Incident, Job
 from services.pki import DEMO_ENTERPRISE_PASSWORD, authority
 from services.processes import run_due_jobs
 from tests.integration.test_bank_mockbank import bank_url  # noqa: F401 (a mock-bank process)
+from tests.integration.test_payroll_push import payroll_app  # noqa: F401 (demo PKI, wage account)
 from tests.trust_helpers import (
     NOW,
     append_revision,
@@ -30,30 +31,13 @@ from tests.trust_helpers import (
     cut_to_pm_revision,
     enterprise_p12,
 )
-from tests.web.payroll_helpers import (
-    bound_connectors,
-    configure_payroll,
-    drive_to_enterprise_signing,
-)
+from tests.web.payroll_helpers import drive_to_enterprise_signing
 from web.extensions import db
 from web.runtime import uow
 
 PW = "qiye-test-2026"
 GC_NAME = "上海筑城建设集团有限公司"
-OTHER_CODE = "91310000MA1G2K7Q0X"  # not the demo general contractor's
-
-
-@pytest.fixture
-def payroll_app(app, tmp_path, bank_url):  # noqa: F811
-    configure_payroll(app, tmp_path / "pki")
-    try:
-        BankClient(bank_url).register_account(
-            "ZX-WAGE-SH2026001", "徐汇滨江文化中心项目农民工工资专用账户", "31050161393600012",
-            balance_fen=10**11)  # fmt: skip
-    except Exception:  # already registered by an earlier test on this module's bank
-        pass
-    bound_connectors(app).bank_url = bank_url
-    return app
+OTHER_CODE = credit_code("MA1G2K7Q")  # the demo subcontractor 上海恒固劳务有限公司
 
 
 def _batch(app, client, auth) -> WageBatch:
@@ -82,7 +66,7 @@ def _summary_state(app, batch_id) -> str:
 
 
 def test_untrusted_enterprise_certificates_are_refused_and_a_registered_one_signs(
-    payroll_app,
+    payroll_app,  # noqa: F811
     client,
     auth,
     tmp_path,
@@ -143,7 +127,7 @@ def test_untrusted_enterprise_certificates_are_refused_and_a_registered_one_sign
     (append_revision, "最后一个签名之后文件被追加或修改"),
 ])  # fmt: skip
 def test_a_tampered_summary_file_is_not_sent(
-    payroll_app,
+    payroll_app,  # noqa: F811
     client,
     auth,
     bank_url,  # noqa: F811

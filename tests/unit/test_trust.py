@@ -4,6 +4,7 @@ nothing after the last, the signed lines digest."""
 
 import datetime as dt
 import io
+from types import SimpleNamespace
 
 import pytest
 from cryptography import x509
@@ -25,10 +26,13 @@ from connectors.trust import (
     identity,
     load_trust_store,
 )
+from domain import roles
+from domain.access import Actor, Grant
+from domain.errors import AccessDenied
 from domain.payroll.errors import SigningError
 from domain.payroll.lines import digest_keyword
 from domain.payroll.trust import NOT_BOUND, bound_to_enterprise
-from services.signatures import Expectations, verify_summary
+from services.signatures import Expectations, check_pm_signer, verify_summary
 from tests.trust_helpers import (
     NOW,
     append_revision,
@@ -203,3 +207,32 @@ def test_a_pm_signature_by_another_certificate_fails(signed, trust, pm):
 def test_an_untrusted_store_fails_both_chains(signed, pm):
     result = verify_summary(signed, TrustStore((make_ca("别的CA").chain[0],)), expected(pm))
     assert {"pm_trusted", "enterprise_trusted"} <= failed(result)
+
+
+# -- the PM before signing ---------------------------------------------------------------------
+
+
+def test_the_pm_must_be_the_projects_gc_manager_with_a_trusted_credential(pm, trust):
+    batch = SimpleNamespace(project_id=1)
+    signer = PersonalKeySigner(pm, "pm-secret")
+    manager = Actor(1, "张三", None, (Grant(roles.GC_MANAGER, 1),))
+    check_pm_signer(manager, batch, signer, trust)
+    with pytest.raises(AccessDenied):
+        check_pm_signer(Actor(2, "李四", None, (Grant(roles.GC_MANAGER, 2),)), batch, signer, trust)
+    with pytest.raises(AccessDenied):
+        check_pm_signer(
+            Actor(3, "王五", None, (Grant(roles.GC_OPERATOR, 1),)), batch, signer, trust
+        )
+    other = issue_personal(make_ca("别的CA"), "张三", "某公司", "PM-9", "pm-secret")
+    with pytest.raises(SigningError) as err:
+        check_pm_signer(manager, batch, PersonalKeySigner(other, "pm-secret"), trust)
+    assert err.value.reason == "certificate_untrusted"
+
+
+def test_an_enterprise_signature_not_bound_to_the_gc_fails(signed, trust, pm):
+    def not_ours(cert):
+        raise SigningError("certificate_not_bound", NOT_BOUND, company="别的总包",
+                           code="91310000MA1G2K7Q0X", subject="x")  # fmt: skip
+
+    result = verify_summary(signed, trust, expected(pm, check_enterprise=not_ours))
+    assert failed(result) == {"enterprise_signer"} and "别的总包" in result.problem.reason.zh
