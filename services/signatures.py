@@ -154,12 +154,18 @@ class SummaryVerification:
 
 def expectations_for(session: Session, batch: WageBatch, summary: SummaryFile,
                      paying_sha256: str | None = None) -> Expectations:  # fmt: skip
+    """The PM field must carry the stored certificate of the user who signed it as PM; the
+    enterprise field a certificate bound to the project's general contractor."""
     credential = session.get(SigningCredential, summary.pm_signed_by or 0)
-    pm_sha = fingerprint(x509.load_pem_x509_certificate(credential.cert_pem.encode())) \
-        if credential else None  # fmt: skip
+    pm_cert = x509.load_pem_x509_certificate(credential.cert_pem.encode()) if credential else None
     user = session.get(User, summary.pm_signed_by or 0)
-    return Expectations(pm_sha, user.display_name if user else "-", lambda cert: _require_bound(session, batch, cert),
-                        summary.lines_sha256, paying_sha256)  # fmt: skip
+    return Expectations(
+        pm_certificate_sha256=fingerprint(pm_cert) if pm_cert else None,
+        pm_name=user.display_name if user else "-",
+        check_enterprise=lambda cert: _require_bound(session, batch, cert),
+        lines_sha256=summary.lines_sha256,
+        paying_sha256=paying_sha256,
+    )
 
 
 def verify_summary(pdf: bytes, trust: TrustStore, expected: Expectations) -> SummaryVerification:
