@@ -1,6 +1,7 @@
 """Summary table PDF (工资汇总表): every wage line, totals per unit and overall, the batch number,
-pay period and sha256 of the canonical bank data on every page. ReportLab with an embedded
-TrueType CJK font (WenQuanYi Micro Hei): `../shared/reference/signing_qr.md` §2."""
+pay period and sha256 of the canonical bank data on every page and in the document info
+(/Keywords ``zhuxin-lines-sha256:<hex>``, read back from the signed revision when verified).
+ReportLab with an embedded TrueType CJK font (WenQuanYi Micro Hei): `../shared/reference/signing_qr.md` §2."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from domain.payroll.lines import WageLine, canonical_lines_digest
+from domain.payroll.lines import WageLine, canonical_lines_digest, digest_keyword
 from domain.payroll.money import plain
 from domain.payroll.period import PayPeriod
 
@@ -94,7 +95,7 @@ def render_summary_pdf(
     register_font()
     digest = canonical_lines_digest(lines)
     out = io.BytesIO()
-    doc = _Document(out, progress, len(lines))
+    doc = _Document(out, progress, len(lines), digest)
     story = _title(header, digest) + _totals(lines) + _line_tables(lines)
     doc.build(story, canvasmaker=_numbered_canvas(header, digest))
     if progress:
@@ -103,7 +104,8 @@ def render_summary_pdf(
 
 
 class _Document(SimpleDocTemplate):
-    def __init__(self, out, progress, total):
+    def __init__(self, out, progress, total, digest: str):
+        # The digest in the document info is part of the bytes both signatures cover.
         super().__init__(
             out,
             pagesize=landscape(A4),
@@ -112,6 +114,7 @@ class _Document(SimpleDocTemplate):
             topMargin=12 * mm,
             bottomMargin=16 * mm,
             title="工资汇总表",
+            keywords=digest_keyword(digest),
         )
         self._progress, self._total = progress, total
 

@@ -100,6 +100,8 @@ ACTIONS: dict[str, tuple[str, ...] | BySide] = {
     "view_my_wages": (WORKER,),
     # 流程管理
     "manage_processes": (PROCESS_ADMIN,),
+    # 登记企业证书 (certificate fingerprints that bind an enterprise's signing certificate)
+    "manage_trust": (PROCESS_ADMIN,),
 }
 
 

@@ -15,7 +15,6 @@ from pathlib import Path
 from sqlalchemy import select
 
 import engine
-from connectors import signing
 from domain.access import Actor
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.i18n import Text
@@ -23,8 +22,8 @@ from domain.model import User
 from domain.payroll import batches, cards, compile, credentials, payment, rates, review
 from domain.payroll.model import BankCardChange, BankSubmission, WageBatch
 from domain.payroll.period import pay_period_for
-from services import tasks
-from services.pki import issue_pm_credential, trust_roots
+from services import signatures, tasks
+from services.pki import issue_pm_credential
 from services.uow import UnitOfWork, use_case
 
 PROCESS = "wage_payment"
@@ -269,12 +268,14 @@ def confirm_line(uow: UnitOfWork, actor: Actor, line_id: int, agree: bool, comme
 
 
 def verify(uow: UnitOfWork, batch: WageBatch, round: int | None = None) -> dict:
-    """Each signature (signer, time, validity) of the round's summary (default: the current
-    round), and whether each payment file is the data of its round's signed summary."""
+    """验签 of the round's summary (default: the current round): every check of
+    ``signatures.verify_summary`` (the push runs the same), each signature's signer and time,
+    and whether each payment file is the data of its round's signed summary."""
     summary = payment.summary_of(uow.session, batch, round)
     if summary is None:
         return {"summary": None, "report": None, "files": []}
-    report = signing.verify_pdf(summary.pdf, trust_roots(pki_dir(uow)))
+    expected = signatures.expectations_for(uow.session, batch, summary)
+    report = signatures.verify_summary(summary.pdf, signatures.trust_store(uow.settings), expected)
     signed = {s.round: s.lines_sha256 for s in payment.summaries_of(uow.session, batch)}
     files = [
         {"msg_id": s.msg_id, "round": s.round, "lines": s.line_count, "total": s.total,

@@ -39,15 +39,20 @@ from connectors.bank_iso20022 import (
 )
 from connectors.bank_reports import ACCEPTED, REJECTED
 from connectors.summary_pdf import SummaryHeader, render_summary_pdf
+from connectors.trust import TrustStore
 from domain.checks import bank_card_digits
 from domain.clock import today_in_shanghai
 from domain.db import utcnow
+from domain.i18n import Text
 from domain.payroll import batches, payment
+from domain.payroll.errors import PushRefused
 from domain.payroll.lines import canonical_lines_digest, canonical_records_digest
 from domain.payroll.model import WageBatch
 from domain.payroll.period import PayPeriod, month_label
+from services.signatures import verify_before_push
 
 log = logging.getLogger(__name__)
+NOT_XSD_VALID = Text("支付报文不符合 pain.001 XSD：{errors}", "pain.001 fails the XSD: {errors}")
 OPERATIONS = ("summary/RenderPdf", "bank/SubmitBatch", "bank/FetchStatus", "bank/Reconcile",
               "bank/WatchReturns", "notify/CompileOverdue")  # fmt: skip
 
@@ -67,10 +72,6 @@ class BankTerms:
                    str(settings.get("ZHUXIN_RETURN_POLL", "PT6H")))  # fmt: skip
 
 
-class PushRefused(RuntimeError):
-    """The payment file is not what was signed, or not valid: nothing is sent."""
-
-
 @dataclass
 class PayrollConnectors:
     """The payroll operators bound to the app's session factory and one bank."""
@@ -81,6 +82,8 @@ class PayrollConnectors:
     bank_client: Callable[[str], BankClient] = field(default=lambda url: BankClient(url))
     # Called right after the bank accepted a file and before it is recorded (crash tests).
     after_send: Callable[[], None] | None = None
+    # The trust store the signatures are verified against before every push.
+    trust: Callable[[], TrustStore] = field(default=lambda: TrustStore(()))
 
     def session(self) -> Session:
         return self.session_factory()
@@ -147,18 +150,17 @@ class PayrollConnectors:
 
     def _prepare(self, session: Session, batch: WageBatch):
         summary = payment.summary_of(session, batch)
-        if summary is None or summary.state != "enterprise_signed":
-            raise PushRefused("the summary file is not signed by the PM and the enterprise")
         paying = payment.lines_to_pay(session, batch)
         msg_id = msg_id_for(batch.batch_no, batch.repay_round)
         payment.set_progress(batch, "push", 0, len(paying))
         xml = build_pain001(_payment_batch(batch, msg_id, paying))
         errors = validate_pain001(xml)
         if errors:
-            raise PushRefused("pain.001 fails the XSD: " + "; ".join(errors[:3]))
+            raise PushRefused("pain001_invalid", NOT_XSD_VALID, errors="; ".join(errors[:3]))
         digest = canonical_records_digest(bank_records_from_pain001(xml))
-        if digest != summary.lines_sha256:
-            raise PushRefused("the payment file differs from the signed lines")
+        # Both signatures trusted, by the right parties, over exactly these lines: the
+        # month's summary for round 0, the round's supplementary summary for a re-payment.
+        verify_before_push(session, batch, summary, digest, trust=self.trust())
         return payment.record_submission(session, batch, msg_id, xml, digest, paying,
                                          self.terms.answer_within)  # fmt: skip
 
@@ -280,9 +282,10 @@ def summary_title(round: int) -> str:
 
 
 def register(registry, session_factory: Callable[[], Session], bank_url: str,
-             terms: BankTerms | None = None) -> PayrollConnectors:  # fmt: skip
+             trust: Callable[[], TrustStore], terms: BankTerms | None = None,
+             ) -> PayrollConnectors:  # fmt: skip
     """Register the payroll operators on ``registry`` (called by the composition root)."""
-    bound = PayrollConnectors(session_factory, bank_url, terms or BankTerms())
+    bound = PayrollConnectors(session_factory, bank_url, terms or BankTerms(), trust=trust)
     registry.register("summary/RenderPdf", bound.render_pdf)
     registry.register("bank/SubmitBatch", bound.submit_batch)
     registry.register("bank/FetchStatus", bound.fetch_status)

@@ -17,6 +17,7 @@ from domain.i18n import Text
 from domain.payroll import batches, compile, credentials, payment, review
 from domain.payroll.errors import NO_BATCH, NO_COMPILATION
 from domain.payroll.model import Compilation, WageBatch
+from services import signatures
 from services.payroll_jobs import BankTerms
 from services.tasks import OpenTask, TaskHandler, TaskHandlers, decision
 from services.uow import UnitOfWork
@@ -71,20 +72,24 @@ def generate_summary(uow: UnitOfWork, actor: Actor, task: OpenTask, inputs: dict
 
 
 def pm_sign(uow: UnitOfWork, actor: Actor, task: OpenTask, inputs: dict) -> dict:
-    """去签署 (PM): his stored key, unlocked by the signing password, signs the rendered file."""
+    """去签署 (PM): his stored key, unlocked by the signing password, signs the rendered file
+    once its certificate is trusted and he is the project's GC manager."""
     batch, session = _batch(uow, task), uow.session
     summary = payment.summary_of(session, batch)
     if summary is None or summary.state != "rendered":
         raise Conflict("summary_not_signable", payment.NOT_SIGNABLE)
     cert, key, chain = credentials.credential_parts(session, actor.user_id)
-    signed = signing.sign_as_pm(summary.pdf, PersonalCredential(cert, key, chain),
-                                str(inputs.get("password") or ""))  # fmt: skip
+    signer = signing.PersonalKeySigner(PersonalCredential(cert, key, chain),
+                                       str(inputs.get("password") or ""))  # fmt: skip
+    signatures.check_pm_signer(actor, batch, signer, signatures.trust_store(uow.settings))
+    signed = signer.sign_revision(summary.pdf, signing.PM_REVISION)
     payment.store_pm_signature(session, actor, batch, signed)
     return {}
 
 
 def enterprise_sign(uow: UnitOfWork, actor: Actor, task: OpenTask, inputs: dict) -> dict:
-    """去签署 (企业端): the uploaded PKCS#12 signs in memory; nothing of it is stored."""
+    """去签署 (企业端): the uploaded PKCS#12 signs in memory once its certificate is trusted and
+    bound to the project's general contractor; nothing of it is stored."""
     batch, session = _batch(uow, task), uow.session
     summary = payment.summary_of(session, batch)
     if summary is None or summary.state != "pm_signed":
@@ -92,7 +97,9 @@ def enterprise_sign(uow: UnitOfWork, actor: Actor, task: OpenTask, inputs: dict)
     p12 = inputs.get("p12")
     if not isinstance(p12, bytes) or not p12:
         raise InvalidInput("certificate_required", NO_CERTIFICATE, field="p12")
-    signed = signing.sign_as_enterprise(summary.pdf, p12, str(inputs.get("password") or ""))
+    signer = signing.Pkcs12Signer(p12, str(inputs.get("password") or ""))
+    signatures.check_enterprise_signer(session, batch, signer, signatures.trust_store(uow.settings))
+    signed = signer.sign_revision(summary.pdf, signing.ENTERPRISE_REVISION)
     payment.store_enterprise_signature(session, actor, batch, signed)
     return {}
 

@@ -10,13 +10,19 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509 import load_pem_x509_certificate
 
 from connectors.signing_pki import Authority, issue_enterprise_p12, issue_personal, make_ca
+from domain.demo import credit_code
+
+DEMO_GC_NAME = "上海筑城建设集团有限公司"  # the demo general contractor (domain/demo.py)
+DEMO_GC_CREDIT_CODE = credit_code("MA1FL8X3")
 
 DEMO_ENTERPRISE_PASSWORD = "qiye2026"  # the demo enterprise certificate's password
 DEMO_PM_SIGNING_PASSWORD = "qianshu2026"  # the demo PM's signing password (签署密码)
 PEM = serialization.Encoding.PEM
 
 
-def make_pki(path: Path) -> None:
+def make_pki(path: Path, company: str = DEMO_GC_NAME, uscc: str = DEMO_GC_CREDIT_CODE) -> None:
+    """root.pem (the platform CA, trusted), ca.pem + ca_key.pem (issues PMs' certificates) and
+    the enterprise's PKCS#12 with ``uscc`` in its subject, so it is bound to that enterprise."""
     path.mkdir(mode=0o700, exist_ok=True)
     ca = make_ca("筑薪平台CA")
     (path / "root.pem").write_bytes(ca.chain[0].public_bytes(PEM))
@@ -25,8 +31,7 @@ def make_pki(path: Path) -> None:
                                serialization.NoEncryption())  # fmt: skip
     (path / "ca_key.pem").write_bytes(key)
     (path / "ca_key.pem").chmod(0o600)
-    p12 = issue_enterprise_p12(ca, "上海筑城建设集团有限公司", "91310000MA1FL8X3XX",
-                               DEMO_ENTERPRISE_PASSWORD)  # fmt: skip
+    p12 = issue_enterprise_p12(ca, company, uscc, DEMO_ENTERPRISE_PASSWORD)
     (path / "enterprise_demo.p12").write_bytes(p12)
 
 

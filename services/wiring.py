@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from domain.signin.makeup import decide_makeup
 from domain.signin.tokens import generate_key_pair, private_key_text
 from engine.connectors import ConnectorRegistry
-from services import payroll, payroll_jobs, payroll_tasks, pki, signin
+from services import payroll, payroll_jobs, payroll_tasks, pki, signatures, signin
 from services.tasks import TaskHandlers
 from services.uow import UnitOfWork
 
@@ -72,7 +72,8 @@ def build_wiring(settings: Mapping[str, Any], session_factory: Callable[[], Sess
 def _register_connectors(wiring: Wiring) -> None:
     factory, registry = wiring.session_factory, wiring.connectors
     wiring.payroll = payroll_jobs.register(registry, factory, wiring.settings["ZHUXIN_BANK_URL"],
-                                           payroll_jobs.BankTerms.of(wiring.settings))
+                                           lambda: signatures.trust_store(wiring.settings),
+                                           payroll_jobs.BankTerms.of(wiring.settings))  # fmt: skip
 
     def decide(params: dict, ctx) -> dict:
         with factory() as session:  # its own transaction: connectors run outside instance locks

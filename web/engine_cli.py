@@ -95,7 +95,8 @@ def worker_command(poll):
         executor.stop()
 
 
-def _actor(username: str):
+def actor_named(username: str):
+    """The actor of a CLI command's ``--as <user>``."""
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
         raise click.ClickException(f"no user {username}")
@@ -106,7 +107,7 @@ def _actor(username: str):
 @click.option("--as", "username", required=True, help="The user whose open tasks to list.")
 def tasks_command(username):
     """The open tasks a user may do now."""
-    grants = tasks.engine_grants(_actor(username))
+    grants = tasks.engine_grants(actor_named(username))
     for item in engine.list_inbox(db.session, grants):
         click.echo(f"{item.id:>5} {item.process_id:<20} {item.bpmn_id:<24} "
                    f"{item.business_key or '':<22} {item.name}")  # fmt: skip
@@ -121,7 +122,7 @@ def complete_command(human_task_id, username, values):
     """Complete a user task through its handler, as a user (the same rules as every page)."""
     inputs = dict(v.split("=", 1) for v in values if "=" in v)
     try:
-        tasks.complete_task(uow(), _actor(username), human_task_id, inputs, route=tasks.CLI)
+        tasks.complete_task(uow(), actor_named(username), human_task_id, inputs, route=tasks.CLI)
     except (DomainError, engine.EngineError) as err:
         message = err.message("zh") if isinstance(err, DomainError) else str(err)
         raise click.ClickException(message) from None

@@ -84,6 +84,10 @@ class Settings:
         default_factory=lambda: _env("ZHUXIN_PKI_DIR", str(INSTANCE / "pki"))
     )
 
+    # Trust store: trusted CA certificates (*.pem, *.crt) and CRLs (*.crl) for both signatures;
+    # empty: the demo PKI folder above (its root.pem is the platform CA).
+    ZHUXIN_TRUST_DIR: str = field(default_factory=lambda: _env("ZHUXIN_TRUST_DIR", ""))
+
     def as_dict(self) -> dict:
         return asdict(self)
 

@@ -11,6 +11,22 @@ class PayrollError(InvalidInput):
     default_reason = "payroll_refused"
 
 
+class SigningError(PayrollError):
+    """A signature could not be made: wrong password, unreadable key, an untrusted or unbound
+    certificate, or a refused document."""
+
+    default_reason = "signing_refused"
+
+
+class PushRefused(RuntimeError):
+    """A payment file may not go to the bank (not signed as required, not the signed data):
+    nothing is sent. ``text`` is the reason in both languages; the job's incident shows it."""
+
+    def __init__(self, reason: str, text: Text, **params):
+        self.reason, self.text, self.params = reason, text, params
+        super().__init__(f"{reason}: {text.format('zh', **params)} / {text.format('en', **params)}")
+
+
 NO_BATCH = Text("找不到该银行交换批次号", "No such bank exchange batch number")
 NO_COMPILATION = Text("找不到该编制记录", "No such wage table")
 NO_PROJECT = Text("项目不存在", "No such project")

@@ -272,3 +272,19 @@ def _payable(line: WageLine) -> bool:
 
 def _id_key(line_id: str):
     return (0, int(line_id), "") if line_id.isdigit() else (1, 0, line_id)
+
+
+DIGEST_KEYWORD = "zhuxin-lines-sha256:"  # the PDF's /Keywords carries the lines digest
+
+
+def digest_keyword(digest: str) -> str:
+    """The document-info keyword that puts the lines digest into the signed bytes."""
+    return DIGEST_KEYWORD + digest
+
+
+def digest_in_keywords(keywords: str | None) -> str | None:
+    """The lines digest a summary PDF's /Keywords carries, or None."""
+    for word in str(keywords or "").replace(",", " ").split():
+        if word.startswith(DIGEST_KEYWORD):
+            return word[len(DIGEST_KEYWORD) :].lower()
+    return None

@@ -290,3 +290,19 @@ class BankCardChange(Base, Masked):
             "state in (" + ", ".join(f"'{s}'" for s in CARD_CHANGE_STATES) + ")", "state"
         ),
     )
+
+
+class EnterpriseCertificate(Base):
+    """A certificate fingerprint an administrator registered for an enterprise (登记企业证书):
+    it binds a certificate that does not carry the enterprise's credit code.  A revoked row
+    binds nothing; rows are kept for the audit trail."""
+
+    __tablename__ = "enterprise_certificate"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64))  # of the DER certificate, hex lower case
+    label: Mapped[str] = mapped_column(String(200), default="")
+    registered_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    registered_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    revoked_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -55,6 +55,7 @@ EXPECTED = {
     "correct_lines": {GC_MANAGER, GC_OPERATOR},
     "view_my_wages": {WORKER},
     "manage_processes": {PROCESS_ADMIN},
+    "manage_trust": {PROCESS_ADMIN},
 }
 # Actions of a unit: (roles on the GC's own unit, roles on a subcontractor's unit).
 EXPECTED_BY_SIDE = {
@@ -149,7 +150,7 @@ def test_actions_of_each_role_on_a_project():
     assert actor(WORKER).actions(1) == {"sign_in", "request_makeup", "view_my_wages"}
     assert actor(GC_ENTERPRISE).actions(2) == set()  # its grant is on project 1
     assert actor(PROCESS_ADMIN, None).actions() == {
-        "list_projects", "view_all_projects", "manage_processes",
+        "list_projects", "view_all_projects", "manage_processes", "manage_trust",
     }  # fmt: skip
 
 

@@ -69,6 +69,9 @@ ROUTES: dict[str, tuple[str, str, set[str] | str, dict]] = {
     "inbox.instance": ("GET", "/admin/instances/999", {"admin"}, {}),
     "inbox.incidents": ("GET", "/admin/incidents", {"admin"}, {}),
     "inbox.incident_retry": ("POST", "/admin/incidents/999/retry", {"admin"}, {}),
+    "inbox.certificates": ("GET", "/admin/certificates", {"admin"}, {}),
+    "inbox.certificate_register": ("POST", "/admin/certificates", {"admin"}, {}),
+    "inbox.certificate_revoke": ("POST", "/admin/certificates/999/revoke", {"admin"}, {}),
     # Pre-shift sign-in (班前签到): persons show codes and scan; contractors see attendance.
     **{
         f"signin.{name}": entry

@@ -33,6 +33,7 @@ LINKED = {
     "enterprise.push": "sign_enterprise",
     "enterprise.sign": "sign_enterprise",
     "inbox.processes": "manage_processes",
+    "inbox.certificates": "manage_trust",
 }
 
 

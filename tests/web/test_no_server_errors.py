@@ -52,6 +52,10 @@ FORMS = {
     "inbox.process_deploy": ("admin", "/admin/processes/deploy", "/admin/processes",
                              {"xml": "<bpmn/>"}, False),
     "inbox.incident_retry": ("admin", "/admin/incidents/999/retry", "/admin/incidents", {}, False),
+    "inbox.certificate_register": ("admin", "/admin/certificates", "/admin/certificates", {
+        "credit_code": "91310000MA1FL8X35P", "sha256": "ab" * 32, "label": "测试证书"}, False),
+    "inbox.certificate_revoke": ("admin", "/admin/certificates/999/revoke", "/admin/certificates",
+                                 {}, False),
     "signin.point_edit": ("gc_pm", "/projects/1/signin/point", "/projects/1/signin/point", {
         "lng": "121.46558", "lat": "31.189384", "system": "gcj02", "radius": "300",
         "start": "04:00", "end": "12:00"}, False),

@@ -5,6 +5,7 @@ import engine
 from domain import roles
 from domain.errors import InvalidInput
 from domain.i18n import Text
+from services import certificates as certificate_services
 from services import processes as process_services
 from web.access import guard
 from web.extensions import db
@@ -76,3 +77,32 @@ def incident_retry(incident_id: int):
     process_services.retry_incident(uow(), incident_id, by=g.actor.username)
     flash(_("已重新执行"), "success")
     return redirect(back_url(url_for(".incidents")))
+
+
+@bp.route("/admin/certificates")
+@guard(roles.PROCESS_ADMIN)
+def certificates():
+    """登记企业证书: fingerprints that bind a certificate to an enterprise; register, revoke."""
+    return render_template("inbox/certificates.html",
+                           rows=certificate_services.registrations(uow(), g.actor))  # fmt: skip
+
+
+@bp.post("/admin/certificates")
+@guard(roles.PROCESS_ADMIN)
+def certificate_register():
+    upload = request.files.get("certificate")
+    data = upload.read() if upload and upload.filename else b""
+    row = certificate_services.register_certificate(
+        uow(), g.actor, request.form.get("credit_code", ""), request.form.get("sha256", ""),
+        data, request.form.get("label", ""),
+    )  # fmt: skip
+    flash(_("已登记证书指纹 %(sha)s", sha=row.sha256[:16] + "…"), "success")
+    return redirect(url_for(".certificates"))
+
+
+@bp.post("/admin/certificates/<int:registration_id>/revoke")
+@guard(roles.PROCESS_ADMIN)
+def certificate_revoke(registration_id: int):
+    certificate_services.revoke_certificate(uow(), g.actor, registration_id)
+    flash(_("已撤销该证书指纹"), "success")
+    return redirect(url_for(".certificates"))

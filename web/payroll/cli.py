@@ -1,14 +1,18 @@
-"""Payroll commands (``flask --app web zhuxin verify-summary|payroll-demo``)."""
+"""Payroll commands (``flask --app web zhuxin verify-summary|payroll-demo|certificate``)."""
+
+from pathlib import Path
 
 import click
 from flask import current_app
 from sqlalchemy import select
 
 from connectors.bank_client import BankClient
+from domain.errors import DomainError
 from domain.model import Project, User
 from domain.payroll.model import SigningCredential, WageBatch
-from services import payroll
+from services import certificates, payroll
 from services.pki import DEMO_ENTERPRISE_PASSWORD, DEMO_PM_SIGNING_PASSWORD
+from web.engine_cli import actor_named
 from web.extensions import db
 from web.runtime import uow
 
@@ -23,17 +27,20 @@ def verify_summary_command(batch_no: str):
     found = payroll.verify(uow(), batch)
     if found["summary"] is None:
         raise click.ClickException("the summary file has not been generated")
+    report = found["report"]
     click.echo(f"{batch_no}  lines sha256 {found['summary'].lines_sha256}")
-    for s in found["report"].signatures:
-        verdict = "VALID" if s.ok else "INVALID"
-        click.echo(f"  {s.field:<22} {s.signer:<28} {s.signing_time}  {verdict}")
-    click.echo("  modified after the last signature: "
-               + ("YES" if found["report"].modified_after_last_signature else "no"))  # fmt: skip
+    for s in report.signatures:
+        click.echo(f"  {s.field:<22} {s.signer:<28} {s.signing_time}")
+    for check in report.checks:
+        line = f"  {'✓' if check.ok else '✗'} {check.label.en}"
+        click.echo(line if check.ok else f"{line}: {check.reason.en}")
     for f in found["files"]:
         same = {None: "re-payment file", True: "= signed lines", False: "DIFFERS"}[f["matches"]]
         click.echo(f"  bank file {f['msg_id']}: {f['lines']} lines, {f['total']}  {same}")
-    if not found["report"].ok or any(f["matches"] is False for f in found["files"]):
+    if not report.ok or any(f["matches"] is False for f in found["files"]):
+        click.echo("INVALID")
         raise SystemExit(1)
+    click.echo("VALID: all signatures are valid, trusted and by the right parties")
 
 
 @click.command("payroll-demo")
@@ -65,4 +72,47 @@ def register_wage_account(project: Project) -> str:
     return f"  bank {url}: wage account {project.wage_account_no} registered"
 
 
-COMMANDS = (verify_summary_command, payroll_demo_command)
+@click.group("certificate")
+def certificate_group():
+    """登记企业证书: certificate fingerprints that sign for an enterprise (audited)."""
+
+
+@certificate_group.command("register")
+@click.argument("credit_code")
+@click.argument("sha256", required=False, default="")
+@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False),
+              help="The certificate (PEM or DER) instead of its fingerprint.")  # fmt: skip
+@click.option("--label", default="", help="What the certificate is (shown on the page).")
+@click.option("--as", "username", required=True, help="The administrator registering it.")
+def certificate_register_command(credit_code, sha256, path, label, username):
+    data = Path(path).read_bytes() if path else b""
+    row = _refusals_as_click(lambda: certificates.register_certificate(
+        uow(), actor_named(username), credit_code, sha256, data, label))  # fmt: skip
+    click.echo(f"registered #{row.id} {row.sha256} for {credit_code}")
+
+
+@certificate_group.command("revoke")
+@click.argument("registration_id", type=int)
+@click.option("--as", "username", required=True, help="The administrator revoking it.")
+def certificate_revoke_command(registration_id, username):
+    _refusals_as_click(lambda: certificates.revoke_certificate(uow(), actor_named(username),
+                                                               registration_id))  # fmt: skip
+    click.echo(f"revoked #{registration_id}")
+
+
+@certificate_group.command("list")
+@click.option("--as", "username", required=True, help="An administrator.")
+def certificate_list_command(username):
+    for row, enterprise in certificates.registrations(uow(), actor_named(username)):
+        state = f"revoked {row.revoked_at:%Y-%m-%d}" if row.revoked_at else "active"
+        click.echo(f"#{row.id} {enterprise.credit_code} {row.sha256} {state} {row.label}")
+
+
+def _refusals_as_click(call):
+    try:
+        return call()
+    except DomainError as error:
+        raise click.ClickException(f"{error.reason}: {error.message('en')}") from error
+
+
+COMMANDS = (verify_summary_command, payroll_demo_command, certificate_group)
