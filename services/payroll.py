@@ -15,6 +15,7 @@ from sqlalchemy import select
 import engine
 from connectors import signing
 from domain.access import Actor
+from domain.clock import shanghai_time
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.i18n import Text
 from domain.model import User
@@ -57,9 +58,11 @@ def _complete_step(uow: UnitOfWork, actor: Actor, batch: WageBatch, bpmn_ids, in
 
 
 @use_case
-def create_batch(uow: UnitOfWork, actor: Actor, project_id: int, pay_month: str) -> WageBatch:
-    """新增银行交换批次号 and start its ``wage_payment`` instance (business key = number);
-    the month's settlement-day reminder, if any, is completed with it."""
+def create_batch(uow: UnitOfWork, actor: Actor, project_id: int, pay_month: str,
+                 kind: str = "regular") -> WageBatch:  # fmt: skip
+    """新增银行交换批次号 (``kind`` regular, or back_pay: 补发 of the still unpaid) and start its
+    ``wage_payment`` instance (business key = number); the month's settlement-day reminder, if
+    any, is completed with the regular batch."""
     session = uow.session
     setting = batches.settings_for(session, project_id)
     poll = uow.settings["ZHUXIN_BANK_POLL"]
@@ -69,7 +72,9 @@ def create_batch(uow: UnitOfWork, actor: Actor, project_id: int, pay_month: str)
         return engine.start_instance(session, PROCESS, data=data, business_key=batch.batch_no,
                                      started_by=actor.username)  # fmt: skip
 
-    batch = batches.create_batch(session, actor, project_id, pay_month, start)
+    batch = batches.create_batch(
+        session, actor, project_id, pay_month, start, kind, today=shanghai_time(uow.clock()).date()
+    )
     key = reminder_key(batch.project, batch.pay_month)
     for item in reminder_tasks(uow, actor, batch.project_id):
         if item.business_key == key:

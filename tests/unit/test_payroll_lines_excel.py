@@ -105,7 +105,7 @@ def test_paid_without_attendance_and_attendance_without_pay():
             line(2, gross=Decimal("0.00"), deductions=Decimal("0.00"), net=Decimal("0.00")),
         ]
     )
-    assert (1, "days", "PAID_WITHOUT_ATTENDANCE", "warning") in found
+    assert (1, "days", "PAID_WITHOUT_ATTENDANCE", "error") in found  # blocks unless explained
     assert (2, "net", "ATTENDANCE_WITHOUT_PAY", "warning") in found
 
 

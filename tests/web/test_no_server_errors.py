@@ -73,7 +73,7 @@ FORMS = {
                             "/projects/1/payroll/trade-rates",
                             {"rate-木工": "400", "new_trade": "幕墙工", "new_rate": "520"}, False),
     "payroll.batch_create": ("gc_pm", "/projects/1/payroll/batches", "/projects/1/payroll/compile",
-                             {"month": MONTH}, False),
+                             {"month": MONTH, "kind": "regular"}, False),
     "payroll.compilation_new": ("gc_op", "/projects/1/payroll/compilations/new",
                                 "/projects/1/payroll/compile", {"compilation_id": "{comp}"}, False),
     "payroll.compilation": ("gc_op", "/projects/1/payroll/compilations/{comp}",
