@@ -19,7 +19,7 @@ from domain.clock import shanghai_time
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.i18n import Text
 from domain.model import User
-from domain.payroll import batches, compile, credentials, payment, rates, review
+from domain.payroll import amount_limits, batches, compile, credentials, payment, rates, review
 from domain.payroll.model import BankSubmission, WageBatch
 from domain.payroll.period import pay_period_for
 from services import tasks
@@ -120,10 +120,13 @@ def dismiss_reminder(uow: UnitOfWork, actor: Actor, human_task_id: int) -> None:
 
 
 @use_case
-def set_settlement(uow: UnitOfWork, actor: Actor, project_id: int, day: str, gate: bool) -> None:
-    """设置月工资结算日期 and whether worker confirmation gates the summary table."""
+def set_settlement(uow: UnitOfWork, actor: Actor, project_id: int, day: str, gate: bool,
+                   pay_factor: str = "", line_ceiling: str = "") -> None:  # fmt: skip
+    """设置月工资结算日期, whether worker confirmation gates the summary table, and the amount
+    checks (pay factor, per-line ceiling; empty keeps them)."""
     batches.set_settlement_day(uow.session, actor, project_id, day)
     batches.set_confirmation_gate(uow.session, actor, project_id, gate)
+    amount_limits.set_amount_limits(uow.session, actor, project_id, pay_factor, line_ceiling)
 
 
 @use_case

@@ -19,17 +19,17 @@ from domain.i18n import Text
 from domain.masking import mask_card
 from domain.model import Person
 from domain.payroll import excel
+from domain.payroll.amount_limits import amount_limits
 from domain.payroll.errors import NO_COMPILATION
 from domain.payroll.lines import (
     ERROR,
     TEXT_LIMITS,
-    AmountLimits,
     Finding,
     WageLine,
     has_errors,
     validate_lines,
 )
-from domain.payroll.model import Compilation, PayrollSetting, TradeRate, WageBatch, WageLineRow
+from domain.payroll.model import Compilation, TradeRate, WageBatch, WageLineRow
 from domain.payroll.money import MAX_AMOUNT, format_yuan, is_money, parse_amount, round_fen
 from domain.payroll.paid_once import people_with_line
 from domain.payroll.period import PayPeriod
@@ -189,14 +189,6 @@ def as_wage_line(row: WageLineRow, unit_name: str = "") -> WageLine:
         net=row.net, bank_card=row.bank_card, bank_name=row.bank_name, cnaps=row.bank_cnaps,
         amount_reason=row.amount_reason or "",
     )  # fmt: skip
-
-
-def amount_limits(session: Session | None, project_id: int) -> AmountLimits:
-    """The project's amount checks (its payroll setting, else the defaults)."""
-    setting = session.get(PayrollSetting, project_id) if session is not None else None
-    if setting is None or setting.pay_factor is None or setting.line_ceiling is None:
-        return AmountLimits()
-    return AmountLimits(setting.pay_factor, setting.line_ceiling)
 
 
 def findings_for(comp: Compilation) -> list[Finding]:

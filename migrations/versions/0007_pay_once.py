@@ -20,9 +20,19 @@ depends_on = None
 
 REGULAR = sa.text("kind = 'regular'")
 NOT_LEGACY = sa.text("NOT legacy_repeat")
+# SQLite batch mode copies wage_batch and wage_line into new tables; with foreign keys on,
+# dropping the old table fails while lines and payments point at it. The pragma only takes
+# effect outside a transaction, so it is the first statement of each step.
+FOREIGN_KEYS = "PRAGMA foreign_keys={}"
+
+
+def _foreign_keys(on: bool) -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(FOREIGN_KEYS.format("ON" if on else "OFF"))
 
 
 def upgrade():
+    _foreign_keys(False)
     with op.batch_alter_table("payroll_setting", schema=None) as batch_op:
         batch_op.add_column(sa.Column("pay_factor", sa.Numeric(precision=4, scale=2),
                                       nullable=False, server_default="1.50"))  # fmt: skip
@@ -67,9 +77,11 @@ def upgrade():
                                     ["project_id"], ["id"])  # fmt: skip
         batch_op.create_index("uq_wage_line_person_month", ["person_id", "project_id", "pay_month"],
                               unique=True, sqlite_where=NOT_LEGACY, postgresql_where=NOT_LEGACY)  # fmt: skip
+    _foreign_keys(True)
 
 
 def downgrade():
+    _foreign_keys(False)
     with op.batch_alter_table("wage_line", schema=None) as batch_op:
         batch_op.drop_index("uq_wage_line_person_month")
         batch_op.drop_constraint(batch_op.f("fk_wage_line_project_id_project"), type_="foreignkey")
@@ -84,3 +96,4 @@ def downgrade():
     with op.batch_alter_table("payroll_setting", schema=None) as batch_op:
         batch_op.drop_column("line_ceiling")
         batch_op.drop_column("pay_factor")
+    _foreign_keys(True)

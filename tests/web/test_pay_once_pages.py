@@ -5,6 +5,7 @@ user's scope (summary file, Excel, card numbers, exact ID search), amounts that 
 
 import io
 import re
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -63,8 +64,12 @@ def test_the_batch_form_refuses_a_second_batch_of_the_month_with_the_input_kept(
     assert '<option value="back_pay" selected' in r.text
 
 
+NEXT_MONTH = f"{(date.fromisoformat(MONTH + '-01') + timedelta(days=31)):%Y-%m}"
+
+
 @pytest.mark.parametrize(
-    "month, words", [("2027-05", "晚于本月"), ("2026-13", "工资月份格式应为"), ("2024-01", "早于项目创建")]
+    "month, words",
+    [(NEXT_MONTH, "晚于本月"), ("2026-13", "工资月份格式应为"), ("2024-01", "早于项目创建")],
 )  # fmt: skip
 def test_the_batch_form_checks_the_month_on_the_server(app, client, auth, month, words):
     as_user(client, auth, "gc_pm")
@@ -105,6 +110,15 @@ def test_gross_above_attendance_needs_a_reason_on_every_route(app, client, auth)
     assert r.status_code == 400 and "应发工资 ¥20,000.00 超过出勤" in r.text
     answer = submit_api(app, client, auth)
     assert answer.status_code == 400 and answer.json["reason"] == "table_has_errors"
+    assert "超过出勤" in answer.json["message"]
+    task = one(app, HumanTask, bpmn_id="compile_own_wage_table", status="open")
+    r = client.post(f"/tasks/{task.id}", data={})  # the generic task page
+    assert r.status_code == 400 and "超过出勤" in r.text
+    with app.app_context():  # the `flask` command pushes one; the test runner does not
+        cli = app.test_cli_runner().invoke(
+            args=["engine", "complete", str(task.id), "--as", "gc_op"]
+        )
+    assert cli.exit_code != 0 and "超过出勤" in cli.output, cli.output
     assert one(app, Compilation, id=comp_id).state == "draft"
 
     as_user(client, auth, "gc_op")
@@ -146,6 +160,26 @@ def test_pay_without_attendance_and_above_the_ceiling_block_unless_explained(app
         )
     )
     assert one(app, Compilation, id=comp_id).state == "sub_approved"
+
+
+def test_the_limits_are_set_per_project_on_the_settlement_page(app, client, auth):
+    comp_id = compiled_gc_table(app, client, auth)
+    line = lines_of(app, comp_id)[0]
+    as_user(client, auth, "gc_pm")
+    url = P + "/settlement"
+    r = client.post(url, data={"day": "25", "pay_factor": "0.5", "line_ceiling": "80000"},
+                    headers={"Referer": "http://localhost" + url})  # fmt: skip
+    assert r.status_code == 400 and "【倍数】应为 1.00–10.00" in r.text
+    assert 'name="line_ceiling" inputmode="decimal" value="80000"' in r.text  # kept
+    r = client.post(url, data={"day": "25", "line_ceiling": "1e9"},
+                    headers={"Referer": "http://localhost" + url})  # fmt: skip
+    assert r.status_code == 400 and "金额格式不正确" in r.text
+    ok(client.post(url, data={"day": "25", "pay_factor": "1.2", "line_ceiling": "500"}))
+    assert 'value="1.20"' in client.get(url).text
+    as_user(client, auth, "gc_op")
+    page = client.get(f"{P}/compilations/{comp_id}").text
+    if line.gross > 500:
+        assert "超过单人上限 ¥500.00" in page
 
 
 def test_a_number_beyond_the_column_is_refused_naming_the_field(app, client, auth):

@@ -60,10 +60,13 @@ def settlement(project_id: int):
     """设置月工资结算日期 (and whether worker confirmation is a gate)."""
     if request.method == "POST":
         payroll.set_settlement(uow(), g.actor, project_id, request.form.get("day", ""),
-                               request.form.get("confirmation_gate") == "1")  # fmt: skip
+                               request.form.get("confirmation_gate") == "1",
+                               request.form.get("pay_factor", ""),
+                               request.form.get("line_ceiling", ""))  # fmt: skip
         flash(_("月工资结算日期已保存"), "success")
         return redirect(url_for(".settlement", project_id=project_id))
-    ctx = _ctx(project_id, setting=batches.settings_for(db.session, project_id))
+    ctx = _ctx(project_id, setting=batches.settings_for(db.session, project_id),
+               limits=compile.amount_limits(db.session, project_id))  # fmt: skip
     return render_template("payroll/settlement.html", months=batches.month_choices(ctx["project"]),
                            **ctx)  # fmt: skip
 
