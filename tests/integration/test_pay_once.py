@@ -79,11 +79,16 @@ def test_the_current_month_in_shanghai_is_allowed(session, ready):
     assert batch.kind == "regular" and batch.pay_month == "2026-12"
 
 
+def forced_batch(like: WageBatch, kind: str, sequence: int) -> WageBatch:
+    """A batch of the same month written straight into the database, past the service."""
+    return WageBatch(batch_no=f"FORCED-{sequence}", project_id=1, pay_month=MONTH,
+                     sequence=sequence, kind=kind, period_start=like.period_start,
+                     period_end=like.period_end, state="compiling")  # fmt: skip
+
+
 def test_the_database_holds_one_regular_batch_per_month(session, ready):
     batch = payroll.create_batch(ready(), actor(session, "gc_pm"), 1, MONTH)
-    session.add(WageBatch(batch_no="FORCED-1", project_id=1, pay_month=MONTH, sequence=2,
-                          kind="regular", period_start=batch.period_start,
-                          period_end=batch.period_end, state="compiling"))  # fmt: skip
+    session.add(forced_batch(batch, "regular", 2))
     with pytest.raises(IntegrityError):
         session.flush()
     session.rollback()
@@ -95,9 +100,7 @@ def test_a_line_cannot_be_paid_twice_even_in_a_batch_forced_into_the_database(se
     paid = session.scalars(select(WageLineRow).where(WageLineRow.compilation_id == comp.id)).all()
     assert paid and all(r.pay_month == MONTH and r.project_id == 1 for r in paid)
     # A second batch of the month put into the database behind the service's back:
-    forced = WageBatch(batch_no="FORCED-2", project_id=1, pay_month=MONTH, sequence=9,
-                       kind="back_pay", period_start=regular.period_start,
-                       period_end=regular.period_end, state="compiling")  # fmt: skip
+    forced = forced_batch(regular, "back_pay", 9)
     session.add(forced)
     session.flush()
     again = Compilation(batch_id=forced.id, unit_id=1, state="draft")
