@@ -2,7 +2,7 @@
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -108,6 +108,7 @@ def load_demo(session: Session) -> list[DemoLogin]:
         wage_account_no="31050161393600012",
         wage_bank_cnaps="105290036005",
         signin_radius_m=300,
+        created_at=datetime(2025, 1, 1),  # the demo project has run for a while (its pay months)
     )
     units = [
         Unit(project=project, enterprise=gc, name="总包自有班组", is_gc_own=True),

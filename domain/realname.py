@@ -18,7 +18,7 @@ from domain.checks import (
 from domain.db import utcnow
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.i18n import Text
-from domain.inputs import bounded_text
+from domain.inputs import bounded_text, normalized
 from domain.model import Assignment, Enterprise, Person, Project, Unit
 
 UNKNOWN_PROJECT = Text("项目不存在", "Unknown project")
@@ -172,8 +172,8 @@ def list_assignments(
         stmt = stmt.where(Assignment.unit_id == query.unit_id)
     if query.name.strip():
         stmt = stmt.where(Person.name.contains(query.name.strip()))
-    if query.id_number.strip():
-        stmt = stmt.where(Person.id_number.contains(query.id_number.strip().upper()))
+    if query.id_number.strip():  # the whole number only: a part would reveal the masked digits
+        stmt = stmt.where(Person.id_number == normalized(query.id_number).upper())
     if query.trade.strip():
         stmt = stmt.where(Person.trade == query.trade.strip())
     if query.state in STATE_LABELS:

@@ -95,6 +95,9 @@ ACTIONS: dict[str, tuple[str, ...] | BySide] = {
     "sign_pm": (GC_MANAGER,),
     "sign_enterprise": (GC_ENTERPRISE,),
     "view_payments": GC_AND_ENTERPRISE,
+    # The signed summary file holds every unit's lines and cannot be cut without breaking the
+    # signatures: the GC and the enterprise only; a subcontractor sees his unit's table.
+    "view_summary": GC_AND_ENTERPRISE,
     "export_bank_file": GC_SIDE,
     "correct_lines": GC_SIDE,
     "view_my_wages": (WORKER,),

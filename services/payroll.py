@@ -16,10 +16,20 @@ from sqlalchemy import select
 
 import engine
 from domain.access import Actor
+from domain.clock import shanghai_time
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.i18n import Text
 from domain.model import User
-from domain.payroll import batches, cards, compile, credentials, payment, rates, review
+from domain.payroll import (
+    amount_limits,
+    batches,
+    cards,
+    compile,
+    credentials,
+    payment,
+    rates,
+    review,
+)
 from domain.payroll.model import BankCardChange, BankSubmission, WageBatch
 from domain.payroll.period import pay_period_for
 from services import signatures, tasks
@@ -70,9 +80,11 @@ def _complete_step(uow: UnitOfWork, actor: Actor, batch: WageBatch, bpmn_ids, in
 
 
 @use_case
-def create_batch(uow: UnitOfWork, actor: Actor, project_id: int, pay_month: str) -> WageBatch:
-    """新增银行交换批次号 and start its ``wage_payment`` instance (business key = number);
-    the month's settlement-day reminder, if any, is completed with it."""
+def create_batch(uow: UnitOfWork, actor: Actor, project_id: int, pay_month: str,
+                 kind: str = "regular") -> WageBatch:  # fmt: skip
+    """新增银行交换批次号 (``kind`` regular, or back_pay: 补发 of the still unpaid) and start its
+    ``wage_payment`` instance (business key = number); the month's settlement-day reminder, if
+    any, is completed with the regular batch."""
     session = uow.session
     setting = batches.settings_for(session, project_id)
     poll = uow.settings["ZHUXIN_BANK_POLL"]
@@ -82,7 +94,9 @@ def create_batch(uow: UnitOfWork, actor: Actor, project_id: int, pay_month: str)
         return engine.start_instance(session, PROCESS, data=data, business_key=batch.batch_no,
                                      started_by=actor.username)  # fmt: skip
 
-    batch = batches.create_batch(session, actor, project_id, pay_month, start)
+    batch = batches.create_batch(
+        session, actor, project_id, pay_month, start, kind, today=shanghai_time(uow.clock()).date()
+    )
     key = reminder_key(batch.project, batch.pay_month)
     for item in reminder_tasks(uow, actor, batch.project_id):
         if item.business_key == key:
@@ -128,10 +142,13 @@ def dismiss_reminder(uow: UnitOfWork, actor: Actor, human_task_id: int) -> None:
 
 
 @use_case
-def set_settlement(uow: UnitOfWork, actor: Actor, project_id: int, day: str, gate: bool) -> None:
-    """设置月工资结算日期 and whether worker confirmation gates the summary table."""
+def set_settlement(uow: UnitOfWork, actor: Actor, project_id: int, day: str, gate: bool,
+                   pay_factor: str = "", line_ceiling: str = "") -> None:  # fmt: skip
+    """设置月工资结算日期, whether worker confirmation gates the summary table, and the amount
+    checks (pay factor, per-line ceiling; empty keeps them)."""
     batches.set_settlement_day(uow.session, actor, project_id, day)
     batches.set_confirmation_gate(uow.session, actor, project_id, gate)
+    amount_limits.set_amount_limits(uow.session, actor, project_id, pay_factor, line_ceiling)
 
 
 @use_case

@@ -127,7 +127,8 @@ def settlement_reminder(uow: UnitOfWork, actor: Actor, task: OpenTask, inputs: d
     project_id, month = task.data.get("project_id"), task.data.get("pay_month")
     batch_no = uow.session.scalar(
         select(WageBatch.batch_no).where(WageBatch.project_id == project_id,
-                                         WageBatch.pay_month == month).limit(1)
+                                         WageBatch.pay_month == month,
+                                         WageBatch.kind == "regular").limit(1)
     )  # fmt: skip
     if batch_no is None:
         raise InvalidInput("no_batch_for_month", NO_MONTH_BATCH)

@@ -9,7 +9,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from domain.access import Actor
 from domain.audit import record
@@ -18,6 +18,8 @@ from domain.errors import Conflict, DomainError, InvalidInput, NotFound
 from domain.i18n import Text
 from domain.model import Person
 from domain.payroll import excel
+from domain.payroll.amount_limits import amount_limits
+from domain.payroll.cards import refresh_line_card
 from domain.payroll.errors import NO_COMPILATION
 from domain.payroll.lines import (
     ERROR,
@@ -28,7 +30,8 @@ from domain.payroll.lines import (
     validate_lines,
 )
 from domain.payroll.model import Compilation, TradeRate, WageBatch, WageLineRow
-from domain.payroll.money import parse_amount, round_fen
+from domain.payroll.money import MAX_AMOUNT, format_yuan, is_money, parse_amount, round_fen
+from domain.payroll.paid_once import people_with_line
 from domain.payroll.period import PayPeriod
 from domain.signin.model import Attendance
 
@@ -38,14 +41,16 @@ DEFAULT_DAY_RATES = {
     "钢筋工": "420.00", "木工": "400.00", "混凝土工": "380.00", "架子工": "410.00",
     "砌筑工": "370.00", "电工": "430.00", "焊工": "450.00", "普工": "300.00",
 }  # fmt: skip
-EDIT_FIELDS = ("day_rate", "gross", "deductions", "deduction_reason", "net",
-               "bank_card", "bank_name", "bank_cnaps")  # fmt: skip
+# The card is not among them: a line is paid to the card on the worker's record, which only the
+# worker changes (domain/payroll/cards.py); no compiler types a card into a payment line.
+EDIT_FIELDS = ("day_rate", "gross", "deductions", "deduction_reason", "net", "amount_reason")
 AMOUNT_CELLS = ("day_rate", "gross", "deductions", "net")
 COLUMN_LABELS = {
     "day_rate": Text("日工资", "day rate"), "gross": Text("应发工资", "gross pay"),
     "deductions": Text("扣款金额", "deductions"), "deduction_reason": Text("扣款原因", "deduction reason"),
     "net": Text("实发工资", "net pay"), "bank_card": Text("工资卡号", "bank card"),
     "bank_name": Text("开户银行", "bank name"), "bank_cnaps": Text("联行号", "CNAPS code"),
+    "amount_reason": Text("金额说明", "amount reason"),
 }  # fmt: skip
 FINDING_CELLS = {"cnaps": "bank_cnaps"}  # a check's field → the table's input
 INPUT_FIELDS = {"bank_cnaps": "cnaps"}  # the table's input → the line's field
@@ -57,6 +62,10 @@ CELL_REFUSED = Text(
 CELLS_REFUSED = Text(
     "有 {n} 处填写不正确，第一处：第 {row} 行（{name}）{column}：{detail}",
     "{n} cells are wrong; the first: row {row} ({name}) {column}: {detail}",
+)
+TOTAL_TOO_LARGE = Text(
+    "本表{column}合计 {total} 超出可记录的最大金额 {max}",
+    "The table's total {column} {total} is more than the largest amount {max}",
 )
 TABLE_HAS_ERRORS = Text(
     "有 {n} 处错误，第一处：第 {row} 行 {msg}", "{n} errors; first: row {row} {msg}"
@@ -131,7 +140,8 @@ def attendance_counts(session: Session, project_id: int, unit_id: int, period: P
 def compile_from_attendance(session: Session, actor: Actor, compilation_id: int) -> Compilation:
     """新增编制: list every worker of the unit who signed in during the period, with days and
     make-up days; amounts default to the trade's day rate × days.  Amounts already filled for
-    a worker are kept when the table is compiled again."""
+    a worker are kept when the table is compiled again.  A worker who already has a line for
+    the pay month in another table (any batch) is left out: a month is paid once."""
     comp = get_compilation(session, actor, compilation_id)
     _require_compiler(actor, comp)
     _require_editable(comp)
@@ -139,6 +149,8 @@ def compile_from_attendance(session: Session, actor: Actor, compilation_id: int)
     counts = attendance_counts(session, batch.project_id, comp.unit_id,
                                PayPeriod(batch.period_start, batch.period_end))  # fmt: skip
     existing = {line.person_id: line for line in comp.lines}
+    for person_id in people_with_line(session, batch.project_id, batch.pay_month, comp.id):
+        counts.pop(person_id, None)
     people = session.scalars(select(Person).where(Person.id.in_(counts))).all() if counts else []
     rates = day_rates_for(session, batch.project_id, {p.trade for p in people})  # one query
     for person in sorted(people, key=lambda p: p.id):
@@ -158,8 +170,11 @@ def compile_from_attendance(session: Session, actor: Actor, compilation_id: int)
 
 def _new_line(comp: Compilation, person: Person, days_worked: int, rate) -> WageLineRow:
     gross = round_fen(rate * days_worked) if rate is not None else None
+    if gross is not None and not is_money(gross):  # beyond what the column holds: left to fill
+        gross = None
     return WageLineRow(
         compilation_id=comp.id, batch_id=comp.batch_id, person_id=person.id,
+        project_id=comp.batch.project_id, pay_month=comp.batch.pay_month,
         worker_name=person.name, id_number=person.id_number, trade=person.trade,
         day_rate=rate, gross=gross, deductions=Decimal("0.00"), deduction_reason="",
         net=gross, bank_card=person.bank_card, bank_name=person.bank_name,
@@ -173,12 +188,16 @@ def as_wage_line(row: WageLineRow, unit_name: str = "") -> WageLine:
         unit=unit_name, days=row.days, makeup_days=row.makeup_days, day_rate=row.day_rate,
         gross=row.gross, deductions=row.deductions, deduction_reason=row.deduction_reason or "",
         net=row.net, bank_card=row.bank_card, bank_name=row.bank_name, cnaps=row.bank_cnaps,
+        amount_reason=row.amount_reason or "",
     )  # fmt: skip
 
 
 def findings_for(comp: Compilation) -> list[Finding]:
+    """Every check's finding on the table (the page, the reviewers and submit show the same)."""
     period = PayPeriod(comp.batch.period_start, comp.batch.period_end)
-    return validate_lines([as_wage_line(r, comp.unit.name) for r in comp.lines], period)
+    limits = amount_limits(object_session(comp), comp.batch.project_id)
+    lines = [as_wage_line(r, comp.unit.name) for r in comp.lines]
+    return validate_lines(lines, period, limits=limits)
 
 
 def save_draft(session: Session, actor: Actor, compilation_id: int, form: dict[str, dict]):
@@ -225,8 +244,6 @@ def _cell_value(field: str, raw):
         if text == "":
             return Decimal("0.00") if field == "deductions" else None
         return parse_amount(text)
-    if field in ("bank_card", "bank_cnaps"):
-        text = text.replace(" ", "")
     limit = TEXT_LIMITS[INPUT_FIELDS.get(field, field)]
     if len(text) > limit:
         raise InvalidInput("text_too_long", excel.TOO_LONG, max=limit)
@@ -236,7 +253,8 @@ def _cell_value(field: str, raw):
 def export_excel(session: Session, actor: Actor, compilation_id: int) -> tuple[str, bytes]:
     comp = get_compilation(session, actor, compilation_id)
     title = f"{comp.batch.batch_no} {comp.unit.name} 工资编制表"
-    data = excel.export_compile_table([as_wage_line(r, comp.unit.name) for r in comp.lines], title)
+    lines = [replace(as_wage_line(r, comp.unit.name), bank_card=r.masked_card) for r in comp.lines]
+    data = excel.export_compile_table(lines, title)  # full card numbers only in the bank files
     return f"{comp.batch.batch_no}-{comp.unit_id}.xlsx", data
 
 
@@ -250,9 +268,9 @@ def import_excel(session: Session, actor: Actor, compilation_id: int, data: byte
     rows = {r.id: r for r in comp.lines}
     for line in merged:
         row = rows[line.line_id]
-        for field in ("day_rate", "gross", "deductions", "net", "bank_card", "bank_name"):
+        for field in ("day_rate", "gross", "deductions", "net", "amount_reason"):
             setattr(row, field, getattr(line, field))
-        row.deduction_reason, row.bank_cnaps = line.deduction_reason, line.cnaps
+        row.deduction_reason = line.deduction_reason
     session.flush()
     return errors
 
@@ -264,6 +282,9 @@ def submit(session: Session, actor: Actor, compilation_id: int) -> Compilation:
     _require_editable(comp)
     if comp.compiled_at is None:
         raise Conflict("not_compiled", NOT_COMPILED)
+    for row in comp.lines:  # the card on each worker's record now (he may have changed it)
+        refresh_line_card(session, row)
+    _check_totals(comp)
     errors = [f for f in findings_for(comp) if f.severity == ERROR]
     if has_errors(errors):
         first = errors[0]
@@ -275,6 +296,16 @@ def submit(session: Session, actor: Actor, compilation_id: int) -> Compilation:
     comp.submitted_by, comp.submitted_at = actor.user_id, utcnow()
     record(session, actor.user_id, "payroll.submitted", comp, None, comp.batch.project_id)
     return comp
+
+
+def _check_totals(comp: Compilation) -> None:
+    """Each sum of the table fits the money columns (the summary file records the sums)."""
+    sums = totals(comp.lines)
+    for field in ("gross", "net"):
+        if sums[field] > MAX_AMOUNT:
+            raise InvalidInput("total_too_large", TOTAL_TOO_LARGE, field=field,
+                               column=COLUMN_LABELS[field], total=format_yuan(sums[field]),
+                               max=format_yuan(MAX_AMOUNT))  # fmt: skip
 
 
 def totals(lines) -> dict:

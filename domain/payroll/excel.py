@@ -21,7 +21,7 @@ from domain.payroll.errors import PayrollError
 from domain.payroll.lines import TEXT_LIMITS, WageLine
 from domain.payroll.money import parse_amount
 
-# (field, header, width, editable)
+# (field, header, width, editable); the card columns are the worker's record: read-only
 COLUMNS = (
     ("line_id", "行号", 8, False),
     ("worker_name", "姓名", 10, False),
@@ -34,10 +34,12 @@ COLUMNS = (
     ("deductions", "扣款金额", 10, True),
     ("deduction_reason", "扣款原因", 16, True),
     ("net", "实发工资", 12, True),
-    ("bank_card", "工资卡号", 22, True),
-    ("bank_name", "开户银行", 20, True),
-    ("cnaps", "联行号", 14, True),
+    ("bank_card", "工资卡号", 22, False),
+    ("bank_name", "开户银行", 20, False),
+    ("cnaps", "联行号", 14, False),
+    ("amount_reason", "金额说明", 24, True),
 )
+OPTIONAL = {"amount_reason"}  # a sheet exported before the column existed still imports
 HEADERS = {field: header for field, header, _, _ in COLUMNS}
 AMOUNTS = {"day_rate", "gross", "deductions", "net"}
 TEXT_FORMAT = "@"  # card numbers and CNAPS codes as text: Excel keeps only 15 significant digits
@@ -144,7 +146,9 @@ def _find_header(rows) -> tuple[int, dict[str, int]]:
             wanted[str(v).strip()]: i for i, v in enumerate(values) if str(v).strip() in wanted
         }
         if "line_id" in found:
-            missing = [HEADERS[f] for f, _, _, e in COLUMNS if e and f not in found]
+            missing = [
+                HEADERS[f] for f, _, _, e in COLUMNS if e and f not in found and f not in OPTIONAL
+            ]
             if missing:
                 raise PayrollError(
                     "columns_missing", COLUMNS_MISSING, field="file", names="、".join(missing)
@@ -165,7 +169,7 @@ def _read_row(number, values, positions, by_id):
         return line_id, {}, errors
     changes = {}
     for field, _, _, editable in COLUMNS:
-        if editable:
+        if editable and field in positions:
             raw = values[positions[field]] if positions[field] < len(values) else None
             _read_cell(field, raw, changes, fail)
     return line_id, changes, errors

@@ -21,7 +21,20 @@ AMOUNT_FIELDS = ("day_rate", "gross", "deductions", "net")
 # The fields that go to the bank; their canonical JSON is what the signatures cover.
 BANK_FIELDS = ("line_id", "worker_name", "bank_card", "bank_name", "cnaps", "net")
 # The longest text each editable text field may hold (its column's length).
-TEXT_LIMITS = {"deduction_reason": 200, "bank_card": 19, "bank_name": 100, "cnaps": 12}
+TEXT_LIMITS = {"deduction_reason": 200, "amount_reason": 200, "bank_card": 19, "bank_name": 100,
+               "cnaps": 12}  # fmt: skip
+# Findings an operator's amount reason (金额说明) turns from a blocking error into a warning.
+EXPLAINABLE = ("GROSS_ABOVE_ATTENDANCE", "GROSS_ABOVE_CEILING", "PAID_WITHOUT_ATTENDANCE")
+
+
+@dataclass(frozen=True)
+class AmountLimits:
+    """工资合理性: gross above days × day rate × ``pay_factor``, or above ``line_ceiling``, or pay
+    without attendance, blocks the table unless the line carries a reason (then it is a
+    warning every reviewer sees, with the reason)."""
+
+    pay_factor: Decimal = Decimal("1.50")
+    line_ceiling: Decimal = Decimal("100000.00")
 
 
 @dataclass
@@ -43,6 +56,7 @@ class WageLine(Masked):
     bank_card: str = ""
     bank_name: str = ""
     cnaps: str = ""
+    amount_reason: str = ""
 
     @property
     def days_worked(self) -> int:
@@ -66,12 +80,15 @@ class Finding:
 
 
 def validate_lines(
-    lines: list[WageLine], period: PayPeriod, min_wage_table: MinimumWageTable = SHANGHAI
+    lines: list[WageLine],
+    period: PayPeriod,
+    min_wage_table: MinimumWageTable = SHANGHAI,
+    limits: AmountLimits = AmountLimits(),  # noqa: B008 (frozen, shared safely)
 ) -> list[Finding]:
     """Every finding on every line, in table order. Errors block submission; warnings are shown."""
     findings: list[Finding] = []
     for row, line in enumerate(lines, start=1):
-        findings.extend(_line_findings(row, line, period, min_wage_table))
+        findings.extend(_line_findings(row, line, period, min_wage_table, limits))
     return findings
 
 
@@ -79,19 +96,66 @@ def has_errors(findings: list[Finding]) -> bool:
     return any(f.severity == ERROR for f in findings)
 
 
-def _line_findings(row, line, period, table):
+def _line_findings(row, line, period, table, limits):
     out = []
+    explained = bool((line.amount_reason or "").strip())
 
     def add(name, code, severity, text: Text, **params):
+        if code in EXPLAINABLE and explained:
+            severity, text = WARNING, _with_reason(text)
+            params = {**params, "reason": line.amount_reason.strip()}
+        elif code in EXPLAINABLE:
+            severity, text = ERROR, _needs_reason(text)
         out.append(Finding(row, line.line_id, name, code, severity, text, params))
 
     amounts_ok = _check_amounts(line, add)
     _check_days(line, period, add)
     if amounts_ok:
         _check_arithmetic(line, add)
+        _check_plausible(line, limits, add)
         _check_attendance_and_minimum(line, period, table, add)
     _check_bank(line, add)
     return out
+
+
+def _needs_reason(text: Text) -> Text:
+    return Text(text.zh + "，须在【金额说明】中说明原因", text.en + ": give the reason")
+
+
+def _with_reason(text: Text) -> Text:
+    return Text(text.zh + "（金额说明：{reason}）", text.en + " (reason: {reason})")
+
+
+def _check_plausible(line, limits: AmountLimits, add):
+    """Gross above what the attendance explains, or above the per-line ceiling."""
+    if line.day_rate is not None and line.days_worked > 0:
+        expected = line.day_rate * line.days_worked
+        if line.gross > expected * limits.pay_factor:
+            add(
+                "gross",
+                "GROSS_ABOVE_ATTENDANCE",
+                ERROR,
+                Text(
+                    "应发工资 {gross} 超过出勤 {days} 天 × 日工资 {rate} 的 {factor} 倍",
+                    "Gross pay {gross} is more than {factor} × {days} days × day rate {rate}",
+                ),
+                gross=format_yuan(line.gross),
+                days=line.days_worked,
+                rate=format_yuan(line.day_rate),
+                factor=plain(limits.pay_factor).rstrip("0").rstrip("."),
+            )
+    if line.gross > limits.line_ceiling:
+        add(
+            "gross",
+            "GROSS_ABOVE_CEILING",
+            ERROR,
+            Text(
+                "应发工资 {gross} 超过单人上限 {ceiling}",
+                "Gross pay {gross} is above the per-line ceiling {ceiling}",
+            ),
+            gross=format_yuan(line.gross),
+            ceiling=format_yuan(limits.line_ceiling),
+        )
 
 
 def _check_amounts(line, add) -> bool:
@@ -176,11 +240,11 @@ def _check_arithmetic(line, add):
 
 
 def _check_attendance_and_minimum(line, period, table, add):
-    if line.days_worked == 0 and line.net > 0:
+    if line.days_worked == 0 and line.gross > 0:
         add(
             "days",
             "PAID_WITHOUT_ATTENDANCE",
-            WARNING,
+            ERROR,
             Text("本周期无出勤记录却有工资", "Paid without any attendance in the period"),
         )
     if line.days_worked > 0 and line.net == 0:

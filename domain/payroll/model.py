@@ -13,12 +13,14 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     Numeric,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -42,6 +44,13 @@ BATCH_STATES = (
 COMPILATION_STATES = ("draft", "submitted", "sub_approved", "approved", "rejected")
 CONFIRM_STATES = ("pending", "confirmed", "disputed")
 BANK_STATES = ("none", "sent", "paid", "rejected", "returned")
+BATCH_KINDS = (
+    "regular",  # the month's one regular batch (正常发放): every worker with sign-ins
+    "back_pay",  # back pay (补发) of an earlier month: only workers with no line in it yet
+)
+# Amount checks (工资合理性) when a project has no setting of its own.
+DEFAULT_PAY_FACTOR = Decimal("1.50")  # gross above days × day rate × this needs a reason
+DEFAULT_LINE_CEILING = Decimal("100000.00")  # gross above this needs a reason
 
 
 class PayrollSetting(Base):
@@ -53,6 +62,9 @@ class PayrollSetting(Base):
     confirmation_gate: Mapped[bool] = mapped_column(Boolean, default=False)
     # Days after the settlement day before an unsubmitted compile triggers a reminder.
     remind_after_days: Mapped[int] = mapped_column(Integer, default=3)
+    # Gross above days × day rate × this factor, or above the ceiling, needs a reason.
+    pay_factor: Mapped[Decimal] = mapped_column(Numeric(4, 2), default=DEFAULT_PAY_FACTOR)
+    line_ceiling: Mapped[Decimal] = mapped_column(Money, default=DEFAULT_LINE_CEILING)
 
 
 class TradeRate(Base):
@@ -75,6 +87,7 @@ class WageBatch(Base):
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
     pay_month: Mapped[str] = mapped_column(String(7))  # "2025-11"
     sequence: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(10), default="regular")  # BATCH_KINDS
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date] = mapped_column(Date)
     state: Mapped[str] = mapped_column(String(20), default="compiling")
@@ -89,7 +102,11 @@ class WageBatch(Base):
     __table_args__ = (
         UniqueConstraint("project_id", "pay_month", "sequence"),
         CheckConstraint("state in (" + ", ".join(f"'{s}'" for s in BATCH_STATES) + ")", "state"),
-    )
+        CheckConstraint("kind in ('regular', 'back_pay')", "kind"),
+        # One pay period is paid once: one regular batch per project and pay month.
+        Index("uq_wage_batch_regular_month", "project_id", "pay_month", unique=True,
+              sqlite_where=text("kind = 'regular'"), postgresql_where=text("kind = 'regular'")),
+    )  # fmt: skip
 
     project: Mapped[Project] = relationship()
     compilations: Mapped[list["Compilation"]] = relationship(
@@ -134,6 +151,11 @@ class WageLineRow(Base, Masked):
     compilation_id: Mapped[int] = mapped_column(ForeignKey("wage_compilation.id"), index=True)
     batch_id: Mapped[int] = mapped_column(ForeignKey("wage_batch.id"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    # The batch's project and pay month, copied so the database holds "paid once" itself.
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"))
+    pay_month: Mapped[str] = mapped_column(String(7))
+    # True only for lines paid again before 0009_pay_once (kept as history, outside the rule).
+    legacy_repeat: Mapped[bool] = mapped_column(Boolean, default=False)
     worker_name: Mapped[str] = mapped_column(String(50))
     id_number: Mapped[str] = mapped_column(String(18))
     trade: Mapped[str] = mapped_column(String(30), default="")
@@ -143,6 +165,8 @@ class WageLineRow(Base, Masked):
     gross: Mapped[Decimal | None] = mapped_column(Money)
     deductions: Mapped[Decimal | None] = mapped_column(Money)
     deduction_reason: Mapped[str] = mapped_column(String(200), default="")
+    # The operator's explanation (金额说明) of an amount the checks flag; reviewers see it.
+    amount_reason: Mapped[str] = mapped_column(String(200), default="")
     net: Mapped[Decimal | None] = mapped_column(Money)
     bank_card: Mapped[str] = mapped_column(String(19), default="")
     bank_name: Mapped[str] = mapped_column(String(100), default="")
@@ -153,7 +177,12 @@ class WageLineRow(Base, Masked):
     bank_status: Mapped[str] = mapped_column(String(10), default="none")
     bank_reason: Mapped[str | None] = mapped_column(String(200))
     bank_attempt: Mapped[int] = mapped_column(Integer, default=0)
-    __table_args__ = (UniqueConstraint("compilation_id", "person_id"),)
+    __table_args__ = (
+        UniqueConstraint("compilation_id", "person_id"),
+        # A worker's pay for a pay month is paid at most once, across all batches.
+        Index("uq_wage_line_person_month", "person_id", "project_id", "pay_month", unique=True,
+              sqlite_where=text("NOT legacy_repeat"), postgresql_where=text("NOT legacy_repeat")),
+    )  # fmt: skip
 
     compilation: Mapped[Compilation] = relationship(back_populates="lines")
 

@@ -51,6 +51,7 @@ EXPECTED = {
     "sign_pm": {GC_MANAGER},
     "sign_enterprise": {GC_ENTERPRISE},
     "view_payments": {GC_MANAGER, GC_OPERATOR, GC_ENTERPRISE},
+    "view_summary": {GC_MANAGER, GC_OPERATOR, GC_ENTERPRISE},
     "export_bank_file": {GC_MANAGER, GC_OPERATOR},
     "correct_lines": {GC_MANAGER, GC_OPERATOR},
     "view_my_wages": {WORKER},
@@ -142,7 +143,7 @@ def test_actions_of_each_role_on_a_project():
     assert actor(GC_OPERATOR).actions(1) == {
         "list_projects", "view_project", "accept_workers", "register_worker",
         "view_attendance", "view_compile", "compile_unit", "view_unit_table", "view_batches",
-        "push_bank", "view_payments", "export_bank_file", "correct_lines",
+        "push_bank", "view_payments", "view_summary", "export_bank_file", "correct_lines",
     }  # fmt: skip
     assert actor(GC_OPERATOR).actions(1, SUB_UNIT) == actor(GC_OPERATOR).actions(1) - {
         "compile_unit"

@@ -105,7 +105,7 @@ def test_paid_without_attendance_and_attendance_without_pay():
             line(2, gross=Decimal("0.00"), deductions=Decimal("0.00"), net=Decimal("0.00")),
         ]
     )
-    assert (1, "days", "PAID_WITHOUT_ATTENDANCE", "warning") in found
+    assert (1, "days", "PAID_WITHOUT_ATTENDANCE", "error") in found  # blocks unless explained
     assert (2, "net", "ATTENDANCE_WITHOUT_PAY", "warning") in found
 
 
@@ -170,16 +170,18 @@ def test_excel_import_applies_edits_and_reports_cells():
         {
             "H3": 6800.5,
             "K3": "6700.50",  # row 3: new gross and net
+            "L3": "6222020200112233445",  # the card is the worker's record: not imported
             "H5": "六千",
-            "L4": 6.2220202001122e18,  # row 5 bad amount; row 4 card became a number
+            "G4": "-5",  # row 5 bad amount; row 4 a negative day rate
         },
     )
     merged, errors = import_compile_table(data, lines)
     assert merged[0].gross == Decimal("6800.50") and merged[0].net == Decimal("6700.50")
+    assert merged[0].bank_card == lines[0].bank_card
     assert merged[1] == lines[1] and merged[2] == lines[2]  # rows with errors change nothing
     messages = sorted(e.message() for e in errors)
     assert messages[1] == "第 5 行 【应发工资】: 金额格式不正确：六千"
-    assert messages[0].startswith("第 4 行 【工资卡号】")
+    assert messages[0].startswith("第 4 行 【日工资】")
     assert errors[0].message("en").startswith("Row ")
 
 

@@ -13,6 +13,7 @@ import pytest
 from lxml import etree
 from sqlalchemy import select
 
+from domain.model import Person
 from domain.payroll.batches import month_choices
 from domain.payroll.model import Compilation, PayrollSetting, WageBatch, WageLineRow
 from engine.models import HumanTask
@@ -140,8 +141,8 @@ def bad_own_line(app, client):
     with app.app_context():
         for line in db.session.scalars(
             select(WageLineRow).where(WageLineRow.compilation_id == comp_id)
-        ):
-            line.bank_card = ""  # a line without a bank card cannot be paid
+        ):  # a worker with no card on record cannot be paid (the line takes the record's)
+            db.session.get(Person, line.person_id).bank_card = ""
         db.session.commit()
     return "compile_own_wage_table", {}, lambda: (
         one(app, Compilation, id=comp_id).state == "draft"

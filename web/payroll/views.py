@@ -65,10 +65,13 @@ def settlement(project_id: int):
     """设置月工资结算日期 (and whether worker confirmation is a gate)."""
     if request.method == "POST":
         payroll.set_settlement(uow(), g.actor, project_id, request.form.get("day", ""),
-                               request.form.get("confirmation_gate") == "1")  # fmt: skip
+                               request.form.get("confirmation_gate") == "1",
+                               request.form.get("pay_factor", ""),
+                               request.form.get("line_ceiling", ""))  # fmt: skip
         flash(_("月工资结算日期已保存"), "success")
         return redirect(url_for(".settlement", project_id=project_id))
-    ctx = _ctx(project_id, setting=batches.settings_for(db.session, project_id))
+    ctx = _ctx(project_id, setting=batches.settings_for(db.session, project_id),
+               limits=compile.amount_limits(db.session, project_id))  # fmt: skip
     return render_template("payroll/settlement.html", months=batches.month_choices(ctx["project"]),
                            **ctx)  # fmt: skip
 
@@ -109,7 +112,8 @@ def compile_index(project_id: int):
 @bp.post(BASE + "/batches")
 @guard(GC)
 def batch_create(project_id: int):
-    batch = payroll.create_batch(uow(), g.actor, project_id, request.form.get("month", ""))
+    batch = payroll.create_batch(uow(), g.actor, project_id, request.form.get("month", ""),
+                                 request.form.get("kind", "regular"))  # fmt: skip
     flash(_("已生成银行交换批次号 %(no)s", no=batch.batch_no), "success")
     return redirect(url_for(".compile_index", project_id=project_id))
 
@@ -298,8 +302,9 @@ def push_index(project_id: int):
 @bp.get(BASE + "/batches/<int:batch_id>/summary.pdf")
 @guard(*VIEWERS)
 def summary_pdf(project_id: int, batch_id: int):
-    """生成汇总文件: the (signed) summary file."""
-    row = batches.get_batch(db.session, g.actor, batch_id, project_id)
+    """生成汇总文件: the (signed) summary file of a round (GC and enterprise: it holds every
+    unit)."""
+    row = batches.batch_for(db.session, g.actor, batch_id, project_id, "view_summary")
     summary = payment.summary_of(db.session, row, int_arg("round"))
     if summary is None:
         raise NotFound("summary_not_ready", NO_SUMMARY)
@@ -335,7 +340,7 @@ def pm_sign(project_id: int, batch_id: int):
 @guard(*VIEWERS)
 def verify(project_id: int, batch_id: int):
     """验签: each signature's signer, time and validity; payment files vs the signed lines."""
-    row = batches.get_batch(db.session, g.actor, batch_id, project_id)
+    row = batches.batch_for(db.session, g.actor, batch_id, project_id, "view_summary")
     return render_template("payroll/verify.html", batch=row,
                            **payroll.verify(uow(), row, int_arg("round")), **_ctx(project_id))  # fmt: skip
 
@@ -344,7 +349,7 @@ def verify(project_id: int, batch_id: int):
 @guard(*roles.GC_SIDE)
 def bank_csv(project_id: int, batch_id: int):
     """代发 CSV of the current round (for a bank's e-banking batch upload)."""
-    row = batches.get_batch(db.session, g.actor, batch_id, project_id)
+    row = batches.batch_for(db.session, g.actor, batch_id, project_id, "export_bank_file")
     data = bank_batch_csv(transfers_for_csv(db.session, row), f"{month_label(row.pay_month)}工资")
     return Response(data, mimetype="text/csv", headers={
         "Content-Disposition": f"attachment; filename={row.batch_no}-daifa.csv"})  # fmt: skip
