@@ -245,3 +245,69 @@ def test_an_unreachable_bank_shows_on_the_batch_page_with_a_working_retry(
     assert r.status_code == 302
     drain(app)
     assert _one(app, WageBatch, id=batch_id).state == "paid"
+
+
+def test_a_corrected_card_goes_out_only_after_both_signatures_of_the_supplementary_summary(
+    payroll_app, client, auth, tmp_path, bank_url
+):
+    """The tester's attack: after a whole-file rejection, re-card a line and re-pay.  Here the
+    card changes only when its worker confirms it, and nothing reaches the bank before the PM
+    and the enterprise signed the supplementary summary that lists the new card."""
+    from domain.model import Person, User
+    from domain.payroll.model import SummaryFile
+
+    app = payroll_app
+    bank = BankClient(bank_url)
+    bank.update_account(WAGE_ACCOUNT_ID, behaviour="reject-file")
+    batch_id = drive_to_enterprise_signing(app, client, auth, _month())
+    _sign_as_enterprise(client, auth, tmp_path, batch_id)
+    drain(app)
+    assert _one(app, WageBatch, id=batch_id).state == "correcting"
+    lines = [r for r in _all(app, WageLineRow, batch_id=batch_id) if r.net]
+    assert lines and all(r.bank_status == "rejected" for r in lines)
+    bank.update_account(WAGE_ACCOUNT_ID, behaviour="accept")
+
+    line = lines[0]
+    new_card = "6222021000000099993"
+    auth.logout()
+    auth.login("gc_op")
+    r = client.post(f"/projects/1/payroll/batches/{batch_id}/correct",
+                    data={"line_id": line.id, "bank_card": new_card, "bank_name": "中国工商银行",
+                          "bank_cnaps": "102290024433"})  # fmt: skip
+    assert r.status_code == 302
+    worker = _one(app, User, person_id=line.person_id)
+    auth.logout()
+    auth.login(worker.username)
+    change_page = client.get("/my/card").text
+    change_id = int(change_page.split('id="change-')[1].split('"')[0])
+    assert client.post(f"/my/card/changes/{change_id}", data={"decision": "confirm"}).status_code == 302
+    assert _one(app, Person, id=line.person_id).bank_card == new_card
+
+    auth.logout()
+    auth.login("gc_op")
+    assert client.post(f"/projects/1/payroll/batches/{batch_id}/correct",
+                       data={"action": "repay"}).status_code == 302  # fmt: skip
+    drain(app)
+    repay_msg = _one(app, WageBatch, id=batch_id).batch_no + "-R1"
+
+    def paid_in_repayment():
+        with urlopen(bank_url + "/_mock/payments") as answer:
+            return [p for p in json.load(answer) if p["msg_id"] == repay_msg]
+
+    supplementary = _one(app, SummaryFile, batch_id=batch_id, round=1)
+    assert supplementary.state == "rendered" and supplementary.line_count == len(lines)
+    assert paid_in_repayment() == []
+    auth.logout()
+    auth.login("gc_pm")
+    sign = client.post(f"/projects/1/payroll/batches/{batch_id}/sign",
+                       data={"password": "qianshu2026"})  # fmt: skip
+    assert sign.status_code == 302
+    drain(app)
+    assert paid_in_repayment() == [] and _one(app, BankSubmission, batch_id=batch_id, round=1) is None
+
+    _sign_as_enterprise(client, auth, tmp_path, batch_id)
+    drain(app)
+    sent = _one(app, BankSubmission, batch_id=batch_id, round=1)
+    assert new_card.encode() in sent.xml and line.bank_card.encode() not in sent.xml
+    assert len(paid_in_repayment()) == len(lines)
+    assert _one(app, WageBatch, id=batch_id).state == "paid"
