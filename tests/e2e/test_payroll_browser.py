@@ -13,6 +13,7 @@ from domain.model import User
 from domain.payroll.model import WageBatch, WageLineRow
 from services.pki import DEMO_ENTERPRISE_PASSWORD
 from tests.e2e.conftest import PHONE, SHOTS
+from tests.trust_helpers import enterprise_p12
 from tests.web.payroll_helpers import PM_PASSWORD, FakeBank, bound_connectors, configure_payroll
 from web.runtime import wiring
 
@@ -104,6 +105,15 @@ def test_whole_wage_payment_in_the_browser(app, live_server, launch, payroll_sit
     pm.click("#batch-confirm")
     pm.wait_for_selector("text=已生成银行交换批次号")
     shot(pm, "02_batch_number")
+    # The same month again is refused, naming the batch that exists; the choice is kept.
+    month = pm.locator("#batch-month").input_value()
+    if not pm.is_visible("#batch-confirm"):
+        pm.click("#new-batch")
+    pm.select_option("#batch-month", month)
+    pm.click("#batch-confirm")
+    pm.wait_for_selector("text=同一工资月份只发放一次")
+    assert pm.locator("#batch-month").input_value() == month
+    shot(pm, "02b_second_batch_refused")
 
     compile_and_submit(browser, base, "gc_op", 1, "03_compile_gc_own")
 
@@ -151,6 +161,16 @@ def test_whole_wage_payment_in_the_browser(app, live_server, launch, payroll_sit
     ent.goto(f"{base}/enterprise/push")
     shot(ent, "11_enterprise_list")
     ent.click("a.go-sign")
+    # A self-signed certificate naming itself the enterprise is refused, and nothing is sent.
+    forged = pki.parent / "forged.p12"
+    forged.write_bytes(enterprise_p12(None, "forged-pw", uscc="91310000MA1FL8X35P",
+                                      company="冒充企业"))  # fmt: skip
+    ent.set_input_files("#p12-file", str(forged))
+    ent.fill("#p12-password", "forged-pw")
+    ent.click("#ent-sign")
+    ent.wait_for_selector("text=证书不是平台信任的 CA 签发的")
+    shot(ent, "11b_forged_certificate_refused")
+    assert bank.sent == 0
     ent.set_input_files("#p12-file", str(pki / "enterprise_demo.p12"))
     ent.fill("#p12-password", DEMO_ENTERPRISE_PASSWORD)
     shot(ent, "12_enterprise_sign")
