@@ -20,6 +20,7 @@ from domain.errors import Conflict, InvalidInput, NotFound
 from domain.i18n import Text
 from domain.inputs import bounded_text, normalized
 from domain.model import Assignment, Enterprise, Person, Project, Unit
+from domain.payroll.cards import refuse_card_of_another
 
 UNKNOWN_PROJECT = Text("项目不存在", "Unknown project")
 UNKNOWN_UNIT = Text("该项目下没有这个参建单位", "No such subcontracting unit on this project")
@@ -108,6 +109,7 @@ def register_and_assign(
     clean = clean_worker(form)
     person = session.scalar(select(Person).where(Person.id_number == clean.id_number))
     if person is None:
+        refuse_card_of_another(session, clean.bank_card)
         person = Person(**vars(clean))
         session.add(person)
         record(session, actor.user_id, "person.register", person, project_id=project_id)

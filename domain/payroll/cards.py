@@ -47,12 +47,17 @@ def _parse(session: Session, person: Person, card: str, bank_name: str, cnaps: s
     code = check_cnaps(cnaps, "bank_cnaps")
     if digits == person.bank_card:
         raise InvalidInput("same_card", SAME_CARD, field="bank_card")
+    refuse_card_of_another(session, digits, person.id)
+    return digits, name, code
+
+
+def refuse_card_of_another(session: Session, card: str, person_id: int | None = None) -> None:
+    """A card on another worker's record is refused: wages go to the worker's own card."""
     holder = session.scalar(
-        select(Person.id).where(Person.bank_card == digits, Person.id != person.id).limit(1)
+        select(Person.id).where(Person.bank_card == card, Person.id != person_id).limit(1)
     )
     if holder is not None:
         raise InvalidInput("card_of_another_worker", CARD_OF_ANOTHER, field="bank_card")
-    return digits, name, code
 
 
 def _apply(session: Session, actor: Actor, change: BankCardChange, person: Person) -> None:

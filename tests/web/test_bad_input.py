@@ -93,3 +93,13 @@ def test_credit_code_is_checked_on_registration(session):
         register_enterprise(session, None, "某公司", "91110000600037341M", "sub")
     assert err.value.field == "credit_code"
     assert resident_id_check_char("11010519491231002") == "X"
+
+
+def test_a_card_on_another_workers_record_is_refused_at_registration(client, auth, session):
+    auth.login("gc_op")
+    other = session.get(Assignment, 1).person
+    before = counts(session)
+    r = client.post("/projects/1/workers/new", data={**GOOD, "bank_card": other.bank_card})
+    assert r.status_code == 400 and "已登记为其他工人的工资卡" in r.text
+    assert other.bank_card in r.text  # the input is kept for correction
+    assert counts(session) == before
