@@ -159,7 +159,7 @@ def _table(rows: list, styles: _Styles, header_color=BLUE) -> Table:
 
 def _footer(s: NoticeSheet, styles: _Styles) -> Table:
     text = [
-        Paragraph("扫码登录筑薪：查看本人考勤、工资单，确认或反映工资问题", styles.value),
+        Paragraph("扫码登录筑薪<br/>查看本人考勤和工资单，确认或反映工资问题", styles.value),
         Spacer(1, 3 * mm),
         Paragraph(escape(s.login_url), styles.small),
     ]

@@ -99,8 +99,9 @@ def save_board(session: Session, actor: Actor, project_id: int, form: dict) -> N
     """告示牌信息 → 保存: every field checked (length, phone numbers), then stored and audited."""
     get_project(session, project_id)
     actor.must("edit_notice_board", project_id)
-    values = {f.name: _checked(f, form.get(f.name)) for f in FIELDS}
     board = board_of(session, project_id)
+    # a field the form did not send keeps its value (an API client may send a few)
+    values = {f.name: _checked(f, form.get(f.name, getattr(board, f.name))) for f in FIELDS}
     before = snapshot(board) if board.id is not None else None
     for name, value in values.items():
         setattr(board, name, value)

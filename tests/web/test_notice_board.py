@@ -115,3 +115,15 @@ def test_the_domain_refuses_a_non_manager(app):
     actor = Actor(99, "x", grants=(Grant("gc_operator", 1),))
     with app.app_context(), pytest.raises(AccessDenied):
         save_board(db.session, actor, 1, VALID)
+
+
+def test_fields_not_sent_keep_their_value(app, client, auth):
+    from domain.model import NoticeBoard
+    from web.extensions import db
+
+    auth.login("gc_pm")
+    required = {k: VALID[k] for k in ("client_name", "wage_officer_name", "wage_officer_phone")}
+    assert client.post(URL, data=required).status_code == 302
+    with app.app_context():
+        board = db.session.scalar(select(NoticeBoard))
+        assert (board.legal_aid_phone, board.inspection_phone) == ("12348", "12333")

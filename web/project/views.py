@@ -156,7 +156,7 @@ def audit(project_id: int):
 def notice_board_edit(project_id: int):
     """维权信息告示牌: what the board says beyond the project's own data."""
     if request.method == "POST":
-        form = {f.name: request.form.get(f.name, "") for f in notice_board.FIELDS}
+        form = {f.name: request.form[f.name] for f in notice_board.FIELDS if f.name in request.form}
         board_services.save_notice_board(uow(), g.actor, project_id, form)
         flash(_("告示牌信息已保存"), "success")
         return redirect(url_for(".notice_board_edit", project_id=project_id))
