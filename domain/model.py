@@ -187,3 +187,27 @@ class AuditEntry(Base):
     after: Mapped[str | None] = mapped_column(Text)
 
     actor: Mapped[User | None] = relationship()
+
+
+class NoticeBoard(Base):
+    """What the rights notice board (维权信息告示牌, 条例 Art. 34) says beyond the project's
+    own rows: the client, the 劳资专管员, the project office and the channels of complaint."""
+
+    __tablename__ = "notice_board"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), unique=True)
+    client_name: Mapped[str] = mapped_column(String(200), default="")  # 建设单位
+    office_address: Mapped[str] = mapped_column(String(300), default="")  # 项目部地址
+    office_phone: Mapped[str] = mapped_column(String(20), default="")
+    wage_officer_name: Mapped[str] = mapped_column(String(50), default="")  # 劳资专管员
+    wage_officer_phone: Mapped[str] = mapped_column(String(20), default="")
+    regulator_name: Mapped[str] = mapped_column(String(100), default="")  # 行业主管部门
+    regulator_phone: Mapped[str] = mapped_column(String(20), default="")
+    inspection_name: Mapped[str] = mapped_column(String(100), default="")  # 劳动保障监察
+    inspection_phone: Mapped[str] = mapped_column(String(20), default="")
+    arbitration_name: Mapped[str] = mapped_column(String(100), default="")  # 劳动人事争议仲裁
+    arbitration_phone: Mapped[str] = mapped_column(String(20), default="")
+    legal_aid_name: Mapped[str] = mapped_column(String(100), default="")  # 法律援助
+    legal_aid_phone: Mapped[str] = mapped_column(String(20), default="")
+    extra_text: Mapped[str] = mapped_column(String(500), default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)

@@ -74,6 +74,9 @@ ACTIONS: dict[str, tuple[str, ...] | BySide] = {
     "register_worker": CONTRACTOR,
     "authorise_officers": (GC_MANAGER,),
     "view_audit": (GC_MANAGER,),
+    # 维权信息告示牌 (条例 Art. 34): the GC manager keeps it; every viewer prints it
+    "edit_notice_board": (GC_MANAGER,),
+    "view_notice_board": PROJECT_VIEWERS,
     # 班前签到
     "view_attendance": PROJECT_VIEWERS,
     "set_signin_point": (GC_MANAGER,),

@@ -34,6 +34,8 @@ EXPECTED = {
     "register_worker": CONTRACTOR,
     "authorise_officers": {GC_MANAGER},
     "view_audit": {GC_MANAGER},
+    "edit_notice_board": {GC_MANAGER},
+    "view_notice_board": VIEWERS,
     "view_attendance": VIEWERS,
     "set_signin_point": {GC_MANAGER},
     "sign_in": {WORKER},
@@ -144,6 +146,7 @@ def test_actions_of_each_role_on_a_project():
         "list_projects", "view_project", "accept_workers", "register_worker",
         "view_attendance", "view_compile", "compile_unit", "view_unit_table", "view_batches",
         "push_bank", "view_payments", "view_summary", "export_bank_file", "correct_lines",
+        "view_notice_board",
     }  # fmt: skip
     assert actor(GC_OPERATOR).actions(1, SUB_UNIT) == actor(GC_OPERATOR).actions(1) - {
         "compile_unit"

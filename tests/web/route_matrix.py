@@ -57,6 +57,8 @@ ROUTES: dict[str, tuple[str, str, set[str] | str, dict]] = {
     ),
     "project.authorisation_revoke": ("POST", "/projects/1/authorisations/1/revoke", {"gc_pm"}, {}),
     "project.audit": ("GET", "/projects/1/audit", {"gc_pm"}, {}),
+    "project.notice_board_edit": ("GET", "/projects/1/notice-board", {"gc_pm"}, {}),
+    "project.notice_board_pdf": ("GET", "/projects/1/notice-board.pdf", VIEWERS, {}),
     "project.api_assignments": ("GET", "/api/projects/1/assignments", CONTRACTORS, {}),
     # Inbox: any logged-in user; the task itself is checked against the task's role and scope.
     "inbox.inbox": ("GET", "/inbox", EVERYONE, {}),

@@ -45,6 +45,10 @@ FORMS = {
                                   {"person_id": "2", "post": "signin_officer"}, False),
     "project.authorisation_revoke": ("gc_pm", "/projects/1/authorisations/1/revoke",
                                      "/projects/1/authorisations", {}, False),
+    "project.notice_board_edit": ("gc_pm", "/projects/1/notice-board", "/projects/1/notice-board", {
+        "client_name": "上海徐汇滨江开发建设有限公司", "wage_officer_name": "王劳资",
+        "wage_officer_phone": "13912345678", "office_phone": "021-64381234",
+        "inspection_phone": "12333", "extra_text": "按月足额支付"}, False),
     "inbox.task": ("gc_pm", "/tasks/{task}", "/tasks/{task}",
                    {"decision": "reject", "comment": "不同意"}, False),
     "inbox.api_task_complete": ("gc_pm", "/api/tasks/{task}/complete", None,

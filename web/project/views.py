@@ -1,11 +1,12 @@
-from flask import flash, g, jsonify, redirect, render_template, request, url_for
+from flask import Response, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from domain import authorisation as auth_service
-from domain import realname, roles
+from domain import notice_board, realname, roles
 from domain.model import Project
 from domain.realname import STATE_LABELS, AssignmentQuery, WorkerForm
+from services import notice_board as board_services
 from services import realname as realname_services
 from web.access import guard
 from web.extensions import db
@@ -147,6 +148,35 @@ def audit(project_id: int):
     )
     return render_template(
         "project/audit.html", project=realname.get_project(db.session, project_id), entries=entries
+    )
+
+
+@bp.route("/projects/<int:project_id>/notice-board", methods=["GET", "POST"])
+@guard(roles.GC_MANAGER)
+def notice_board_edit(project_id: int):
+    """维权信息告示牌: what the board says beyond the project's own data."""
+    if request.method == "POST":
+        form = {f.name: request.form[f.name] for f in notice_board.FIELDS if f.name in request.form}
+        board_services.save_notice_board(uow(), g.actor, project_id, form)
+        flash(_("告示牌信息已保存"), "success")
+        return redirect(url_for(".notice_board_edit", project_id=project_id))
+    return render_template(
+        "project/notice_board.html",
+        project=realname.get_project(db.session, project_id),
+        board=notice_board.board_of(db.session, project_id),
+        fields=notice_board.FIELDS,
+    )
+
+
+@bp.route("/projects/<int:project_id>/notice-board.pdf")
+@guard(*roles.PROJECT_VIEWERS)
+def notice_board_pdf(project_id: int):
+    """维权信息告示牌 as an A3 PDF, with a QR code of the workers' login."""
+    login_url = url_for("auth.login", _external=True)
+    return Response(
+        board_services.notice_board_pdf(uow(), g.actor, project_id, login_url),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f"inline; filename=notice-board-{project_id}.pdf"},
     )
 
 
