@@ -8,10 +8,11 @@ import io
 from datetime import datetime
 from decimal import Decimal
 
+from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, A5, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from connectors.summary_pdf import FONT, grid_style, register_font
 from domain.payroll.documents import Payslip, Voucher
@@ -21,6 +22,7 @@ from domain.payroll.period import month_label
 STATUS = {"paid": "已入账", "rejected": "被拒", "returned": "退汇"}
 VOUCHER_HEAD = ("序号", "姓名", "身份证号", "工资卡号", "金额", "结果", "银行答复时间",
                 "EndToEndId", "报文标识 MsgId", "原因")  # fmt: skip
+LABEL_SHADE = colors.HexColor("#DDEBF7")  # the payslip's label column, as the summary's header
 VOUCHER_WIDTHS = (10, 18, 34, 36, 20, 12, 28, 26, 48, 45)
 
 
@@ -59,8 +61,8 @@ def render_payslips_pdf(slips: list[Payslip]) -> bytes:
 
 
 def _payslip(slip: Payslip, big, small) -> list:
-    days = f"{slip.days} 天" + (f"（含补签 {slip.makeup_days} 天）" if slip.makeup_days else "")
-    gross = f"{slip.days} 天 × {_money(slip.day_rate)} = {_money(slip.gross)}"
+    days = f"{slip.days} 天" + (f"（另补签 {slip.makeup_days} 天）" if slip.makeup_days else "")
+    gross = f"{slip.days_worked} 天 × {_money(slip.day_rate)} = {_money(slip.gross)}"
     reason = f"（{slip.deduction_reason}）" if slip.deduction_reason else ""
     rows = [
         ["用人单位", slip.employer], ["项目", slip.project],
@@ -76,6 +78,8 @@ def _payslip(slip: Payslip, big, small) -> list:
     ]  # fmt: skip
     table = Table(rows, colWidths=[42 * mm, 84 * mm], hAlign="LEFT")
     table.setStyle(grid_style(numeric_from=2))  # two text columns: nothing right-aligned
+    table.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), colors.white),
+                               ("BACKGROUND", (0, 0), (0, -1), LABEL_SHADE)]))  # fmt: skip
     return [Paragraph(f"工资清单 · {slip.worker_name} · {month_label(slip.pay_month)}", big),
             Spacer(1, 4 * mm), table]  # fmt: skip
 
@@ -96,6 +100,7 @@ def render_voucher_pdf(voucher: Voucher) -> bytes:
     ]  # fmt: skip
     table = Table([VOUCHER_HEAD, *rows], colWidths=[w * mm for w in VOUCHER_WIDTHS], repeatRows=1)
     table.setStyle(grid_style(numeric_from=4))
+    table.setStyle(TableStyle([("ALIGN", (5, 1), (-1, -1), "LEFT")]))  # only the amount is a number
     totals = (
         f"已入账 {voucher.paid_count} 笔，合计 {_money(voucher.paid_total)} 元；"
         f"被拒或退汇 {voucher.unpaid_count} 笔（另行更正后重新支付）。"

@@ -63,6 +63,11 @@ class Payslip:
     end_to_end_id: str
     msg_id: str
 
+    @property
+    def days_worked(self) -> int:
+        """Days paid for: signed-in days plus make-up days (补签)."""
+        return self.days + self.makeup_days
+
 
 @dataclass(frozen=True)
 class VoucherRow:

@@ -25,7 +25,7 @@ def rows():
     batch = WageBatch(batch_no="SH2026001-202511-01", pay_month="2025-11",
                       period_start=date(2025, 10, 26), period_end=date(2025, 11, 25))  # fmt: skip
     line = WageLineRow(id=7, worker_name="胡平建", id_number="11010519491231002X", trade="电焊工",
-                       days=21, makeup_days=1, day_rate=Decimal("300.00"),
+                       days=20, makeup_days=1, day_rate=Decimal("300.00"),
                        gross=Decimal("6300.00"), deductions=Decimal("100.00"),
                        deduction_reason="借支", net=Decimal("6200.00"),
                        bank_name="工商银行", bank_status="paid")  # fmt: skip
@@ -93,7 +93,15 @@ def test_payslip_pdf_renders_in_chinese(font):
     assert (
         len(PdfReader(io.BytesIO(pdf)).pages) == 2 and b"/FontFile2" in pdf
     )  # the font is embedded
-    for part in ("工资清单", "第一劳务有限公司", "6200.00", "借支", "WL7-2", "2025-12-05 10:30"):
+    for part in (
+        "工资清单",
+        "第一劳务有限公司",
+        "6200.00",
+        "借支",
+        "WL7-2",
+        "2025-12-05 10:30",
+        "21 天 × 300.00",
+    ):
         assert part in text
 
 
