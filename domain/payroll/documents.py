@@ -8,7 +8,7 @@ look the rows up and check who may see them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -44,8 +44,8 @@ class Payslip:
     employer: str
     project: str
     pay_month: str
-    period_start: object
-    period_end: object
+    period_start: date
+    period_end: date
     worker_name: str
     masked_id: str
     trade: str
