@@ -168,13 +168,13 @@ def _totals(lines: list[WageLine]) -> list:
     grand = [sum((t[i] for t in units.values()), Decimal(0)) for i in range(3)]
     rows.append(["合计", str(sum(counts.values())), *map(plain, grand)])
     table = Table(rows, colWidths=[90 * mm] + [35 * mm] * 4, repeatRows=1, hAlign="LEFT")
-    table.setStyle(_style(numeric_from=1, bold_last=True))
+    table.setStyle(grid_style(numeric_from=1, bold_last=True))
     return [table, Spacer(1, 5 * mm)]
 
 
 def _line_tables(lines: list[WageLine]) -> list:
     rows = [_row(i, line) for i, line in enumerate(lines, start=1)]
-    style = _style(numeric_from=NUMERIC_FROM)
+    style = grid_style(numeric_from=NUMERIC_FROM)
     widths = [w * mm for w in WIDTHS]
     story: list = []
     for start in range(0, len(rows), CHUNK):
@@ -203,7 +203,7 @@ def _row(number: int, line: WageLine) -> list[str]:
     ]
 
 
-def _style(numeric_from: int, bold_last: bool = False) -> TableStyle:
+def grid_style(numeric_from: int, bold_last: bool = False) -> TableStyle:
     commands = [
         ("FONT", (0, 0), (-1, -1), FONT, 7.5),
         ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),

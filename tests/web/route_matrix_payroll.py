@@ -48,3 +48,10 @@ PAYROLL_ROUTES = {
     "enterprise.push": ("GET", "/enterprise/push", {"gc_ent"}, {}),
     "enterprise.sign": ("GET", "/enterprise/batches/999/sign", {"gc_ent"}, {}),
 }  # fmt: skip
+PAYROLL_ROUTES.update({
+    "payroll.my_payslip": ("GET", "/my/wages/999/payslip", WORKERS, {}),
+    "payroll.my_payslip_pdf": ("GET", "/my/wages/999/payslip.pdf", WORKERS, {}),
+    "payroll.unit_payslips_pdf": ("GET", C + "/payslips.pdf", VIEWERS, {}),
+    # A unit in the URL: a subcontractor's grant covers only his unit, so 999 is refused to him.
+    "payroll.unit_voucher_pdf": ("GET", B + "/units/999/voucher.pdf", GC | {"gc_ent"}, {}),
+})  # fmt: skip

@@ -11,7 +11,7 @@ from connectors.bank_csv import bank_batch_csv
 from domain import roles
 from domain.errors import InvalidInput, NotFound
 from domain.i18n import Text
-from domain.payroll import batches, cards, compile, payment, rates, review
+from domain.payroll import batches, cards, compile, documents, payment, rates, review
 from domain.payroll.errors import NO_BATCH
 from domain.payroll.lines import ERROR
 from domain.payroll.model import SigningCredential, WageBatch
@@ -235,6 +235,7 @@ def batch(project_id: int, batch_id: int):
         summaries=payment.summaries_of(db.session, row),
         payments=payment.payments_of(db.session, row) if g.actor.may("view_payments", project_id) else [],
         unconfirmed=review.unconfirmed_count(db.session, row),
+        answered_units=documents.answered_units(db.session, row),
         returned=review.rejected_lines(db.session, row) if row.state == "correcting" else [],
         problems=payroll.bank_problems(uow(), g.actor, row),
         overdue=any(t.bpmn_id == "bank_overdue" for t in my_tasks),

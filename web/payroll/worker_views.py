@@ -1,12 +1,13 @@
 """The worker's phone pages: 我的工资 (his lines with days and amounts; confirm or dispute) and
 我的工资卡 (the card his wages go to: change it, or confirm a card proposed for him)."""
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from connectors.wage_documents_pdf import render_payslips_pdf
 from domain import roles
 from domain.model import Person
-from domain.payroll import cards, review
+from domain.payroll import cards, documents, review
 from services import payroll
 from web.access import guard
 from web.extensions import db
@@ -32,6 +33,24 @@ def my_wage_confirm(line_id: int):
     payroll.confirm_line(uow(), g.actor, line_id, agree, request.form.get("comment", ""))
     flash(_("已确认") if agree else _("异议已提交，项目部会与您联系"), "success")
     return redirect(url_for(".my_wages"))
+
+
+@bp.get("/my/wages/<int:line_id>/payslip")
+@guard(roles.WORKER)
+def my_payslip(line_id: int):
+    """工资条: the payslip (工资清单) of one of my paid lines, for the phone."""
+    slip = documents.my_payslip(db.session, g.actor, line_id)
+    return render_template("payroll/my_payslip.html", slip=slip, line_id=line_id,
+                           month_label=localized_month)  # fmt: skip
+
+
+@bp.get("/my/wages/<int:line_id>/payslip.pdf")
+@guard(roles.WORKER)
+def my_payslip_pdf(line_id: int):
+    """The same payslip as a PDF."""
+    slip = documents.my_payslip(db.session, g.actor, line_id)
+    return Response(render_payslips_pdf([slip]), mimetype="application/pdf", headers={
+        "Content-Disposition": f"inline; filename=payslip-{slip.pay_month}.pdf"})  # fmt: skip
 
 
 @bp.route("/my/card", methods=["GET", "POST"])
