@@ -1,0 +1,26 @@
+"""age and ID gates: the ID card's validity end (身份证有效期至) on each person
+
+Existing people get NULL (not recorded: they were registered before it was asked); 长期 is
+stored as 9999-12-31. The age gates need no column: they are computed from the ID number.
+
+Revision ID: 0010_gates
+Revises: 0009_pay_once
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0010_gates"
+down_revision = "0009_pay_once"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("person", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("id_valid_until", sa.Date(), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table("person", schema=None) as batch_op:
+        batch_op.drop_column("id_valid_until")
