@@ -196,3 +196,19 @@ def test_compile_leaves_out_an_over_age_worker_with_the_reason(app, client, auth
     r = client.post("/projects/1/payroll/compilations/new?lang=en",
                     data={"compilation_id": comp_id}, follow_redirects=True)  # fmt: skip
     assert "over the site age limit of 60 for men (61)" in r.text
+
+
+def test_a_make_up_request_of_a_minor_is_refused(app):
+    from domain.signin.model import MakeupRequest
+    from web.extensions import db
+
+    _make_old(app, 1, 17)
+    client = login(app, "worker")
+    day = (today_in_shanghai() - timedelta(days=60)).isoformat()
+    form = {"project_id": 1, "day": day, "reason": "手机没电"}
+    r = client.post("/signin/makeup", data=form)
+    assert r.status_code == 409 and "未满 18 周岁" in r.text
+    r = client.post("/signin/makeup?lang=en", data=form)
+    assert "under 18" in r.text
+    with app.app_context():
+        assert db.session.scalar(select(MakeupRequest.id)) is None
