@@ -79,11 +79,11 @@ UNDER_AGE = Text(
 )
 OVER_AGE = Text(
     "{name}已超过{sex}上岗年龄 {max} 周岁（{age} 岁），不得进场作业",
-    "{name} is over the site age limit of {max} for {sex_en} ({age}) and may not work on site",
+    "{name} is over the site age limit of {max} for {sex} ({age}) and may not work on site",
 )
 HIGH_RISK = Text(
     "{name}{age} 岁，超过{sex}从事{risk}的年龄 {max} 周岁，请注意安排",
-    "{name} is {age}, over {max} for {sex_en} in {risk}: take care when assigning",
+    "{name} is {age}, over {max} for {sex} in {risk}: take care when assigning",
 )
 ID_EXPIRED = Text("身份证已过期（有效期至 {until}）", "ID card expired (valid until {until})")
 ID_EXPIRING = Text(
@@ -126,9 +126,8 @@ class Finding:
 
 
 def _who(id_number: str, name: str, day: date) -> dict:
-    male = is_male(id_number)
-    sex = MEN if male else WOMEN
-    return {"name": name, "age": age_on(id_number, day), "sex": sex.zh, "sex_en": sex.en}
+    sex = MEN if is_male(id_number) else WOMEN  # a Text: shown in the message's language
+    return {"name": name, "age": age_on(id_number, day), "sex": sex}
 
 
 def site_refusal(id_number: str, day: date, name: str = "") -> Finding | None:
