@@ -14,7 +14,9 @@ from domain.checks import (
     resident_id_check_char,
     uscc_check_char,
 )
+from domain.clock import today_in_shanghai
 from domain.db import utcnow
+from domain.gates import LONG_TERM
 from domain.model import (
     Assignment,
     Authorisation,
@@ -182,7 +184,10 @@ def _workers(session, rng, project, units, gc_pm) -> list[Assignment]:
         for i in range(count):
             n += 1
             name = "王伟" if n in (5, 31) else rng.choice(SURNAMES) + rng.choice(GIVEN)
-            born = date(1970, 1, 1) + timedelta(days=rng.randrange(0, 365 * 35))
+            # Born 1980–2001: every demo worker between 18 and the site age limits
+            # (domain/gates.py) for years; the draw is scaled, so the rest of the stream and
+            # every other demo value stay as they were.
+            born = date(1980, 1, 1) + timedelta(days=rng.randrange(0, 365 * 35) * 22 // 35)
             bank, prefix, cnaps = BANKS[n % len(BANKS)]
             person = Person(
                 name=name,
@@ -192,6 +197,7 @@ def _workers(session, rng, project, units, gc_pm) -> list[Assignment]:
                 bank_card=bank_card(prefix, 1000 + n),
                 bank_name=bank,
                 bank_cnaps=cnaps,
+                id_valid_until=_id_valid_until(n),
             )
             state = "assigned" if i >= count - 3 else "rejected" if i == count - 4 else "accepted"
             a = Assignment(person=person, project=project, unit=unit, state=state)
@@ -211,6 +217,18 @@ def _workers(session, rng, project, units, gc_pm) -> list[Assignment]:
             )
             assignments.append(a)
     return assignments
+
+
+def _id_valid_until(n: int) -> date:
+    """身份证有效期至 of demo worker ``n``: mostly years ahead, some 长期, one card expired and
+    one expiring within the month (so the acceptance page shows both flags)."""
+    if n in (2, 16):
+        return date(2025, 3, 31)
+    if n in (6, 17):
+        return today_in_shanghai() + timedelta(days=20)
+    if n % 10 == 0:
+        return LONG_TERM
+    return date(2030 + n % 12, n % 12 + 1, 15)
 
 
 def demo_logins(session: Session) -> list[DemoLogin]:

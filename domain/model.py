@@ -1,10 +1,11 @@
 """Tables of real-name management: enterprises, projects, units, people, assignments, users."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -84,6 +85,8 @@ class Person(Base, Masked):
     bank_card: Mapped[str] = mapped_column(String(19))
     bank_name: Mapped[str] = mapped_column(String(100))
     bank_cnaps: Mapped[str] = mapped_column(String(12))
+    # 身份证有效期至: None = not recorded (registered before it was asked), 9999-12-31 = 长期.
+    id_valid_until: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 

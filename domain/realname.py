@@ -1,10 +1,12 @@
 """Real-name management (建筑工人实名制管理): registering, assigning and accepting workers."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from domain import gates
 from domain.access import Actor
 from domain.audit import record, snapshot
 from domain.checks import (
@@ -15,6 +17,7 @@ from domain.checks import (
     check_resident_id,
     require,
 )
+from domain.clock import today_in_shanghai
 from domain.db import utcnow
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.i18n import Text
@@ -54,6 +57,21 @@ class WorkerForm:
     bank_card: str
     bank_name: str
     bank_cnaps: str
+    id_valid_until: str = ""  # 身份证有效期至: a date or 长期
+
+
+@dataclass
+class CleanWorker:
+    """A checked ``WorkerForm``: what a ``Person`` row is made of."""
+
+    name: str
+    id_number: str
+    phone: str
+    trade: str
+    bank_card: str
+    bank_name: str
+    bank_cnaps: str
+    id_valid_until: date
 
 
 def register_enterprise(session: Session, actor_id, name: str, credit_code: str, kind: str):
@@ -81,16 +99,17 @@ def get_unit(session: Session, project_id: int, unit_id: int) -> Unit:
     return unit
 
 
-def clean_worker(form: WorkerForm) -> WorkerForm:
+def clean_worker(form: WorkerForm) -> CleanWorker:
     """Every field checked; the first fault raises ``InvalidInput`` naming its field."""
-    return WorkerForm(
+    return CleanWorker(
         name=_text(form.name, "name", "姓名", "Name", 50),
         id_number=check_resident_id(form.id_number),
         phone=check_phone(form.phone),
-        trade=_text(form.trade, "trade", "工种", "Trade", 30),
+        trade=gates.check_trade(form.trade),
         bank_card=check_bank_card(form.bank_card),
         bank_name=_text(form.bank_name, "bank_name", "开户银行", "Bank name", 100),
         bank_cnaps=check_cnaps(form.bank_cnaps),
+        id_valid_until=gates.parse_validity(form.id_valid_until),
     )
 
 
@@ -100,19 +119,31 @@ def _text(value: str, field: str, label: str, label_en: str, limit: int) -> str:
 
 
 def register_and_assign(
-    session: Session, actor: Actor, project_id: int, unit_id: int, form: WorkerForm
+    session: Session,
+    actor: Actor,
+    project_id: int,
+    unit_id: int,
+    form: WorkerForm,
+    today: date | None = None,
 ) -> Assignment:
-    """Register a worker (or find him by ID number) and assign him to a unit of the project."""
+    """Register a worker (or find him by ID number) and assign him to a unit of the project.
+    Refused when his age keeps him off site (``domain.gates``) on ``today`` (Shanghai)."""
     get_project(session, project_id)
     get_unit(session, project_id, unit_id)
     actor.must("register_worker", project_id, unit_id)
     clean = clean_worker(form)
+    gates.refuse_on_site(clean.id_number, today or today_in_shanghai(), clean.name,
+                         field="id_number", new=True)  # fmt: skip
     person = session.scalar(select(Person).where(Person.id_number == clean.id_number))
     if person is None:
         refuse_card_of_another(session, clean.bank_card)
         person = Person(**vars(clean))
         session.add(person)
         record(session, actor.user_id, "person.register", person, project_id=project_id)
+    elif person.id_valid_until != clean.id_valid_until:  # a renewed card, or first recorded
+        before = snapshot(person)
+        person.id_valid_until = clean.id_valid_until
+        record(session, actor.user_id, "person.id_validity", person, before, project_id=project_id)
     assignment = _assign(session, actor, person, project_id, unit_id)
     session.flush()
     return assignment
@@ -206,11 +237,15 @@ def _decidable(session, actor: Actor, project_id: int, assignment_id: int) -> As
     return a
 
 
-def accept_workers(session: Session, actor: Actor, project_id: int, ids: list[int]) -> int:
-    """项目人员接收: accept one or many assigned workers; all or nothing."""
+def accept_workers(session: Session, actor: Actor, project_id: int, ids: list[int],
+                   today: date | None = None) -> int:  # fmt: skip
+    """项目人员接收: accept one or many assigned workers; all or nothing. A worker whose age
+    keeps him off site (``domain.gates``) refuses the whole acceptance, naming him."""
     if not ids:
         raise InvalidInput("nothing_chosen", NOTHING_CHOSEN, field="ids")
+    day = today or today_in_shanghai()
     for a in [_decidable(session, actor, project_id, i) for i in dict.fromkeys(ids)]:
+        gates.refuse_on_site(a.person.id_number, day, a.person.name, field="ids")
         before = snapshot(a)
         a.state, a.decided_by, a.decided_at = "accepted", actor.user_id, utcnow()
         record(session, actor.user_id, "assignment.accept", a, before)

@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, object_session
 
+from domain import gates
 from domain.access import Actor
 from domain.audit import record
 from domain.db import utcnow
@@ -141,7 +142,8 @@ def compile_from_attendance(session: Session, actor: Actor, compilation_id: int)
     """新增编制: list every worker of the unit who signed in during the period, with days and
     make-up days; amounts default to the trade's day rate × days.  Amounts already filled for
     a worker are kept when the table is compiled again.  A worker who already has a line for
-    the pay month in another table (any batch) is left out: a month is paid once."""
+    the pay month in another table (any batch) is left out: a month is paid once; so is a
+    worker whose age keeps him off site in the period (``left_out_by_age`` says why)."""
     comp = get_compilation(session, actor, compilation_id)
     _require_compiler(actor, comp)
     _require_editable(comp)
@@ -152,6 +154,7 @@ def compile_from_attendance(session: Session, actor: Actor, compilation_id: int)
     for person_id in people_with_line(session, batch.project_id, batch.pay_month, comp.id):
         counts.pop(person_id, None)
     people = session.scalars(select(Person).where(Person.id.in_(counts))).all() if counts else []
+    people = [p for p in people if _age_refusal(p, batch) is None]
     rates = day_rates_for(session, batch.project_id, {p.trade for p in people})  # one query
     for person in sorted(people, key=lambda p: p.id):
         days, makeup = counts[person.id]
@@ -166,6 +169,23 @@ def compile_from_attendance(session: Session, actor: Actor, compilation_id: int)
     session.flush()
     record(session, actor.user_id, "payroll.compiled", comp, None, batch.project_id)
     return comp
+
+
+def _age_refusal(person: Person, batch: WageBatch) -> gates.Finding | None:
+    return gates.refusal_in_period(person.id_number, batch.period_start, batch.period_end,
+                                   person.name)  # fmt: skip
+
+
+def left_out_by_age(session: Session, comp: Compilation) -> list[gates.Finding]:
+    """The workers of the unit who signed in during the period but are left out of the table
+    because of their age (under 18, over the site age), each with the reason."""
+    batch = comp.batch
+    counts = attendance_counts(session, batch.project_id, comp.unit_id,
+                               PayPeriod(batch.period_start, batch.period_end))  # fmt: skip
+    if not counts:
+        return []
+    people = session.scalars(select(Person).where(Person.id.in_(counts)).order_by(Person.id))
+    return [f for f in (_age_refusal(p, batch) for p in people) if f is not None]
 
 
 def _new_line(comp: Compilation, person: Person, days_worked: int, rate) -> WageLineRow:

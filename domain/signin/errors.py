@@ -6,6 +6,7 @@ JSON API answers the reason code, which clients match on (web/signin/openapi.py 
 
 from typing import Any
 
+from domain import gates
 from domain.errors import DomainError
 from domain.i18n import Text
 
@@ -57,6 +58,8 @@ MESSAGES: dict[str, Text] = {
         "定位权限被拒绝，请允许本页面获取位置后重试",
         "Location access was denied; please allow this page to use your location",
     ),
+    "under_age": gates.UNDER_AGE,
+    "over_age": gates.OVER_AGE,
     "already_signed": Text(
         "今日已签到 {time}",
         "Already signed in today at {time}",

@@ -10,14 +10,14 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from domain import inputs
+from domain import gates, inputs
 from domain.access import Actor
 from domain.audit import record, snapshot
 from domain.clock import SHANGHAI
 from domain.db import utcnow
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.i18n import Text
-from domain.model import Assignment
+from domain.model import Assignment, Person
 from domain.signin.model import Attendance, MakeupRequest
 from domain.signin.service import insert_once
 
@@ -55,6 +55,9 @@ def request_makeup(
     reason = (reason or "").strip()[:300]
     if not reason:
         raise InvalidInput("reason_required", NO_REASON, field="reason")
+    person = session.get(Person, actor.person_id)
+    if person is not None:  # the sign-in's age gate, on the day asked for
+        gates.refuse_on_site(person.id_number, day, person.name, field="day")
     key = (Attendance.person_id == actor.person_id, Attendance.project_id == project_id)
     if session.scalar(select(Attendance.id).where(*key, Attendance.day == day)):
         raise Conflict("already_signed", ALREADY, field="day", day=day.isoformat())

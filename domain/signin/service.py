@@ -21,7 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from domain import inputs, roles
+from domain import gates, inputs, roles
 from domain.access import Actor
 from domain.audit import record, snapshot
 from domain.errors import InvalidInput
@@ -118,6 +118,15 @@ _SITE_COLUMNS = (
 )
 
 
+def _refuse_by_age(id_number: str, name: str, person_id: int, now: datetime) -> None:
+    """Under 18 or over the site age (``domain.gates``) on the sign-in day: refused."""
+    finding = gates.site_refusal(id_number, sign_in_day(now), name)
+    if finding is not None:
+        err = SignInRefused(finding.reason, **finding.params)
+        err.extra = {"person_id": person_id, "person_name": name}
+        raise err
+
+
 def _check_place_and_time(
     site: _Site, fix: LocationFix | None, location_error: str | None, now: datetime
 ) -> tuple[LocationFix, float]:
@@ -157,7 +166,9 @@ def sign_in_by_officer_scan(
         if result is not None:
             return result
     row = session.execute(
-        select(*_SITE_COLUMNS, Assignment.unit_id, Person.name.label("person_name"))
+        select(
+            *_SITE_COLUMNS, Assignment.unit_id, Person.name.label("person_name"), Person.id_number
+        )
         .select_from(Project)
         .outerjoin(
             Assignment,
@@ -172,6 +183,7 @@ def sign_in_by_officer_scan(
     ).one_or_none()
     if row is None or row.unit_id is None:
         raise SignInRefused("not_accepted")
+    _refuse_by_age(row.id_number, row.person_name, claims.person_id, now)
     site = _SITES[project_id] = _Site(*row[:7])
     try:
         try:
@@ -242,6 +254,8 @@ def _officer_scan_fast(
     ).one_or_none()
     if row is None:
         return None
+    # After the insert: the age is known only with the person; the refusal rolls it back.
+    _refuse_by_age(row.id_number, row.person_name, person_id, now)
     return SignInResult(
         row.id, person_id, row.person_name, site.project_id, site.project_name, signed_at,
         "officer_scan", distance,
@@ -267,7 +281,7 @@ WITH inserted AS (
     ON CONFLICT (person_id, project_id, day) DO NOTHING
     RETURNING attendance.id, attendance.person_id
 )
-SELECT inserted.id, person.name AS person_name FROM inserted JOIN person ON person.id = inserted.person_id
+SELECT inserted.id, person.name AS person_name, person.id_number FROM inserted JOIN person ON person.id = inserted.person_id
 """)
 
 
@@ -291,6 +305,9 @@ def sign_in_by_worker_scan(
     if not sites:
         raise SignInRefused("not_accepted")
     site, unit_id = _nearest(sites, fix)
+    person = session.get(Person, person_id)
+    if person is not None:
+        _refuse_by_age(person.id_number, person.name, person_id, now)
     try:
         located, distance = _check_place_and_time(site, fix, location_error, now)
     except SignInRefused:

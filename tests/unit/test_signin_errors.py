@@ -19,7 +19,8 @@ REASONS = {
     "already_signed",
 }
 
-PARAMS = {"distance": 512, "radius": 200, "start": "04:00", "end": "12:00", "time": "07:12"}
+PARAMS = {"distance": 512, "radius": 200, "start": "04:00", "end": "12:00", "time": "07:12",
+          "name": "王伟", "age": 61, "min": 18, "max": 60, "sex": "男性"}  # fmt: skip
 
 
 def test_every_reason_of_the_issue_has_both_languages():

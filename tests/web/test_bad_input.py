@@ -10,13 +10,14 @@ from domain.realname import register_enterprise
 
 GOOD = {
     "name": "测试工人",
-    "id_number": "11010519491231002X",
+    "id_number": "310104199003070018",  # a man born 1990-03-07
     "phone": "13912345678",
     "trade": "木工",
     "bank_card": "6222020000000100" + "1" + luhn_check_digit("62220200000001001"),
     "bank_name": "中国工商银行",
     "bank_cnaps": "102290024433",
     "unit_id": "2",
+    "id_valid_until": "2035-06-30",
 }
 
 

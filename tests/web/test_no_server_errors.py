@@ -37,9 +37,9 @@ FORMS = {
     "project.acceptance_reject": ("gc_op", "/projects/1/acceptance/39/reject",
                                   "/projects/1/acceptance", {"reason": "资料不全"}, False),
     "project.worker_new": ("gc_op", "/projects/1/workers/new", "/projects/1/workers/new", {
-        "name": "测试工人", "id_number": "11010519491231002X", "phone": "13912345678",
+        "name": "测试工人", "id_number": "310104199003070018", "phone": "13912345678",
         "trade": "木工", "bank_card": "6222020000000100110", "bank_name": "中国工商银行",
-        "bank_cnaps": "102290024433", "unit_id": "2"}, False),
+        "bank_cnaps": "102290024433", "unit_id": "2", "id_valid_until": "2035-06-30"}, False),
     "project.authorisation_add": ("gc_pm", "/projects/1/authorisations",
                                   "/projects/1/authorisations?name=x",
                                   {"person_id": "2", "post": "signin_officer"}, False),

@@ -125,6 +125,8 @@ def compilation_new(project_id: int):
     comp = compile.get_compilation(db.session, g.actor, int_arg("compilation_id") or 0,
                                    project_id)  # fmt: skip
     payroll.compile_from_attendance(uow(), g.actor, comp.id)
+    for finding in compile.left_out_by_age(db.session, comp):  # 未列入: the reason of each
+        flash(_("未列入编制：%(reason)s", reason=finding.message(g.lang)), "warning")
     return redirect(url_for(".compilation", project_id=project_id, compilation_id=comp.id))
 
 

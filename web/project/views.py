@@ -3,7 +3,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from domain import authorisation as auth_service
-from domain import notice_board, realname, roles
+from domain import gates, notice_board, realname, roles
+from domain.clock import today_in_shanghai
 from domain.model import Project
 from domain.realname import STATE_LABELS, AssignmentQuery, WorkerForm
 from services import notice_board as board_services
@@ -53,10 +54,13 @@ def acceptance(project_id: int):
     """项目人员接收: query assigned workers, accept or reject them."""
     query = _query()
     rows = realname.list_assignments(db.session, g.actor, project_id, query)
+    today = today_in_shanghai()
     return render_template(
         "project/acceptance.html",
         project=realname.get_project(db.session, project_id),
         rows=rows,
+        flags={a.id: gates.person_flags(a.person, today) for a in rows},
+        validity=gates.validity_label,
         query=query,
         states=STATE_LABELS,
         trades=realname.trades_on(db.session, project_id),
@@ -94,8 +98,11 @@ def worker_new(project_id: int):
             uow(), g.actor, project_id, int_arg("unit_id", request.form) or 0, form
         )
         flash(_("已登记 %(name)s，待接收", name=a.person.name), "success")
+        for finding in gates.person_flags(a.person, today_in_shanghai()):
+            flash(finding.message(g.lang), "warning")
         return redirect(url_for(".acceptance", project_id=project_id))
-    return render_template("project/worker_new.html", project=project, units=units)
+    return render_template("project/worker_new.html", project=project, units=units,
+                           trades=gates.TRADES)  # fmt: skip
 
 
 @bp.route("/projects/<int:project_id>/authorisations")
@@ -185,6 +192,7 @@ def notice_board_pdf(project_id: int):
 def api_assignments(project_id: int):
     """JSON: the acceptance list with the same filters and scope as the page."""
     rows = realname.list_assignments(db.session, g.actor, project_id, _query())
+    today = today_in_shanghai()
     return jsonify(
         assignments=[
             {
@@ -197,6 +205,11 @@ def api_assignments(project_id: int):
                 "state": a.state,
                 "reason": a.reason,
                 "bank_card": a.person.masked_card,
+                "id_valid_until": gates.validity_label(a.person.id_valid_until, "en") or None,
+                "flags": [
+                    {"reason": f.reason, "message": f.message(g.lang)}
+                    for f in gates.person_flags(a.person, today)
+                ],
             }
             for a in rows
         ]
