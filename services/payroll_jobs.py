@@ -181,10 +181,7 @@ class PayrollConnectors:
         if sub.state == "rejected":
             return payment.apply_line_status(session, sub, {})
         bank = self.bank_client(self.bank_url)
-        answers = _answers(bank.fetch_status(sub.msg_id) or {})
-        for back in bank.fetch_returns(sub.msg_id):
-            answers[back.end_to_end_id] = (payment.RETURNED, back.reason_code, "退汇")
-        complete = payment.apply_line_status(session, sub, answers)
+        complete = payment.apply_line_status(session, sub, _bank_answers(bank, sub.msg_id))
         if not complete and sub.asked_at is not None:
             complete = self._inquire(session, bank, sub)
         return complete
@@ -219,11 +216,9 @@ class PayrollConnectors:
             bank = self.bank_client(self.bank_url)
             returned = 0
             for sub in payment.sent_submissions(session, batch):
-                answers = _answers(bank.fetch_status(sub.msg_id) or {})
-                answers = {k: v for k, v in answers.items() if v[0] == payment.REJECTED}
-                for back in bank.fetch_returns(sub.msg_id):
-                    answers[back.end_to_end_id] = (payment.RETURNED, back.reason_code, "退汇")
-                returned += payment.apply_late_answers(session, sub, answers)
+                late = {e2e: answer for e2e, answer in _bank_answers(bank, sub.msg_id).items()
+                        if answer[0] != payment.PAID}  # fmt: skip
+                returned += payment.apply_late_answers(session, sub, late)
             if returned:
                 payment.tell_returned(session, batch, returned)
             over = payment.watch_over(session, batch, utcnow(), self.terms.watch_for)
@@ -242,6 +237,14 @@ class PayrollConnectors:
             )  # fmt: skip
             session.commit()
             return {"reminded": bool(added)}
+
+
+def _bank_answers(bank: BankClient, msg_id: str) -> dict:
+    """The file's pain.002 answers per EndToEndId, with its pacs.004 returns over them."""
+    answers = _answers(bank.fetch_status(msg_id) or {})
+    for back in bank.fetch_returns(msg_id):
+        answers[back.end_to_end_id] = (payment.RETURNED, back.reason_code, "退汇")
+    return answers
 
 
 def _answers(statuses: dict) -> dict:

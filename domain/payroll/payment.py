@@ -221,20 +221,21 @@ def apply_line_status(session: Session, sub: BankSubmission, answers: dict) -> b
     for p in payments:
         if p.end_to_end_id not in answers or p.status == RETURNED:
             continue
-        status, code, text = answers[p.end_to_end_id]
-        p.status, p.reason_code, p.reason_text, p.updated_at = (
-            status,
-            code or None,
-            text or None,
-            utcnow(),
-        )
-        line = rows[p.line_id]
-        if line.bank_attempt == p.attempt:
-            line.bank_status = status
-            line.bank_reason = " ".join(x for x in (code, text) if x) or None
+        _record_answer(p, rows[p.line_id], answers[p.end_to_end_id])
     if answers:
         sub.reported_at = utcnow()
     return all(p.status != "sent" for p in payments)
+
+
+def _record_answer(p: LinePayment, line: WageLineRow, answer: tuple[str, str, str]) -> None:
+    """The bank's answer on one payment; the line follows when it is the line's latest attempt."""
+    status, code, text = answer
+    p.status, p.reason_code, p.reason_text, p.updated_at = (
+        status, code or None, text or None, utcnow(),
+    )  # fmt: skip
+    if line.bank_attempt == p.attempt:
+        line.bank_status = status
+        line.bank_reason = " ".join(x for x in (code, text) if x) or None
 
 
 def is_overdue(sub: BankSubmission, now: datetime) -> bool:
@@ -283,12 +284,7 @@ def apply_late_answers(session: Session, sub: BankSubmission, answers: dict) -> 
     for p in session.scalars(select(LinePayment).where(LinePayment.submission_id == sub.id)):
         if p.status != PAID or p.end_to_end_id not in answers:
             continue
-        status, code, text = answers[p.end_to_end_id]
-        p.status, p.reason_code, p.reason_text, p.updated_at = status, code or None, text or None, utcnow()
-        line = rows[p.line_id]
-        if line.bank_attempt == p.attempt:
-            line.bank_status = RETURNED if status == RETURNED else REJECTED
-            line.bank_reason = " ".join(x for x in (code, text) if x) or None
+        _record_answer(p, rows[p.line_id], answers[p.end_to_end_id])
         changed += 1
     return changed
 
