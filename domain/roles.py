@@ -39,8 +39,11 @@ CONTRACTOR = (*GC_SIDE, *UNIT_SCOPED)
 PROJECT_VIEWERS = (*CONTRACTOR, GC_ENTERPRISE)
 # The general contractor: its project staff and the enterprise (企业端).
 GC_AND_ENTERPRISE = (*GC_SIDE, GC_ENTERPRISE)
-# Who compile a unit's wage table (新增编制), on their own side.
+# The site operators of either side.
 OPERATORS = (GC_OPERATOR, SUB_OPERATOR)
+# Who compile a unit's wage table (新增编制), on their own side: the operators, and the GC
+# manager for the GC's own unit (the manual's 新增编制 from the 施工总包项目经理 account).
+COMPILERS = (*OPERATORS, GC_MANAGER)
 # Who review wage tables (分包审核, 总包审核).
 MANAGERS = (GC_MANAGER, SUB_MANAGER)
 # The logins of construction workers (a sign-in officer is an accepted worker too).
@@ -49,6 +52,9 @@ PERSONS = (WORKER, SIGNIN_OFFICER)
 STAFF = tuple(r for r in ALL if r not in PERSONS)
 # Posts the GC manager can authorise on a project (项目角色授权管理).
 POSTS = (SIGNIN_OFFICER,)
+# Whose process tasks a role also does: the GC manager the GC operator's (compiling and
+# correcting the GC's own unit's table), so his inbox shows them and he may complete them.
+STANDS_IN_FOR = {GC_MANAGER: (GC_OPERATOR,)}
 
 
 @dataclass(frozen=True)
@@ -88,7 +94,7 @@ ACTIONS: dict[str, tuple[str, ...] | BySide] = {
     "set_trade_rates": (GC_MANAGER,),
     "view_compile": CONTRACTOR,
     "create_batch": (GC_MANAGER,),
-    "compile_unit": BySide(gc_own=(GC_OPERATOR,), sub=(SUB_OPERATOR,)),
+    "compile_unit": BySide(gc_own=(GC_OPERATOR, GC_MANAGER), sub=(SUB_OPERATOR,)),
     "view_unit_table": BySide(gc_own=GC_AND_ENTERPRISE, sub=PROJECT_VIEWERS),
     "review_sub": (SUB_MANAGER,),
     "review_gc": (GC_MANAGER,),

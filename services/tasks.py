@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import engine
+from domain import roles
 from domain.access import Actor
 from domain.errors import Conflict, InvalidInput
 from domain.i18n import Text
@@ -87,10 +88,12 @@ class TaskHandlers:
 
 
 def engine_grants(actor: Actor | None) -> list[engine.Grant]:
-    """The actor's role grants as the engine's inbox grants (lanes are role codes)."""
+    """The actor's role grants as the engine's inbox grants (lanes are role codes), with the
+    roles each one stands in for (``roles.STANDS_IN_FOR``) in the same scope."""
     if actor is None:
         return []
-    return [engine.Grant(g.role, g.project_id, g.unit_id) for g in actor.grants]
+    return [engine.Grant(role, g.project_id, g.unit_id) for g in actor.grants
+            for role in (g.role, *roles.STANDS_IN_FOR.get(g.role, ()))]  # fmt: skip
 
 
 def task_form(uow: UnitOfWork, actor: Actor, human_task_id: int) -> TaskForm:

@@ -62,7 +62,7 @@ EXPECTED = {
 }
 # Actions of a unit: (roles on the GC's own unit, roles on a subcontractor's unit).
 EXPECTED_BY_SIDE = {
-    "compile_unit": ({GC_OPERATOR}, {SUB_OPERATOR}),
+    "compile_unit": ({GC_OPERATOR, GC_MANAGER}, {SUB_OPERATOR}),
     "view_unit_table": ({GC_MANAGER, GC_OPERATOR, GC_ENTERPRISE}, VIEWERS),
 }
 GC_UNIT = SimpleNamespace(id=1, is_gc_own=True)
@@ -120,14 +120,16 @@ def test_may_follows_the_project_and_unit_of_the_grant():
     assert not sub_pm.may("review_gc", 1)
 
 
-def test_compile_unit_is_the_operator_of_that_side():
+def test_compile_unit_is_the_operator_of_that_side_or_the_gc_manager_for_his_own_unit():
     gc_op, sub_op = actor(GC_OPERATOR), actor(SUB_OPERATOR, 1, unit_id=2)
     assert gc_op.may("compile_unit", 1, GC_UNIT)
     assert not gc_op.may("compile_unit", 1, SUB_UNIT)
     assert sub_op.may("compile_unit", 1, SUB_UNIT)
     assert not sub_op.may("compile_unit", 1, OTHER_SUB_UNIT)
     assert not sub_op.may("compile_unit", 1, GC_UNIT)
-    assert not actor(GC_MANAGER).may("compile_unit", 1, GC_UNIT)
+    gc_pm = actor(GC_MANAGER)
+    assert gc_pm.may("compile_unit", 1, GC_UNIT)  # 新增编制 from the PM's account
+    assert not gc_pm.may("compile_unit", 1, SUB_UNIT)  # a subcontractor compiles his own
 
 
 def test_a_subcontractor_does_not_see_the_gc_units_table():

@@ -9,6 +9,7 @@ GC = {"gc_pm", "gc_op"}
 CONTRACTORS = GC | {"suba_pm", "suba_op", "subb_pm", "subb_op"}
 VIEWERS = CONTRACTORS | {"gc_ent"}
 OPERATORS = {"gc_op", "suba_op", "subb_op"}
+COMPILERS = OPERATORS | GC_PM  # the GC manager compiles the GC's own unit
 MANAGERS = {"gc_pm", "suba_pm", "subb_pm"}
 WORKERS = {"worker", "officer"}
 EVERYONE = VIEWERS | {"admin"} | WORKERS
@@ -21,11 +22,11 @@ PAYROLL_ROUTES = {
     "payroll.compile_index": ("GET", P + "/compile", CONTRACTORS, {}),
     "payroll.trade_rates": ("GET", P + "/trade-rates", GC_PM, {}),
     "payroll.batch_create": ("POST", P + "/batches", GC_PM, {"month": ""}),
-    "payroll.compilation_new": ("POST", P + "/compilations/new", OPERATORS, {"compilation_id": "999"}),
+    "payroll.compilation_new": ("POST", P + "/compilations/new", COMPILERS, {"compilation_id": "999"}),
     "payroll.compilation": ("GET", C, VIEWERS, {}),
-    "payroll.compilation_submit": ("POST", C + "/submit", OPERATORS, {}),
+    "payroll.compilation_submit": ("POST", C + "/submit", COMPILERS, {}),
     "payroll.compilation_export": ("GET", C + "/export.xlsx", VIEWERS, {}),
-    "payroll.compilation_import": ("POST", C + "/import", OPERATORS, {}),
+    "payroll.compilation_import": ("POST", C + "/import", COMPILERS, {}),
     "payroll.compilation_review": ("POST", C + "/review", MANAGERS, {"decision": "approve"}),
     "payroll.review_index": ("GET", P + "/review", VIEWERS, {}),
     "payroll.batch": ("GET", B, VIEWERS, {}),

@@ -119,7 +119,7 @@ def batch_create(project_id: int):
 
 
 @bp.post(BASE + "/compilations/new")
-@guard(*roles.OPERATORS)
+@guard(*roles.COMPILERS)
 def compilation_new(project_id: int):
     """新增编制: the chosen batch's table of the user's unit, filled from sign-ins."""
     comp = compile.get_compilation(db.session, g.actor, int_arg("compilation_id") or 0,
@@ -168,7 +168,7 @@ def _review_stage(comp) -> str | None:
 
 
 @bp.post(BASE + "/compilations/<int:compilation_id>/submit")
-@guard(*roles.OPERATORS)
+@guard(*roles.COMPILERS)
 def compilation_submit(project_id: int, compilation_id: int):
     """提交审核."""
     compile.get_compilation(db.session, g.actor, compilation_id, project_id)
@@ -188,7 +188,7 @@ def compilation_export(project_id: int, compilation_id: int):
 
 
 @bp.post(BASE + "/compilations/<int:compilation_id>/import")
-@guard(*roles.OPERATORS)
+@guard(*roles.COMPILERS)
 def compilation_import(project_id: int, compilation_id: int):
     compile.get_compilation(db.session, g.actor, compilation_id, project_id)
     upload = request.files.get("file")
