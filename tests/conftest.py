@@ -113,24 +113,61 @@ def database_url(database_template, tmp_path):
     return f"sqlite:///{path}"
 
 
+# The demo data as loaded once per schema: each table's rows (COPY text) and each sequence.
+_PG_SNAPSHOTS: dict[str, tuple[list[tuple[str, bytes]], list[tuple[str, int, bool]]]] = {}
+
+
 def _reset_postgres(url: str) -> None:
+    """Empty every table and put the demo data back: loaded through the app the first time,
+    copied back from that load's snapshot after (the same rows, in a fraction of the time)."""
     engine = sa.create_engine(url)
+    snapshot = _PG_SNAPSHOTS.get(url)
     with engine.begin() as conn:
-        tables = [
-            t
-            for (t,) in conn.execute(
-                sa.text(
-                    "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
-                    " AND tablename <> 'alembic_version'"
-                )
-            )
-        ]
+        tables = _pg_tables(conn)
         conn.execute(sa.text("SET session_replication_role = replica"))  # skip the audit trigger
         conn.execute(
             sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
         )
+        if snapshot is not None:
+            _restore(conn, snapshot)
+    if snapshot is None:
+        _load_demo(url)
+        with engine.begin() as conn:
+            _PG_SNAPSHOTS[url] = _take(conn, _pg_tables(conn))
     engine.dispose()
-    _load_demo(url)
+
+
+def _pg_tables(conn) -> list[str]:
+    return list(conn.scalars(sa.text(
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+        " AND tablename <> 'alembic_version' ORDER BY tablename"
+    )))  # fmt: skip
+
+
+def _take(conn, tables: list[str]):
+    cursor = conn.connection.driver_connection.cursor()
+    rows = []
+    for table in tables:
+        with cursor.copy(f'COPY "{table}" TO STDOUT') as copy:
+            rows.append((table, b"".join(bytes(chunk) for chunk in copy)))
+    sequences = []
+    for (name,) in conn.execute(sa.text(
+        "SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()"
+    )):  # fmt: skip
+        value, called = conn.execute(sa.text(f'SELECT last_value, is_called FROM "{name}"')).one()
+        sequences.append((name, value, called))
+    return rows, sequences
+
+
+def _restore(conn, snapshot) -> None:
+    rows, sequences = snapshot
+    cursor = conn.connection.driver_connection.cursor()
+    for table, data in rows:
+        if data:
+            with cursor.copy(f'COPY "{table}" FROM STDIN') as copy:
+                copy.write(data)
+    for name, value, called in sequences:
+        conn.execute(sa.text("SELECT setval(:s, :v, :c)"), {"s": f'"{name}"', "v": value, "c": called})
 
 
 @pytest.fixture
