@@ -24,20 +24,22 @@ Jobs, incidents, events — ``engine.executor``, ``engine.incidents``, ``engine.
     run_due_jobs(session, connectors, *, worker_id=None, limit=20) -> claimed count
     JobExecutor(session_factory, connectors).start() / .stop() / .run_forever()
     list_incidents(session, *, open_only=True, instance_id=None); retry_incident(session, id, by=);
-    retrying_jobs(session, instance_id)
+    retrying_jobs(session, instance_id); record_failure(session, ProcessError); list_failures()
     deliver_message(session, name, business_key, payload=None) -> [instance ids]
     fire_timers(session, instance_id)
 Connectors — ``engine.connectors``: ConnectorRegistry().register("bank/SubmitBatch", fn);
-    fn(params: dict, ctx: ConnectorContext) -> dict (the composition root owns the registry)
+    fn(params: dict, ctx: ConnectorContext) -> dict (the composition root owns the registry);
+    raise BpmnError(code, message) for a business failure an error boundary event catches
 Scheduler — ``engine.scheduler``: EngineScheduler(bind).register_step(name, fn, seconds=|cron=),
     install_job_poller(scheduler, session_factory, connectors), start() (once per process), shutdown()
 Settings — ``engine.settings.configure(project_key=, unit_key=, lease_seconds=, ...)``
 Errors (all EngineError) — DeployRefused(problems), NotFound, TaskNotAllowed, TaskNotOpen,
-    ConcurrentUpdate, ProcessError (the diagram's own logic failed; nothing was saved)
+    ConcurrentUpdate, ProcessError(detail, element_id=, instance_id=, user=) (the diagram's own
+    logic failed, whatever the Python exception was; nothing was saved)
 Tables — ``engine.models.EngineBase``; created by the Alembic migration ``0002_engine``.
 """
 
-from engine.connectors import ConnectorContext, ConnectorRegistry
+from engine.connectors import BpmnError, ConnectorContext, ConnectorRegistry
 from engine.definitions import deploy, latest_definition, list_definitions
 from engine.errors import (
     ConcurrentUpdate,
@@ -52,12 +54,19 @@ from engine.events import deliver_message, fire_timers
 from engine.executor import JobExecutor, run_due_jobs
 from engine.forms import TaskForm, form_to_data, task_form
 from engine.inbox import Grant, InboxItem, inbox_counts, list_inbox
-from engine.incidents import list_incidents, retry_incident, retrying_jobs
+from engine.incidents import (
+    list_failures,
+    list_incidents,
+    record_failure,
+    retry_incident,
+    retrying_jobs,
+)
 from engine.instances import describe_instance, list_instances, start_instance
+from engine.jobs import claim_jobs, default_worker_id
 from engine.tasks import complete_task
 
 __all__ = [
-    "ConcurrentUpdate", "ConnectorContext", "ConnectorRegistry", "DeployRefused", "EngineError",
+    "BpmnError", "claim_jobs", "default_worker_id", "list_failures", "record_failure", "ConcurrentUpdate", "ConnectorContext", "ConnectorRegistry", "DeployRefused", "EngineError",
     "Grant", "InboxItem", "JobExecutor", "NotFound", "ProcessError", "TaskForm", "TaskNotAllowed", "TaskNotOpen",
     "complete_task", "deliver_message", "deploy", "describe_instance", "fire_timers",
     "form_to_data", "inbox_counts", "latest_definition", "list_definitions", "list_incidents",

@@ -24,6 +24,17 @@ class ConnectorContext:
     attempt: int
 
 
+class BpmnError(Exception):
+    """Raised by a connector for a business failure the diagram may handle: an error boundary
+    event on the service task whose errorCode is ``code`` catches it (its data gets
+    ``error_code`` and ``error_message``); when none does, the job is an incident at once
+    (trying again would not change the answer).  Any other exception is retried."""
+
+    def __init__(self, code: str, message: str = ""):
+        super().__init__(f"{code}: {message}" if message else code)
+        self.code, self.message = code, message
+
+
 Connector = Callable[[dict, ConnectorContext], dict | None]
 
 

@@ -33,4 +33,13 @@ class ConcurrentUpdate(EngineError):
 
 
 class ProcessError(EngineError):
-    """The diagram's own logic failed while running (a script, expression or event)."""
+    """The diagram's own logic failed while running (a script, expression or event): nothing
+    of that step is saved. ``element_id`` names the BPMN element, ``detail`` what went wrong;
+    ``instance_id`` and ``user`` say where and for whom (the failure log, ``engine_failure``)."""
+
+    def __init__(self, detail: str, *, element_id: str | None = None,
+                 instance_id: int | None = None, user: str | None = None):  # fmt: skip
+        self.detail, self.element_id = detail, element_id
+        self.instance_id, self.user = instance_id, user
+        where = f" at {element_id}" if element_id else ""
+        super().__init__(f"process {instance_id or ''} failed{where}: {detail}")

@@ -1,4 +1,5 @@
-"""Incidents (故障): jobs that failed their last attempt, listed for admins and retried by them."""
+"""Incidents (故障): jobs that failed their last attempt, listed for admins and retried by them;
+and failures (失败记录): steps refused because the diagram's logic failed, kept for the admin."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.clock import utcnow
-from engine.errors import NotFound, TaskNotOpen
-from engine.models import Incident, Job
+from engine.errors import NotFound, ProcessError, TaskNotOpen
+from engine.models import Failure, Incident, Job
 
 
 def open_incident(session: Session, job: Job, error: str) -> Incident:
@@ -87,3 +88,22 @@ def retrying_jobs(session: Session, instance_id: int) -> list[RetryingJob]:
                               Job.attempts > 0, Job.last_error.is_not(None))  # fmt: skip
     return [RetryingJob(j.id, j.operation, j.attempts, j.last_error, j.due_at)
             for j in session.scalars(query.order_by(Job.id))]  # fmt: skip
+
+
+def record_failure(session: Session, error: ProcessError) -> Failure:
+    """Keep a refused step's ProcessError (the caller commits it in a transaction of its own,
+    after rolling back the step)."""
+    failure = Failure(instance_id=error.instance_id, element_id=error.element_id,
+                      error=error.detail[:4000], user=error.user, created_at=utcnow())  # fmt: skip
+    session.add(failure)
+    session.flush()
+    return failure
+
+
+def list_failures(session: Session, *, instance_id: int | None = None,
+                  limit: int = 50) -> list[Failure]:  # fmt: skip
+    """The newest failures, of one instance or all."""
+    query = select(Failure).order_by(Failure.id.desc()).limit(limit)
+    if instance_id is not None:
+        query = query.where(Failure.instance_id == instance_id)
+    return list(session.scalars(query))

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from SpiffWorkflow import TaskState
-from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.clock import utcnow
 from engine.definitions import latest_definition, specs_for
-from engine.errors import NotFound, ProcessError
+from engine.errors import NotFound
 from engine.incidents import list_incidents
 from engine.models import HumanTask, Job, ProcessInstance
-from engine.persistence import after_action
+from engine.persistence import run_steps
 from engine.runtime import new_workflow
 from engine.serializer import SERIALIZER_VERSION
 from engine.store import Loaded, load_workflow
@@ -39,10 +38,7 @@ def start_instance(
     )  # fmt: skip
     session.add(row)
     session.flush()
-    try:
-        after_action(session, Loaded(row, wf, wf.script_engine, 0))
-    except SpiffWorkflowException as exc:
-        raise ProcessError(f"{process_id} could not start: {exc}") from exc
+    run_steps(session, Loaded(row, wf, wf.script_engine, 0))
     return row.id
 
 

@@ -2,15 +2,18 @@
 
 A service task records a job and stays STARTED.  An executor claims due jobs (``FOR UPDATE
 SKIP LOCKED`` on PostgreSQL, a conditional update on SQLite), runs the connector outside any
-instance lock, then completes the task under the lock.  A claim is a lease: a job whose
-executor died is claimed again when the lease runs out.  Failures back off; the last one
-becomes an incident.
+instance lock, stores its answer, then completes the task under the lock.  A claim is a
+short lease, renewed by a heartbeat while the connector runs; a job whose executor died is
+claimed again when the lease runs out, and that crash counts as an attempt.  Failures back
+off; the last one (crash or error) becomes an incident.  Each claiming thread has its own
+worker id, so two executors of one process never finish each other's jobs.
 """
 
 from __future__ import annotations
 
 import os
 import socket
+import threading
 import traceback
 import uuid
 from dataclasses import dataclass
@@ -26,15 +29,21 @@ from engine.models import Job, ProcessInstance
 from engine.serializer import dump_value
 from engine.store import Loaded, is_postgres
 
-_worker_ids: dict[int, str] = {}
+_thread_ids = threading.local()
+CRASHED = "the worker running this job stopped {n} times before finishing it (lease expired)"
+
+
+def new_worker_id() -> str:
+    """host:pid:random — a fresh identity (one per executor)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 def default_worker_id() -> str:
-    """host:pid:random, fixed for the process — who holds a claim."""
-    pid = os.getpid()
-    if pid not in _worker_ids:
-        _worker_ids[pid] = f"{socket.gethostname()}:{pid}:{uuid.uuid4().hex[:6]}"
-    return _worker_ids[pid]
+    """The calling thread's identity, fixed for the thread — who holds a claim."""
+    pid, known = os.getpid(), getattr(_thread_ids, "ids", None)
+    if known is None or known[0] != pid:  # a new thread, or a forked process
+        known = _thread_ids.ids = (pid, new_worker_id())
+    return known[1]
 
 
 def record_service_jobs(session: Session, loaded: Loaded) -> None:
@@ -75,19 +84,37 @@ class Claimed:
     max_attempts: int
     backoff_seconds: int
     business_key: str | None
+    result_json: str | None = None
+
+
+def _expired(now):
+    return (Job.status == "running") & (Job.locked_until < now)
 
 
 def _claimable(now):
     return or_(
         (Job.status == "pending") & (Job.due_at <= now),
-        (Job.status == "running") & (Job.locked_until < now),
+        _expired(now) & (Job.attempts < Job.max_attempts),
     )
+
+
+def _give_up_on_crashed(session: Session, now) -> None:
+    """A job whose worker died on its last attempt becomes an incident, not a fresh claim."""
+    query = select(Job).where(_expired(now), Job.attempts >= Job.max_attempts)
+    if is_postgres(session):
+        query = query.with_for_update(skip_locked=True)
+    for job in session.scalars(query):
+        job.status, job.locked_until = "incident", None
+        job.last_error = job.last_error or CRASHED.format(n=job.attempts)
+        open_incident(session, job, CRASHED.format(n=job.attempts))
+    session.flush()
 
 
 def claim_jobs(session: Session, worker_id: str, limit: int = 20) -> list[Claimed]:
     """Claim up to ``limit`` due jobs for ``worker_id`` (the executor commits the claim at once)."""
     now = utcnow()
     lease = now + timedelta(seconds=engine_settings.current().lease_seconds)
+    _give_up_on_crashed(session, now)
     query = select(Job.id).where(_claimable(now)).order_by(Job.due_at, Job.id).limit(limit)
     if is_postgres(session):
         ids = session.scalars(query.with_for_update(skip_locked=True)).all()
@@ -118,7 +145,7 @@ def _describe(session: Session, ids: list[int]) -> list[Claimed]:
     ).all()
     return [
         Claimed(j.id, j.job_key, j.kind, j.instance_id, j.task_guid, j.operation,
-                j.params_json, j.attempts, j.max_attempts, j.backoff_seconds, key)
+                j.params_json, j.attempts, j.max_attempts, j.backoff_seconds, key, j.result_json)
         for j, key in sorted(rows, key=lambda r: r[0].id)
     ]  # fmt: skip
 
@@ -134,8 +161,34 @@ def finish_job(session: Session, job_id: int, worker_id: str, status: str = "don
     return result.rowcount  # type: ignore[attr-defined]  # a CursorResult
 
 
-def fail_job(session: Session, job: Claimed, worker_id: str, error: BaseException) -> None:
-    """Record a failed attempt: back off, or open an incident after the last one.
+def renew_lease(bind, job_id: int, worker_id: str) -> bool:
+    """Extend the lease of a job we still hold, in its own short transaction (the heartbeat);
+    False when another worker holds it now."""
+    lease = utcnow() + timedelta(seconds=engine_settings.current().lease_seconds)
+    with bind.begin() as conn:
+        result = conn.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.locked_by == worker_id, Job.status == "running")
+            .values(locked_until=lease)
+        )
+    return result.rowcount == 1
+
+
+def store_result(session: Session, job_id: int, worker_id: str, result_json: str) -> int:
+    """Keep the connector's answer on the job we hold (the caller commits); 1 if we held it."""
+    result = session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.locked_by == worker_id, Job.status == "running")
+        .values(result_json=result_json)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount  # type: ignore[attr-defined]  # a CursorResult
+
+
+def fail_job(session: Session, job: Claimed, worker_id: str, error: BaseException,
+             final: bool = False) -> None:  # fmt: skip
+    """Record a failed attempt: back off, or open an incident after the last one (or at once
+    when ``final``: an answer that another attempt would not change).
 
     Rolls back the failed attempt's work first; the caller commits the record."""
     session.rollback()
@@ -144,7 +197,7 @@ def fail_job(session: Session, job: Claimed, worker_id: str, error: BaseExceptio
     if row is None or row.locked_by != worker_id or row.status != "running":
         return
     row.last_error, row.locked_until = text, None
-    if job.attempts >= job.max_attempts:
+    if final or job.attempts >= job.max_attempts:
         row.status = "incident"
         open_incident(session, row, text)
     else:

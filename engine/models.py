@@ -122,6 +122,9 @@ class Job(EngineBase):
     max_attempts: Mapped[int] = mapped_column(Integer, default=3)
     backoff_seconds: Mapped[int] = mapped_column(Integer, default=30)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # The connector's answer, stored in its own transaction before the completion: a failure
+    # after the call retries the completion with it and never calls the connector again.
+    result_json: Mapped[str | None] = mapped_column(Text)
     locked_by: Mapped[str | None] = mapped_column(String(200))
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -140,6 +143,20 @@ class Incident(EngineBase):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     resolved_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class Failure(EngineBase):
+    """A step of a diagram that failed and was not saved (a user's completion refused, an
+    instance that could not start): kept for the process admin, with its element and user."""
+
+    __tablename__ = "engine_failure"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    instance_id: Mapped[int | None] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"))
+    element_id: Mapped[str | None] = mapped_column(String(200))
+    error: Mapped[str] = mapped_column(Text)
+    user: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
 class PendingMessage(EngineBase):

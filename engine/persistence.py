@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from SpiffWorkflow import TaskState
 from SpiffWorkflow.exceptions import SpiffWorkflowException
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from engine.errors import ConcurrentUpdate, ProcessError
+from engine.errors import ConcurrentUpdate, EngineError, ProcessError
 from engine.inbox import rebuild_inbox
 from engine.jobs import record_service_jobs
 from engine.messages import deliver_parked_messages
@@ -20,6 +22,28 @@ from engine.store import Loaded, StaleInstance, lock_and_load, run_engine, save
 from engine.timers import sync_timers
 
 T = TypeVar("T")
+
+
+def as_process_error(exc: Exception, wf, instance_id: int | None) -> ProcessError:
+    """Any failure of the diagram's logic as a ProcessError naming its element: the task a
+    SpiffWorkflow error names, else the one left in ERROR (Spiff marks it before re-raising)."""
+    task = getattr(exc, "task", None)
+    if task is None and wf is not None:
+        task = next(iter(wf.get_tasks(state=TaskState.ERROR)), None)
+    element = getattr(getattr(task, "task_spec", None), "bpmn_id", None)
+    detail = str(exc) if isinstance(exc, SpiffWorkflowException) else f"{type(exc).__name__}: {exc}"
+    return ProcessError(detail, element_id=element, instance_id=instance_id)
+
+
+def run_steps(session: Session, loaded: Loaded) -> None:
+    """``after_action`` with every non-database failure of the diagram as a ProcessError
+    (a TypeError from a multi-instance, a policy violation, a bad timer literal, ...)."""
+    try:
+        after_action(session, loaded)
+    except (StaleInstance, SQLAlchemyError, EngineError):
+        raise
+    except Exception as exc:
+        raise as_process_error(exc, loaded.wf, loaded.row.id) from exc
 
 
 def after_action(session: Session, loaded: Loaded) -> None:
@@ -44,12 +68,13 @@ def mutate(
     The action may raise to refuse; the caller rolls back.  A conflicting concurrent save
     raises ConcurrentUpdate: the caller's whole unit of work should run again.
     """
+    loaded = None
     try:
         loaded = lock_and_load(session, instance_id, via_task)
-        result = action(loaded)
-        after_action(session, loaded)
+        result = action(loaded)  # its own refusals pass through as they are
+        run_steps(session, loaded)
     except StaleInstance:
         raise ConcurrentUpdate(f"process instance {instance_id or ''} changed; try again") from None
     except SpiffWorkflowException as exc:
-        raise ProcessError(f"process {instance_id or ''} failed: {exc}") from exc
+        raise as_process_error(exc, loaded and loaded.wf, loaded and loaded.row.id) from exc
     return result

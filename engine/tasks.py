@@ -12,7 +12,7 @@ from uuid import UUID
 from SpiffWorkflow import TaskState
 from sqlalchemy.orm import Session
 
-from engine.errors import NotFound, TaskNotOpen
+from engine.errors import NotFound, ProcessError, TaskNotOpen
 from engine.inbox import Grant, check_may_act
 from engine.persistence import mutate
 from engine.store import Loaded, close_human_task
@@ -54,3 +54,6 @@ def complete_task(
         mutate(session, None, act, via_task=human_task_id)
     except NotFound:
         raise NotFound(f"task {human_task_id} does not exist") from None
+    except ProcessError as err:
+        err.user = user
+        raise

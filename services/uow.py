@@ -10,6 +10,7 @@ case called from another one joins the caller's unit of work.
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -22,6 +23,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 import engine
+
+log = logging.getLogger(__name__)
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -53,12 +56,23 @@ class UnitOfWork:
                 return result
             except Exception as exc:
                 self.session.rollback()
+                if isinstance(exc, engine.ProcessError):
+                    self._keep_failure(exc)
                 if not self._retryable(exc) or attempt == RETRIES - 1:
                     raise
             finally:
                 self.active = False
             time.sleep(random.uniform(0, 0.005 * (attempt + 1)))
         raise AssertionError("unreachable")
+
+    def _keep_failure(self, error: engine.ProcessError) -> None:
+        """The refused step's failure, for the process admin, in a transaction of its own."""
+        try:
+            engine.record_failure(self.session, error)
+            self.session.commit()
+        except Exception:  # the refusal still reaches the user; the log is best effort
+            self.session.rollback()
+            log.exception("could not record the process failure %s", error)
 
     def _retryable(self, exc: Exception) -> bool:
         if isinstance(exc, engine.ConcurrentUpdate):

@@ -58,6 +58,11 @@ ENGINE_ERRORS = {
         Text("其他人正在处理该流程，请稍后重试", "Someone else is updating this process; try again"),
     ),
 }  # fmt: skip
+PROCESS_FAILED = Text(
+    "流程在「{element}」处出错，本次操作未保存：{detail}（已记录，流程管理员可在故障页查看）",
+    "The process failed at \"{element}\"; nothing was saved: {detail} (recorded for the "
+    "process administrator)",
+)
 DEPLOY_REFUSED = Text("流程图未通过检查：{problems}", "The diagram was refused: {problems}")
 CONTROL_CHARACTERS = Text(
     "输入内容含有不能保存的控制字符（如 NUL），请删除后重试",
@@ -71,6 +76,9 @@ def engine_error_as_domain(err: engine.EngineError) -> DomainError:
     if isinstance(err, engine.DeployRefused):
         problems = "; ".join(f"{el or '-'}: {reason}" for el, reason in err.problems)
         return InvalidInput("diagram_refused", DEPLOY_REFUSED, field="xml", problems=problems)
+    if isinstance(err, engine.ProcessError):
+        return Conflict("process_failed", PROCESS_FAILED, element=err.element_id or "-",
+                        detail=err.detail)  # fmt: skip
     for cls, (kind, reason, text) in ENGINE_ERRORS.items():
         if isinstance(err, cls):
             return kind(reason, text)

@@ -68,7 +68,8 @@ def instance(instance_id: int):
 @guard(roles.PROCESS_ADMIN)
 def incidents():
     return render_template("inbox/incidents.html",
-                           incidents=engine.list_incidents(db.session, open_only=False))  # fmt: skip
+                           incidents=engine.list_incidents(db.session, open_only=False),
+                           failures=engine.list_failures(db.session))  # fmt: skip
 
 
 @bp.post("/admin/incidents/<int:incident_id>/retry")
