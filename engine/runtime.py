@@ -10,22 +10,25 @@ from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 
-from engine.script_policy import SAFE_BUILTINS, check_source
+from engine.script_policy import GUARDS, SAFE_BUILTINS, bounded_code, run_bounded
 
 
 class SafeEnvironment(TaskDataEnvironment):
-    """TaskDataEnvironment that re-checks the policy and hides the real builtins."""
+    """TaskDataEnvironment that re-checks the policy, hides the real builtins, and runs the
+    guarded code under a budget of size, steps and time (``engine.script_policy``)."""
 
     def __init__(self):
-        super().__init__({"__builtins__": SAFE_BUILTINS})
+        super().__init__({"__builtins__": SAFE_BUILTINS, **GUARDS})
 
     def evaluate(self, expression, context, external_context=None):
-        check_source(expression, "eval")
-        return super().evaluate(expression, context, external_context)
+        code = bounded_code(expression, "eval")
+        return run_bounded(lambda: super(SafeEnvironment, self).evaluate(
+            code, context, external_context))  # fmt: skip
 
     def execute(self, script, context, external_context=None):
-        check_source(script, "exec")
-        return super().execute(script, context, external_context)
+        code = bounded_code(script, "exec")
+        return run_bounded(lambda: super(SafeEnvironment, self).execute(
+            code, context, external_context))  # fmt: skip
 
 
 @dataclass

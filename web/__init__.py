@@ -51,6 +51,8 @@ def _init_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
+        elif db.engine.dialect.name == "postgresql":
+            event.listen(db.engine, "connect", _postgres_timeouts(app.config))
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(
@@ -87,6 +89,22 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _postgres_timeouts(config):
+    """Every connection gets a statement and a lock timeout, so that no request, job or
+    diagram holds a connection or a row for ever (0 turns one off)."""
+    statement = int(config.get("ZHUXIN_PG_STATEMENT_TIMEOUT_MS", 60000))
+    lock = int(config.get("ZHUXIN_PG_LOCK_TIMEOUT_MS", 15000))
+
+    def on_connect(dbapi_connection, _record) -> None:
+        dbapi_connection.autocommit = True  # a SET outside any transaction stays for the session
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET statement_timeout = {statement}")
+            cursor.execute(f"SET lock_timeout = {lock}")
+        dbapi_connection.autocommit = False
+
+    return on_connect
 
 
 def select_locale() -> str:
