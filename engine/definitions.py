@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.util import BPMN_MODEL_NS
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.spiff.parser.process import VALIDATOR
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.clock import utcnow
@@ -65,14 +68,44 @@ def iter_expressions(root) -> Iterable[tuple[str | None, str, str]]:
             yield _element_id(node), node.text, EXPRESSION_TAGS[local]
 
 
+TIMER_TAGS = {"timeDuration": "duration", "timeDate": "date", "timeCycle": "cycle"}
+_ISO_LOOKALIKE = re.compile(r"^(R\d*/)?P(T?\d|\d)", re.IGNORECASE)
+
+
+def check_timer(kind: str, source: str) -> str | None:
+    """What is wrong with a timer's expression, if it can tell at deploy: an unquoted ISO
+    literal (``PT10S`` reads as a variable name), or a quoted one that does not parse."""
+    try:
+        tree = ast.parse(source.strip(), mode="eval").body
+    except SyntaxError:
+        return None  # the script policy reports it
+    if isinstance(tree, ast.Name) and _ISO_LOOKALIKE.match(tree.id):
+        return f"timer {source.strip()!r} must be a quoted string: '{source.strip()}'"
+    if not (isinstance(tree, ast.Constant) and isinstance(tree.value, str)):
+        return None  # computed at run time
+    parse_value = {"duration": TimerEventDefinition.parse_iso_duration,
+                   "date": TimerEventDefinition.get_datetime,
+                   "cycle": TimerEventDefinition.parse_iso_recurring_interval}[kind]  # fmt: skip
+    try:
+        parse_value(tree.value)
+    except Exception as exc:  # each parser raises its own kind
+        return f"timer {kind} {tree.value!r} is not ISO 8601: {exc}"
+    return None
+
+
 def check_scripts(root) -> list[tuple[str | None, str]]:
-    """Script-policy problems (element id, reason) in a BPMN tree."""
+    """Script-policy and timer-literal problems (element id, reason) in a BPMN tree."""
     problems = []
     for element_id, source, mode in iter_expressions(root):
         try:
             check_source(source, mode)
         except PolicyViolation as exc:
             problems.append((element_id, f"script policy: {exc}"))
+    for node in root.iter():
+        if isinstance(node.tag, str) and etree.QName(node).localname in TIMER_TAGS:
+            problem = check_timer(TIMER_TAGS[etree.QName(node).localname], node.text or "")
+            if problem and (node.text or "").strip():
+                problems.append((_element_id(node), problem))
     return problems
 
 
@@ -138,6 +171,8 @@ def deploy(
 ) -> ProcessDefinition:
     """Validate ``xml`` and store it as the next version of its process (flushed, not committed).
 
+    The newest version's own text again stores nothing and returns that version with
+    ``unchanged`` set; an older version's text is stored as the next version (it is newest now).
     Raises :class:`DeployRefused` (and stores nothing) when the XML does not parse or validate,
     a service operator has no registered connector, an expression breaks the script policy,
     or a user task is in no lane or a lane that is not in ``known_roles``.
@@ -148,18 +183,22 @@ def deploy(
     if problems:
         raise DeployRefused(problems)
     text = xml.decode() if isinstance(xml, bytes) else xml
-    latest = session.scalar(
-        select(func.max(ProcessDefinition.version)).where(
-            ProcessDefinition.process_id == parsed.process_id
-        )
-    )
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    newest = session.scalar(
+        select(ProcessDefinition).where(ProcessDefinition.process_id == parsed.process_id)
+        .order_by(ProcessDefinition.version.desc()).limit(1)
+    )  # fmt: skip
+    if newest is not None and newest.sha256 == digest:  # the newest already: nothing to do
+        newest.unchanged = True
+        return newest
+    # A text equal to an older version becomes the newest again, as a new version.
     definition = ProcessDefinition(
         process_id=parsed.process_id,
         name=parsed.name,
-        version=(latest or 0) + 1,
+        version=(newest.version if newest else 0) + 1,
         bpmn_xml=text,
         spec_json=dump_specs(parsed.spec, parsed.subprocess_specs),
-        sha256=hashlib.sha256(text.encode()).hexdigest(),
+        sha256=digest,
         deployed_by=deployed_by,
         deployed_at=utcnow(),
     )

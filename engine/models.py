@@ -55,6 +55,8 @@ class ProcessDefinition(EngineBase):
     sha256: Mapped[str] = mapped_column(String(64))
     deployed_by: Mapped[str | None] = mapped_column(String(200))
     deployed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Set by ``deploy`` (not stored): the text was already the newest version, nothing stored.
+    unchanged = False
 
 
 class ProcessInstance(EngineBase):

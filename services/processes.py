@@ -22,17 +22,22 @@ def deploy_diagram(uow: UnitOfWork, xml: str | bytes, *, by: str) -> ProcessDefi
 
 @use_case
 def deploy_changed(uow: UnitOfWork, directory: Path, *, by: str = "setup") -> list[str]:
-    """Deploy each diagram in ``directory`` whose text differs from every deployed version."""
+    """Deploy each diagram in ``directory`` whose text is not its process's newest version
+    (an older version's text becomes the newest again)."""
     deployed = []
     for path in sorted(directory.glob("*.bpmn")):
         text = path.read_text()
-        digest = hashlib.sha256(text.encode()).hexdigest()
-        known = select(ProcessDefinition.id).where(ProcessDefinition.sha256 == digest)
-        if uow.session.scalar(known):
-            continue
+        if _is_newest(uow, hashlib.sha256(text.encode()).hexdigest()):
+            continue  # no parse needed
         definition = deploy_diagram(uow, text, by=by)
         deployed.append(f"{definition.process_id} v{definition.version} ({path.name})")
     return deployed
+
+
+def _is_newest(uow: UnitOfWork, digest: str) -> bool:
+    known = uow.session.scalar(select(ProcessDefinition).where(ProcessDefinition.sha256 == digest)
+                               .order_by(ProcessDefinition.version.desc()).limit(1))  # fmt: skip
+    return known is not None and engine.latest_definition(uow.session, known.process_id).id == known.id
 
 
 @use_case

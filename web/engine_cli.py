@@ -35,7 +35,8 @@ def deploy_command(files, by):
             return
         for path in files:
             d = processes.deploy_diagram(uow(), path.read_bytes(), by=by)
-            click.echo(f"{d.process_id} v{d.version} sha256={d.sha256[:12]}")
+            note = " (unchanged: already the newest version)" if d.unchanged else ""
+            click.echo(f"{d.process_id} v{d.version} sha256={d.sha256[:12]}{note}")
     except engine.DeployRefused as err:
         for element, reason in err.problems:
             click.echo(f"refused: {element or '-'}: {reason}", err=True)

@@ -65,3 +65,12 @@ def test_a_multi_instance_without_its_collection_is_a_process_error_not_a_type_e
         engine.start_instance(session, process_id, data={})
     session.rollback()
     assert err.value.element_id
+
+
+def test_deploying_the_newest_text_again_says_nothing_changed(client, auth):
+    auth.login("admin")
+    xml = DIAGRAM.read_text()
+    r = client.post("/admin/processes/deploy", data={"xml": xml}, follow_redirects=True)
+    assert "已部署 failing_after_task 第 1 版" in r.text
+    r = client.post("/admin/processes/deploy", data={"xml": xml}, follow_redirects=True)
+    assert "未改变" in r.text and "第 1 版" in r.text

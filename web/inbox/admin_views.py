@@ -37,7 +37,12 @@ def process_deploy():
     if not xml.strip():
         raise InvalidInput(NO_FILE, field="file")
     definition = process_services.deploy_diagram(uow(), xml, by=g.actor.username)
-    flash(_("已部署 %(p)s 第 %(v)d 版", p=definition.process_id, v=definition.version), "success")
+    if definition.unchanged:
+        flash(_("%(p)s 未改变：已是最新的第 %(v)d 版，未部署新版本", p=definition.process_id,
+                v=definition.version), "info")  # fmt: skip
+    else:
+        flash(_("已部署 %(p)s 第 %(v)d 版", p=definition.process_id, v=definition.version),
+              "success")  # fmt: skip
     return redirect(url_for(".processes"))
 
 
