@@ -13,7 +13,9 @@ Definitions — ``engine.definitions``
 Instances — ``engine.instances``
     start_instance(session, process_id, *, data=None, business_key=None, started_by=None) -> id
     list_instances(session, *, process_id=None, status=None, business_key=None, limit=100)
-    describe_instance(session, instance_id) -> dict (state, data, tasks, jobs, incidents, inbox)
+    describe_instance(session, instance_id) -> dict (state, data, tasks, jobs, incidents, inbox,
+        the admin's actions)
+    suspend_instance / resume_instance(session, id, *, by, reason=""); terminate_instance(..., reason)
 Inbox and forms — ``engine.inbox``, ``engine.forms``
     Grant(role, project_id=None, unit_id=None)
     list_inbox(session, grants, *, project_id=None, process_id=None, name=None, limit, offset)
@@ -40,11 +42,13 @@ Tables — ``engine.models.EngineBase``; created by the Alembic migration ``0002
 """
 
 from engine.connectors import BpmnError, ConnectorContext, ConnectorRegistry
+from engine.control import resume_instance, suspend_instance, terminate_instance
 from engine.definitions import deploy, latest_definition, list_definitions
 from engine.errors import (
     ConcurrentUpdate,
     DeployRefused,
     EngineError,
+    InstanceNotRunning,
     NotFound,
     ProcessError,
     TaskNotAllowed,
@@ -66,7 +70,8 @@ from engine.jobs import claim_jobs, default_worker_id
 from engine.tasks import complete_task
 
 __all__ = [
-    "BpmnError", "claim_jobs", "default_worker_id", "list_failures", "record_failure", "ConcurrentUpdate", "ConnectorContext", "ConnectorRegistry", "DeployRefused", "EngineError",
+    "BpmnError", "InstanceNotRunning", "resume_instance", "suspend_instance",
+    "terminate_instance", "claim_jobs", "default_worker_id", "list_failures", "record_failure", "ConcurrentUpdate", "ConnectorContext", "ConnectorRegistry", "DeployRefused", "EngineError",
     "Grant", "InboxItem", "JobExecutor", "NotFound", "ProcessError", "TaskForm", "TaskNotAllowed", "TaskNotOpen",
     "complete_task", "deliver_message", "deploy", "describe_instance", "fire_timers",
     "form_to_data", "inbox_counts", "latest_definition", "list_definitions", "list_incidents",

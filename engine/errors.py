@@ -28,6 +28,10 @@ class TaskNotOpen(EngineError):
     """The task was already completed, cancelled, or is not READY any more."""
 
 
+class InstanceNotRunning(TaskNotOpen):
+    """The instance is suspended or terminated: nothing of it runs now."""
+
+
 class ConcurrentUpdate(EngineError):
     """The instance changed under us too many times in a row (SQLite compare-and-set)."""
 

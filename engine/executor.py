@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from engine import settings as engine_settings
 from engine.connectors import BpmnError, ConnectorContext, ConnectorRegistry
-from engine.errors import ConcurrentUpdate
+from engine.errors import ConcurrentUpdate, InstanceNotRunning
 from engine.jobs import (
     Claimed,
     claim_jobs,
@@ -36,6 +36,7 @@ from engine.jobs import (
     finish_job,
     new_worker_id,
     renew_lease,
+    set_aside,
     store_result,
 )
 from engine.models import Job
@@ -218,6 +219,10 @@ def run_job(session: Session, job: Claimed, worker_id: str, connectors: Connecto
         return True
     except LeaseLost:
         session.rollback()
+        return False
+    except InstanceNotRunning:  # suspended or terminated while it ran
+        set_aside(session, job, worker_id)
+        session.commit()
         return False
     except Exception as exc:  # every failure of a job is recorded, whatever it is
         log.warning("job %s failed: %s", job.job_key, exc)

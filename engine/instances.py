@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.clock import utcnow
+from engine.control import instance_actions
 from engine.definitions import latest_definition, specs_for
 from engine.errors import NotFound
 from engine.incidents import list_incidents
@@ -102,7 +103,8 @@ def describe_instance(session: Session, instance_id: int) -> dict:
     wf = load_workflow(session, row)[0]
     live = TaskState.READY | TaskState.STARTED | TaskState.WAITING | TaskState.ERROR
     jobs = session.scalars(select(Job).where(Job.instance_id == row.id).order_by(Job.id))
-    human = session.scalars(select(HumanTask).where(HumanTask.instance_id == row.id))
+    human = session.scalars(select(HumanTask).where(HumanTask.instance_id == row.id)
+                           .order_by(HumanTask.id))  # fmt: skip
     return {
         "id": row.id, "process_id": row.process_id, "definition_id": row.definition_id,
         "business_key": row.business_key, "status": row.status, "version": row.version,
@@ -111,8 +113,10 @@ def describe_instance(session: Session, instance_id: int) -> dict:
         "tasks": [_task_view(t) for t in wf.get_tasks(state=live)],
         "jobs": [_job_view(j) for j in jobs],
         "human_tasks": [
-            {"id": h.id, "bpmn_id": h.bpmn_id, "role": h.role, "status": h.status,
-             "completed_by": h.completed_by} for h in human
+            {"id": h.id, "bpmn_id": h.bpmn_id, "name": h.name, "role": h.role,
+             "status": h.status, "created_at": h.created_at, "completed_by": h.completed_by,
+             "completed_at": h.completed_at} for h in human
         ],
+        "actions": instance_actions(session, row.id),
         "incidents": list_incidents(session, open_only=False, instance_id=row.id),
     }  # fmt: skip

@@ -154,7 +154,7 @@ def finish_job(session: Session, job_id: int, worker_id: str, status: str = "don
     """Mark a claimed job finished inside the caller's transaction; 1 if we still held it."""
     result = session.execute(
         update(Job)
-        .where(Job.id == job_id, Job.locked_by == worker_id)
+        .where(Job.id == job_id, Job.locked_by == worker_id, Job.status == "running")
         .values(status=status, finished_at=utcnow(), locked_until=None)
         .execution_options(synchronize_session=False)
     )
@@ -183,6 +183,20 @@ def store_result(session: Session, job_id: int, worker_id: str, result_json: str
         .execution_options(synchronize_session=False)
     )
     return result.rowcount  # type: ignore[attr-defined]  # a CursorResult
+
+
+def set_aside(session: Session, job: Claimed, worker_id: str) -> None:
+    """A claimed job of a suspended instance waits for the resume (its stored answer kept);
+    of a terminated one, it is cancelled.  The caller commits."""
+    session.rollback()
+    status = session.scalar(select(ProcessInstance.status)
+                            .where(ProcessInstance.id == job.instance_id))  # fmt: skip
+    session.execute(
+        update(Job)
+        .where(Job.id == job.id, Job.locked_by == worker_id, Job.status == "running")
+        .values(status="suspended" if status == "suspended" else "cancelled", locked_until=None)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def fail_job(session: Session, job: Claimed, worker_id: str, error: BaseException,

@@ -69,7 +69,7 @@ class ProcessInstance(EngineBase):
     process_id: Mapped[str] = mapped_column(String(200), index=True)
     definition_sha256: Mapped[str] = mapped_column(String(64))  # part of the spec cache key
     business_key: Mapped[str | None] = mapped_column(String(200), index=True)
-    status: Mapped[str] = mapped_column(String(20), index=True)  # running|completed|error
+    status: Mapped[str] = mapped_column(String(20), index=True)  # running|suspended|completed|terminated
     version: Mapped[int] = mapped_column(Integer, default=0)
     has_timers: Mapped[bool] = mapped_column(Boolean, default=False)  # any pending timer jobs
     state_json: Mapped[str] = mapped_column(Text)
@@ -145,6 +145,19 @@ class Incident(EngineBase):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     resolved_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class InstanceAction(EngineBase):
+    """An admin's suspend, resume or terminate of an instance, with who, when and why."""
+
+    __tablename__ = "engine_instance_action"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("engine_process_instance.id"), index=True)
+    action: Mapped[str] = mapped_column(String(20))  # suspend|resume|terminate
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    by: Mapped[str | None] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class Failure(EngineBase):

@@ -14,7 +14,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from engine.errors import ConcurrentUpdate, EngineError, ProcessError
+from engine.errors import ConcurrentUpdate, EngineError, InstanceNotRunning, ProcessError
 from engine.inbox import rebuild_inbox
 from engine.jobs import record_service_jobs
 from engine.messages import deliver_parked_messages
@@ -71,6 +71,8 @@ def mutate(
     loaded = None
     try:
         loaded = lock_and_load(session, instance_id, via_task)
+        if loaded.row.status in ("suspended", "terminated"):
+            raise InstanceNotRunning(f"process instance {loaded.row.id} is {loaded.row.status}")
         result = action(loaded)  # its own refusals pass through as they are
         run_steps(session, loaded)
     except StaleInstance:

@@ -1,16 +1,39 @@
-"""Process administration use cases (流程管理): deploy diagrams, retry incidents, run due jobs."""
+"""Process administration use cases (流程管理): deploy diagrams, retry incidents, run due jobs,
+suspend, resume and terminate instances (each in the engine's action list and the audit log)."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 from sqlalchemy import select
 
 import engine
 from domain import roles
+from domain.errors import InvalidInput
+from domain.i18n import Text
+from domain.model import AuditEntry
 from engine.models import ProcessDefinition
 from services.uow import UnitOfWork, use_case
+
+REASON_REQUIRED = Text("终止流程须填写原因", "A reason is required to terminate a process")
+CONTROLS = {"suspend": engine.suspend_instance, "resume": engine.resume_instance,
+            "terminate": engine.terminate_instance}  # fmt: skip
+
+
+@use_case
+def control_instance(uow: UnitOfWork, action: str, instance_id: int, *, by: str,
+                     actor_id: int | None = None, reason: str = "") -> None:  # fmt: skip
+    """暂停 / 继续 / 终止 an instance (terminate needs a reason); audited as ``process.<action>``."""
+    reason = (reason or "").strip()
+    if action == "terminate" and not reason:
+        raise InvalidInput("reason_required", REASON_REQUIRED, field="reason")
+    CONTROLS[action](uow.session, instance_id, by=by, reason=reason)
+    uow.session.add(AuditEntry(actor_user_id=actor_id, action=f"process.{action}",
+                               entity="engine_process_instance", entity_id=instance_id,
+                               after=json.dumps({"by": by, "reason": reason},
+                                                ensure_ascii=False)))  # fmt: skip
 
 
 @use_case

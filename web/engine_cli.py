@@ -83,6 +83,16 @@ def retry_command(incident_id):
     click.echo(f"incident {incident_id}: job due again")
 
 
+@engine_cli.command("control")
+@click.argument("action", type=click.Choice(["suspend", "resume", "terminate"]))
+@click.argument("instance_id", type=int)
+@click.option("--reason", default="", help="why (required to terminate)")
+def control_command(action, instance_id, reason):
+    """Suspend, resume or terminate a process instance."""
+    processes.control_instance(uow(), action, instance_id, by="cli", reason=reason)
+    click.echo(f"instance {instance_id}: {action} done")
+
+
 @engine_cli.command("worker")
 @click.option("--poll", default=2.0, help="Seconds between polls when idle.")
 def worker_command(poll):

@@ -43,6 +43,10 @@ def lang() -> str:
 
 
 ENGINE_ERRORS = {
+    engine.InstanceNotRunning: (  # before TaskNotOpen, its base
+        Conflict, "instance_not_running",
+        Text("该流程已暂停或已终止，现在不能办理", "This process is suspended or terminated"),
+    ),
     engine.TaskNotAllowed: (
         AccessDenied, "task_not_allowed", Text("您无权办理该任务", "You may not act on this task"),
     ),

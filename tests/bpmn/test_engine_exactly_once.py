@@ -144,3 +144,35 @@ def test_a_declared_error_nobody_catches_is_an_incident_at_once(es, fakes, setti
     (incident,) = engine.list_incidents(es)
     assert incident.attempts == 1 and "NO_SUCH_ACCOUNT" in incident.error
     assert status(es, iid) == "running" and len(fakes.calls) == 1
+
+
+def test_a_job_running_while_its_instance_is_suspended_completes_after_the_resume(db, es,
+                                                                                   fakes):
+    started, release = threading.Event(), threading.Event()
+
+    def slow(params, ctx):
+        started.set()
+        release.wait(5)
+        return {"ok": True}
+
+    fakes.register("test/Effect")
+    fakes.answers["test/Effect"] = slow
+    deploy_file(es, "one_service.bpmn")
+    iid = tx.start_instance(es, "one_service", data={"n": 1})
+    worker = threading.Thread(target=lambda: drain_in(db))
+    worker.start()
+    assert started.wait(5)
+    tx.suspend_instance(es, iid, by="admin", reason="核对中")
+    release.set()
+    worker.join(10)
+    job = the_job(es, iid)
+    assert job.status == "suspended" and job.result_json is not None
+    assert status(es, iid) == "suspended"
+    tx.resume_instance(es, iid, by="admin")
+    drain(es)
+    assert status(es, iid) == "completed" and len(fakes.calls) == 1
+
+
+def drain_in(factory):
+    with factory() as session:
+        drain(session)

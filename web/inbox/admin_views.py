@@ -69,6 +69,18 @@ def instance(instance_id: int):
     return render_template("inbox/instance.html", info=info, definition=definition)
 
 
+@bp.post("/admin/instances/<int:instance_id>/<any(suspend, resume, terminate):action>")
+@guard(roles.PROCESS_ADMIN)
+def instance_control(instance_id: int, action: str):
+    """暂停 / 继续 / 终止 (with a reason)."""
+    process_services.control_instance(uow(), action, instance_id, by=g.actor.username,
+                                      actor_id=g.actor.user_id,
+                                      reason=request.form.get("reason", ""))  # fmt: skip
+    flash({"suspend": _("流程已暂停"), "resume": _("流程已继续"),
+           "terminate": _("流程已终止")}[action], "success")  # fmt: skip
+    return redirect(url_for(".instance", instance_id=instance_id))
+
+
 @bp.route("/admin/incidents")
 @guard(roles.PROCESS_ADMIN)
 def incidents():
