@@ -8,6 +8,7 @@ executor, the engine's own orchestration, commits its claims, completions and fa
 Definitions — ``engine.definitions``
     deploy(session, xml, *, known_roles, connectors, deployed_by=None, process_id=None)
         -> ProcessDefinition                       # raises DeployRefused([(element_id, reason)])
+    validate(xml, *, known_roles, connectors, process_id=None) -> Parsed   # the same checks
     list_definitions(session, process_id=None) -> [ProcessDefinition]
     latest_definition(session, process_id) -> ProcessDefinition
 Instances — ``engine.instances``
@@ -43,7 +44,7 @@ Tables — ``engine.models.EngineBase``; created by the Alembic migration ``0002
 
 from engine.connectors import BpmnError, ConnectorContext, ConnectorRegistry
 from engine.control import resume_instance, suspend_instance, terminate_instance
-from engine.definitions import deploy, latest_definition, list_definitions
+from engine.definitions import deploy, latest_definition, list_definitions, validate
 from engine.errors import (
     ConcurrentUpdate,
     DeployRefused,
@@ -71,7 +72,7 @@ from engine.tasks import complete_task
 
 __all__ = [
     "BpmnError", "InstanceNotRunning", "resume_instance", "suspend_instance",
-    "terminate_instance", "claim_jobs", "default_worker_id", "list_failures", "record_failure", "ConcurrentUpdate", "ConnectorContext", "ConnectorRegistry", "DeployRefused", "EngineError",
+    "terminate_instance", "validate", "claim_jobs", "default_worker_id", "list_failures", "record_failure", "ConcurrentUpdate", "ConnectorContext", "ConnectorRegistry", "DeployRefused", "EngineError",
     "Grant", "InboxItem", "JobExecutor", "NotFound", "ProcessError", "TaskForm", "TaskNotAllowed", "TaskNotOpen",
     "complete_task", "deliver_message", "deploy", "describe_instance", "fire_timers",
     "form_to_data", "inbox_counts", "latest_definition", "list_definitions", "list_incidents",

@@ -160,6 +160,17 @@ def _main_process(root, ids: list[str]) -> str:
     return candidates[0]
 
 
+def validate(xml: str | bytes, *, known_roles: Iterable[str] | None,
+             connectors: ConnectorRegistry, process_id: str | None = None) -> Parsed:  # fmt: skip
+    """Every check of :func:`deploy`, storing nothing: the parsed process, or DeployRefused."""
+    parsed, root = parse(xml, process_id)
+    roles = set(known_roles) if known_roles is not None else None
+    problems = check_scripts(root) + check_specs(parsed, roles, connectors)
+    if problems:
+        raise DeployRefused(problems)
+    return parsed
+
+
 def deploy(
     session: Session,
     xml: str | bytes,
@@ -177,11 +188,7 @@ def deploy(
     a service operator has no registered connector, an expression breaks the script policy,
     or a user task is in no lane or a lane that is not in ``known_roles``.
     """
-    parsed, root = parse(xml, process_id)
-    roles = set(known_roles) if known_roles is not None else None
-    problems = check_scripts(root) + check_specs(parsed, roles, connectors)
-    if problems:
-        raise DeployRefused(problems)
+    parsed = validate(xml, known_roles=known_roles, connectors=connectors, process_id=process_id)
     text = xml.decode() if isinstance(xml, bytes) else xml
     digest = hashlib.sha256(text.encode()).hexdigest()
     newest = session.scalar(
@@ -245,4 +252,4 @@ def specs_for(session: Session, definition_id: int, sha256: str):
     return spec_cache.get((str(url), definition_id, sha256), load_json)
 
 
-__all__ = ["deploy", "list_definitions", "latest_definition", "specs_for", "load_specs"]
+__all__ = ["deploy", "validate", "list_definitions", "latest_definition", "specs_for", "load_specs"]

@@ -14,6 +14,7 @@ from domain import roles
 from domain.errors import InvalidInput
 from domain.i18n import Text
 from domain.model import AuditEntry
+from engine.instances import get_instance
 from engine.models import ProcessDefinition
 from services.uow import UnitOfWork, use_case
 
@@ -26,6 +27,7 @@ CONTROLS = {"suspend": engine.suspend_instance, "resume": engine.resume_instance
 def control_instance(uow: UnitOfWork, action: str, instance_id: int, *, by: str,
                      actor_id: int | None = None, reason: str = "") -> None:  # fmt: skip
     """暂停 / 继续 / 终止 an instance (terminate needs a reason); audited as ``process.<action>``."""
+    get_instance(uow.session, instance_id)  # no such instance: 404 before any other answer
     reason = (reason or "").strip()
     if action == "terminate" and not reason:
         raise InvalidInput("reason_required", REASON_REQUIRED, field="reason")
@@ -41,6 +43,12 @@ def deploy_diagram(uow: UnitOfWork, xml: str | bytes, *, by: str) -> ProcessDefi
     """Validate and store a diagram as the next version of its process (DeployRefused: nothing)."""
     return engine.deploy(uow.session, xml, known_roles=roles.ALL,
                          connectors=uow.wiring.connectors, deployed_by=by)  # fmt: skip
+
+
+def validate_diagram(uow: UnitOfWork, xml: str | bytes) -> str:
+    """Every deploy check, storing nothing: the process id (DeployRefused lists the problems)."""
+    parsed = engine.validate(xml, known_roles=roles.ALL, connectors=uow.wiring.connectors)
+    return parsed.process_id
 
 
 @use_case

@@ -4,12 +4,13 @@ from flask import Blueprint, jsonify
 
 from web.access import public
 from web.inbox import api as inbox_api
+from web.inbox import process_api
 from web.signin import openapi as signin_api
 
 bp = Blueprint("api", __name__)
 
 # Areas that describe their /api/ routes: each has PATHS (and optionally SCHEMAS).
-AREAS = (signin_api, inbox_api)
+AREAS = (signin_api, inbox_api, process_api)
 
 
 def openapi_document() -> dict:

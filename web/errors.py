@@ -183,7 +183,7 @@ def _rerender(err: DomainError, message: str):
                 if rv is None:
                     rv = app.ensure_sync(app.view_functions[endpoint])(**ctx.request.view_args)
                 response = app.make_response(rv)
-            except (DomainError, HTTPException):
+            except (DomainError, engine.EngineError, HTTPException):
                 db.session.rollback()
                 response = None
             finally:

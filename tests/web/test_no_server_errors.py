@@ -56,6 +56,13 @@ FORMS = {
     "inbox.process_deploy": ("admin", "/admin/processes/deploy", "/admin/processes",
                              {"xml": "<bpmn/>"}, False),
     "inbox.incident_retry": ("admin", "/admin/incidents/999/retry", "/admin/incidents", {}, False),
+    "inbox.instance_control": ("admin", "/admin/instances/{instance}/terminate",
+                               "/admin/instances/{instance}", {"reason": "重复发起"}, False),
+    "inbox.api_instance_control": ("admin", "/api/instances/999/terminate", None,
+                                   {"reason": "x"}, True),
+    "inbox.api_definitions_validate": ("admin", "/api/definitions/validate", None,
+                                       {"xml": "<bpmn/>"}, True),
+    "inbox.api_definitions_deploy": ("admin", "/api/definitions", None, {"xml": "<bpmn/>"}, True),
     "inbox.certificate_register": ("admin", "/admin/certificates", "/admin/certificates", {
         "credit_code": "91310000MA1FL8X35P", "sha256": "ab" * 32, "label": "测试证书"}, False),
     "inbox.certificate_revoke": ("admin", "/admin/certificates/999/revoke", "/admin/certificates",
@@ -150,6 +157,7 @@ def world(app, client, auth, open_all_day):
     a make-up request of the demo worker in the GC manager's inbox."""
     from domain.model import User
     from domain.payroll.model import Compilation, WageBatch, WageLineRow
+    from engine.models import ProcessInstance
     from web.extensions import db
 
     def ok(r):
@@ -182,9 +190,11 @@ def world(app, client, auth, open_all_day):
         cells = {f"l-{r.id}-{f}": "" if getattr(r, f) is None else str(getattr(r, f))
                  for r in lines[:3] for f in ("day_rate", "gross", "deductions", "deduction_reason",
                                               "net", "bank_card")}  # fmt: skip
+        instance = db.session.scalar(select(ProcessInstance.id).where(
+            ProcessInstance.process_id == "wage_payment"))  # fmt: skip
         db.session.remove()
     return {"comp": comps[1], "comp2": comps[2], "batch": batch, "line": mine or 999,
-            "task": tasks[0] if tasks else 999, "cells": cells}  # fmt: skip
+            "task": tasks[0] if tasks else 999, "cells": cells, "instance": instance}  # fmt: skip
 
 
 def prepared(request, text: str, needed: bool = False) -> dict:
