@@ -180,15 +180,21 @@ def activate(
     )
     if row is None or user is None:
         raise InvalidInput("bad_activation_code", BAD_CODE, field="code")
-    if not verify_password(row.code_hash, code):
-        row.tries += 1
-        voided = row.tries >= MAX_TRIES
+    still_open = (ActivationCode.id == row.id, ActivationCode.used_at.is_(None),
+                  ActivationCode.voided_at.is_(None))  # fmt: skip
+    if not verify_password(row.code_hash, code):  # counted in SQL: concurrent tries add up
+        tries = session.execute(
+            update(ActivationCode).where(*still_open)
+            .values(tries=ActivationCode.tries + 1).returning(ActivationCode.tries)
+        ).scalar()  # fmt: skip
+        voided = tries is None or tries >= MAX_TRIES
         if voided:
-            row.voided_at = at
-        session.flush()
+            session.execute(update(ActivationCode).where(*still_open).values(voided_at=at))
         reason, text = ("code_voided", CODE_VOIDED) if voided else ("bad_activation_code", BAD_CODE)
         return Activation(refusal=InvalidInput(reason, text, field="code"))
-    row.used_at = at
+    used = update(ActivationCode).where(*still_open).values(used_at=at)
+    if session.execute(used.returning(ActivationCode.id)).scalar() is None:
+        raise InvalidInput("bad_activation_code", BAD_CODE, field="code")  # used meanwhile
     user.password_hash = hash_password(password)
     record(session, user.id, "account.activate", user, facts={"user_id": user.id})
     return Activation(user=user)
