@@ -60,6 +60,7 @@ log = logging.getLogger(__name__)
 class IssuedCode:
     """A code just issued: shown once to the operator, never stored or logged in clear."""
 
+    user_id: int
     phone: str
     name: str
     code: str
@@ -76,8 +77,8 @@ class LoggingNotifier:
     """The default notifier: no SMS is sent; it logs that a code was issued (not the code)."""
 
     def code_issued(self, issued: IssuedCode) -> None:
-        log.info("activation code issued for %s, valid until %s (no SMS sent)",
-                 issued.phone[:3] + "****" + issued.phone[-4:], issued.expires_at)  # fmt: skip
+        log.info("activation code issued for user %s, valid until %s (no SMS sent)",
+                 issued.user_id, issued.expires_at)
 
 
 def _utc(moment: datetime) -> datetime:
@@ -120,7 +121,7 @@ def _issue(session, actor_id, user: User, now: datetime, project_id) -> IssuedCo
     session.add(row)
     record(session, actor_id, "account.code_issued", row, project_id=project_id,
            facts={"user_id": user.id, "expires_at": row.expires_at.isoformat()})  # fmt: skip
-    return IssuedCode(user.phone or "", user.display_name, code, row.expires_at)
+    return IssuedCode(user.id, user.phone or "", user.display_name, code, row.expires_at)
 
 
 def reissue_code(
