@@ -42,6 +42,11 @@ def test_register_activate_and_be_seen_on_the_officers_scan(
     office.goto(f"{live_server}/projects/1/acceptance?name={GOOD['name']}")
     office.click("button:has-text('接收')")
     expect(office.locator(".flash-success, .flash")).to_contain_text("已接收 1 名人员")
+    office.goto(f"{live_server}/projects/1/acceptance?name={GOOD['name']}&state=accepted")
+    office.click("a.account-link")
+    expect(office.locator("main")).to_contain_text("待激活")
+    expect(office.locator("img.worker-photo")).to_be_visible()
+    office.screenshot(path=str(shots / "accounts_account_page.png"), full_page=True)
 
     # On his phone: 首次登录/激活 from the login page, a wrong password twice first.
     worker = launch().new_context(**PHONE).new_page()
