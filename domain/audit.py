@@ -30,10 +30,12 @@ def record(
     obj,
     before: dict | None = None,
     project_id: int | None = None,
+    facts: dict | None = None,
 ) -> AuditEntry:
-    """Add an audit entry for ``obj`` (flushed so its id is known) after ``action``."""
+    """Add an audit entry for ``obj`` (flushed so its id is known) after ``action``; ``facts``
+    instead of its columns, for a row that holds a secret or sensitive bytes."""
     session.flush()
-    after = snapshot(obj) if obj is not None else None
+    after = facts if facts is not None else snapshot(obj) if obj is not None else None
     entry = AuditEntry(
         actor_user_id=actor_id,
         project_id=project_id if project_id is not None else getattr(obj, "project_id", None),

@@ -22,12 +22,14 @@ from domain.model import (
     Authorisation,
     Enterprise,
     Person,
+    PersonPhoto,
     Project,
     RoleGrant,
     Unit,
     User,
 )
 from domain.passwords import hash_password
+from domain.photos import portrait
 from domain.signin.demo import load_signin_demo
 
 DEMO_PASSWORD = "zhuxin2026"
@@ -206,6 +208,7 @@ def _workers(session, rng, project, units, gc_pm) -> list[Assignment]:
                 a.reason = "证件照片不清晰，请重新登记" if state == "rejected" else None
             session.add_all([person, a])
             session.flush()
+            session.add(_photo(person, n))
             session.add(
                 User(
                     username=f"w{n:03d}",
@@ -217,6 +220,13 @@ def _workers(session, rng, project, units, gc_pm) -> list[Assignment]:
             )
             assignments.append(a)
     return assignments
+
+
+def _photo(person: Person, n: int) -> PersonPhoto:
+    """A drawn portrait with the name (domain.photos.portrait), so the officer's scan shows one."""
+    p = portrait(person.name, n)
+    return PersonPhoto(person_id=person.id, jpeg=p.jpeg, sha256=p.sha256, width=p.width,
+                       height=p.height)  # fmt: skip
 
 
 def _id_valid_until(n: int) -> date:

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -90,6 +91,21 @@ class Person(Base, Masked):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class PersonPhoto(Base):
+    """The worker's photo (sensitive personal data): a re-encoded JPEG without EXIF, at most
+    ``domain.photos.MAX_SIDE`` px, shown to the sign-in officer next to the scanned name."""
+
+    __tablename__ = "person_photo"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), unique=True)
+    jpeg: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    set_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    set_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 ASSIGNMENT_STATES = ("assigned", "accepted", "rejected")
 
 
@@ -139,6 +155,22 @@ class User(Base):
 
     def get_id(self) -> str:
         return str(self.id)
+
+
+class ActivationCode(Base):
+    """A one-time code with which a worker sets his first password (首次登录/激活): only its
+    hash is kept; it is used once, expires, and a few wrong tries void it."""
+
+    __tablename__ = "activation_code"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(200))
+    issued_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    issued_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    tries: Mapped[int] = mapped_column(Integer, default=0)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    voided_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class RoleGrant(Base):

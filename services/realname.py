@@ -4,17 +4,33 @@ sign-in officers.  Each is one unit of work around its domain rule in ``domain.r
 
 from __future__ import annotations
 
-from domain import authorisation, realname
+from dataclasses import dataclass
+
+from domain import accounts, authorisation, photos, realname
 from domain.access import Actor
 from domain.model import Assignment, Authorisation
+from services.accounts import notify
 from services.uow import UnitOfWork, use_case
+
+
+@dataclass(frozen=True)
+class Registered:
+    """A registration: the assignment, and the new account's activation code (shown once)."""
+
+    assignment: Assignment
+    code: accounts.IssuedCode | None
 
 
 @use_case
 def register_worker(uow: UnitOfWork, actor: Actor, project_id: int, unit_id: int,
-                    form: realname.WorkerForm) -> Assignment:  # fmt: skip
-    """人员登记: the person (found by ID number or new) assigned to a unit of the project."""
-    return realname.register_and_assign(uow.session, actor, project_id, unit_id, form)
+                    form: realname.WorkerForm, photo: bytes | None = None) -> Registered:  # fmt: skip
+    """人员登记: the person (found by ID number or new) assigned to a unit of the project, with
+    his photo (required unless one is on file) and his account (opened when he has none)."""
+    a = realname.register_and_assign(uow.session, actor, project_id, unit_id, form)
+    photos.at_registration(uow.session, actor.user_id, a.person, photo, project_id)
+    issued = accounts.open_worker_account(uow.session, actor.user_id, a.person, uow.clock(),
+                                          project_id)  # fmt: skip
+    return Registered(a, notify(uow, issued))
 
 
 @use_case

@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from domain.accounts import ActivationNotifier, LoggingNotifier
 from domain.signin.makeup import decide_makeup
 from domain.signin.tokens import generate_key_pair, private_key_text
 from engine.connectors import ConnectorRegistry
@@ -49,6 +50,8 @@ class Wiring:
     scheduled_steps: dict[str, ScheduledStep] = field(default_factory=dict)
     key_makers: dict[str, Callable[[Path], None]] = field(default_factory=dict)
     payroll: payroll_jobs.PayrollConnectors | None = None  # the bound payroll operators
+    # Where a worker's new activation code goes besides the operator's page (SMS: later).
+    activation_notifier: ActivationNotifier = field(default_factory=LoggingNotifier)
 
     def unit_of_work(self, session: Session | None = None) -> UnitOfWork:
         """A unit of work on ``session`` (the request's) or on a new session of the factory."""

@@ -29,6 +29,7 @@ VIEWERS = CONTRACTORS | {"gc_ent"}
 ROUTES: dict[str, tuple[str, str, set[str] | str, dict]] = {
     "static": ("GET", "/static/app.css", PUBLIC, {}),
     "auth.login": ("GET", "/login", PUBLIC, {}),
+    "auth.activate": ("GET", "/activate", PUBLIC, {}),
     "auth.set_language": ("GET", "/lang/en", PUBLIC, {}),
     "auth.logout": ("POST", "/logout", EVERYONE, {}),
     "auth.me": ("GET", "/me", EVERYONE, {}),
@@ -48,6 +49,14 @@ ROUTES: dict[str, tuple[str, str, set[str] | str, dict]] = {
         {"reason": "资料不全"},
     ),
     "project.worker_new": ("GET", "/projects/1/workers/new", CONTRACTORS, {}),
+    "project.worker_account": ("GET", "/projects/1/assignments/20/account", GC | SUB_A, {}),
+    "project.worker_code_new": (
+        "POST", "/projects/1/assignments/20/activation-code", GC | SUB_A, {},
+    ),  # fmt: skip
+    "project.worker_photo_set": ("POST", "/projects/1/assignments/20/photo", GC | SUB_A, {}),
+    "project.person_photo": (
+        "GET", "/projects/1/people/20/photo.jpg", GC | SUB_A | {"gc_ent", "officer"}, {},
+    ),  # fmt: skip
     "project.authorisations": ("GET", "/projects/1/authorisations", {"gc_pm"}, {}),
     "project.authorisation_add": (
         "POST",

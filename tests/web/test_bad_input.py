@@ -7,6 +7,7 @@ from domain.checks import luhn_check_digit, resident_id_check_char
 from domain.errors import InvalidInput
 from domain.model import Assignment, AuditEntry, Person
 from domain.realname import register_enterprise
+from tests.web.photo_helpers import register as with_photo
 
 GOOD = {
     "name": "测试工人",
@@ -21,6 +22,11 @@ GOOD = {
 }
 
 
+def register(client, form=None):
+    """人员登记 with a photo (tests/web/test_accounts.py has the photo's own rules)."""
+    return with_photo(client, form or GOOD)
+
+
 def counts(session):
     session.expire_all()
     return tuple(
@@ -32,8 +38,8 @@ def counts(session):
 def test_good_registration(client, auth, session):
     auth.login("suba_op")
     before = counts(session)
-    r = client.post("/projects/1/workers/new", data=GOOD)
-    assert r.status_code == 302
+    r = register(client)
+    assert r.status_code == 200 and "工人账号激活码" in r.text  # his new account's code
     assert counts(session)[:2] == (before[0] + 1, before[1] + 1)
 
 

@@ -32,6 +32,12 @@ PLACEHOLDER = re.compile(r"\{[a-z_]+(?:![rs])?\}")
 FORMS = {
     "auth.login": (None, "/login", "/login", {"account": "gc_pm", "password": "wrong"}, False),
     "auth.logout": ("gc_pm", "/logout", "/", {}, False),
+    "auth.activate": (None, "/activate", "/activate", {"phone": "13900000039", "code": "12345678",
+                      "password": "anquan2026", "password_again": "anquan2026"}, False),
+    "project.worker_code_new": ("gc_op", "/projects/1/assignments/20/activation-code",
+                                "/projects/1/assignments/20/account", {}, False),
+    "project.worker_photo_set": ("gc_op", "/projects/1/assignments/20/photo",
+                                 "/projects/1/assignments/20/account", {}, False),
     "project.acceptance_accept": ("gc_op", "/projects/1/acceptance/accept",
                                   "/projects/1/acceptance", {"ids": "58"}, False),
     "project.acceptance_reject": ("gc_op", "/projects/1/acceptance/39/reject",

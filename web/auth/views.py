@@ -5,9 +5,11 @@ from sqlalchemy import or_, select
 
 from domain.model import User
 from domain.passwords import verify_password
+from services import accounts as account_services
 from web.access import guard, public
 from web.auth import bp
 from web.extensions import db
+from web.runtime import uow
 
 
 def _safe_next(target: str | None) -> str:
@@ -34,12 +36,33 @@ def login():
     ):
         flash(_("账号或密码不正确"), "error")
         return render_template("auth/login.html", account=account), 401
+    _log_in(user)
+    return redirect(_safe_next(request.args.get("next")))
+
+
+def _log_in(user: User) -> None:
     lang = session.get("lang")
     session.clear()  # a fresh session on login (no fixation)
     if lang:
         session["lang"] = lang
     login_user(user)
-    return redirect(_safe_next(request.args.get("next")))
+
+
+@bp.route("/activate", methods=["GET", "POST"])
+@public
+def activate():
+    """首次登录/激活: phone + activation code + new password (twice) → logged in."""
+    if request.method == "GET":
+        return render_template("auth/activate.html")
+    f = request.form
+    done = account_services.activate(uow(), f.get("phone", ""), f.get("code", ""),
+                                     f.get("password", ""), f.get("password_again", ""))  # fmt: skip
+    if done.refusal is not None:  # the wrong try is counted (committed); now the refusal
+        raise done.refusal
+    assert done.user is not None
+    _log_in(done.user)
+    flash(_("账号已激活，欢迎使用筑薪"), "success")
+    return redirect(url_for("project.index"))
 
 
 @bp.post("/logout")

@@ -13,6 +13,7 @@ from web.access import guard
 from web.extensions import db
 from web.forms import back_url, int_arg, int_list
 from web.project import bp
+from web.project.account_views import code_page, uploaded
 from web.runtime import uow
 
 
@@ -21,7 +22,7 @@ from web.runtime import uow
 def index():
     """我的项目: every project the user holds a role on."""
     actor = g.actor
-    if actor.may("sign_in") and not actor.may("view_project"):
+    if (actor.may("sign_in") or actor.person_id is not None) and not actor.may("view_project"):
         return render_template("project/worker_home.html")
     stmt = select(Project).order_by(Project.id)
     if not actor.may("view_all_projects"):
@@ -94,12 +95,15 @@ def worker_new(project_id: int):
     units = realname.visible_units(db.session, g.actor, project_id)
     if request.method == "POST":
         form = WorkerForm(**{f: request.form.get(f, "") for f in WorkerForm.__dataclass_fields__})
-        a = realname_services.register_worker(
-            uow(), g.actor, project_id, int_arg("unit_id", request.form) or 0, form
+        done = realname_services.register_worker(
+            uow(), g.actor, project_id, int_arg("unit_id", request.form) or 0, form, uploaded()
         )
+        a = done.assignment
         flash(_("已登记 %(name)s，待接收", name=a.person.name), "success")
         for finding in gates.person_flags(a.person, today_in_shanghai()):
             flash(finding.message(g.lang), "warning")
+        if done.code is not None:  # his new account's activation code, shown once
+            return code_page(project_id, a, done.code)
         return redirect(url_for(".acceptance", project_id=project_id))
     return render_template("project/worker_new.html", project=project, units=units,
                            trades=gates.TRADES)  # fmt: skip

@@ -2,9 +2,9 @@
 
 from datetime import UTC, date, timedelta
 
-from flask import g, jsonify, request
+from flask import g, jsonify, request, url_for
 
-from domain import inputs, roles
+from domain import inputs, photos, roles
 from domain.clock import today_in_shanghai
 from domain.model import Project
 from domain.realname import get_project
@@ -60,29 +60,43 @@ def result_json(result: service.SignInResult) -> dict:
     }
 
 
-def _scan(sign_in, *scope):
-    """Parse code + location from the JSON body, sign in with ``sign_in``, answer the result."""
+def _scan(sign_in, *scope) -> dict:
+    """Parse code + location from the JSON body, sign in with ``sign_in``: the answer."""
     data = body()
     fix, error = parse_fix(data)
     result = sign_in(
         uow(), g.actor, *scope, str(data.get("code", "")), fix, now(), device(),
         codes=code_keys().check, location_error=error,
     )  # fmt: skip
-    return jsonify(result_json(result))
+    return result_json(result)
 
 
 @bp.post("/api/signin/worker-scan")
 @guard(roles.WORKER)
 def api_worker_scan():
     """工人扫签到员建设码."""
-    return _scan(signin_services.worker_scan)
+    return jsonify(_scan(signin_services.worker_scan))
 
 
 @bp.post("/api/signin/projects/<int:project_id>/officer-scan")
 @guard(roles.SIGNIN_OFFICER)
 def api_officer_scan(project_id: int):
-    """班前签到员扫工人建设码."""
-    return _scan(signin_services.officer_scan, project_id)
+    """班前签到员扫工人建设码; the answer (a refusal too) links the scanned worker's photo, so
+    that the officer sees whether the person in front of him owns the code."""
+    try:
+        answer = _scan(signin_services.officer_scan, project_id)
+    except SignInRefused as err:
+        if "person_id" in err.extra:
+            err.extra.update(photo_json(project_id, err.extra["person_id"]))
+        raise
+    return jsonify(answer | photo_json(project_id, answer["person_id"]))
+
+
+def photo_json(project_id: int, person_id: int) -> dict:
+    """``photo_url`` of the worker's photo, or None: "no photo on file"."""
+    on_file = photos.has_photo(db.session, person_id)
+    url = url_for("project.person_photo", project_id=project_id, person_id=person_id)
+    return {"photo_url": url if on_file else None}
 
 
 def _site_json(project: Project, fix, error) -> dict:

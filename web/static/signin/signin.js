@@ -144,6 +144,7 @@ window.ZhuxinSignin = (function () {
           li.className = data.ok ? "ok" : "refused";
           li.innerHTML = "<strong></strong> <span></span>";
           li.querySelector("strong").textContent = data.person_name || "—";
+          if (data.person_id) { li.insertBefore(photoOf(data, cfg.text), li.firstChild); }
           li.querySelector("span").textContent = data.ok ? cfg.text.success + " " + data.time : data.message;
           list.insertBefore(li, list.firstChild);
           if (data.ok) { signed += 1; count.textContent = signed; }
@@ -151,6 +152,22 @@ window.ZhuxinSignin = (function () {
         return true;
       }, function (e) { start.hidden = false; list.insertBefore(resultHTML(false, cfg.text.cameraError, e), list.firstChild); });
     });
+  }
+
+  /* The scanned worker's photo, or a clear placeholder: the officer compares it with the face. */
+  function photoOf(data, text) {
+    var box;
+    if (data.photo_url) {
+      box = document.createElement("img");
+      box.src = data.photo_url;
+      box.alt = data.person_name || "";
+    } else {
+      box = document.createElement("span");
+      box.textContent = text.noPhoto;
+      box.classList.add("no-photo");
+    }
+    box.classList.add("scan-photo");
+    return box;
   }
 
   function pointTest(url, text) {
