@@ -139,7 +139,8 @@ def render_ledger_pdf(ledger: Ledger) -> bytes:
     facts = (f"总包单位：{ledger.gc_name}　　项目：{ledger.project}　　"
              f"工资月份：{month_label(ledger.pay_month)}　　共 {len(ledger.rows)} 人次")  # fmt: skip
     rows = [_ledger_row(i, r, cell) for i, r in enumerate(ledger.rows, start=1)]
-    table = Table([LEDGER_HEAD, *rows], colWidths=[w * mm for w in LEDGER_WIDTHS], repeatRows=1)
+    head = [Paragraph(h, cell) for h in LEDGER_HEAD]  # narrow columns: the headers wrap
+    table = Table([head, *rows], colWidths=[w * mm for w in LEDGER_WIDTHS], repeatRows=1)
     table.setStyle(grid_style(numeric_from=6))
     table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 6.5),
                                ("ALIGN", (10, 1), (10, -1), "LEFT"),

@@ -22,11 +22,14 @@ def test_ledger_page_and_pdf(app, client, auth, tmp_path, live_server, launch):
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server}/")
     page.goto(f"{live_server}/projects/1/payroll/compile")
-    page.click("#menu-ledger")
+    page.goto(live_server + page.get_attribute("#menu-ledger", "href"))  # in the folded menu
     page.select_option("#ledger-month", month)
     assert page.locator("tr.ledger-row").count() == len(lines)
     assert "项目完工后 3 年" in page.locator("#retention").inner_text()
     page.screenshot(path=str(SHOTS / "ledger_page.png"), full_page=True)
+    scroll = page.locator(".table-scroll").first
+    scroll.evaluate("el => { el.scrollLeft = el.scrollWidth }")  # the references, at the right
+    scroll.screenshot(path=str(SHOTS / "ledger_page_right.png"))
     pdf = client.get(f"/projects/1/ledger.pdf?month={month}").data  # the gc_pm's session
     (SHOTS / "ledger.pdf").write_bytes(pdf)
     if shutil.which("pdftoppm"):

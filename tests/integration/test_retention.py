@@ -14,6 +14,7 @@ import domain.payroll.model  # noqa: F401  (every kept table is mapped)
 import domain.signin.model  # noqa: F401
 from domain.db import Base
 from domain.retention import KEPT_TABLES, kept_tables, trigger_name
+from tests.integration.test_pay_once import ready  # noqa: F401  (a fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
 KEPT = set(kept_tables())
@@ -153,3 +154,30 @@ def test_the_scan_finds_each_kind_of_delete(tmp_path):
                       "conn.execute(text('DELETE FROM attendance'))\nx = 'TRUNCATE person'\n"
                       "session.execute(delete(TradeRate))\n")  # fmt: skip
     assert len(_deletes_in(sample, kept_models())) == 4
+
+
+def _id_number(body: str) -> str:
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    check = (12 - sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11) % 11
+    return body + ("X" if check == 10 else str(check))
+
+
+def test_a_recompile_clears_a_line_it_no_longer_lists_instead_of_deleting_it(session, ready):  # noqa: F811
+    """A worker left out on the second 新增编制 (here: his corrected ID makes him under 18) keeps
+    his line, with no days and nothing to pay, so it is not sent to the bank."""
+    from domain.model import Person
+    from domain.payroll.model import Compilation, WageLineRow
+    from services import payroll
+    from tests.integration.test_pay_once import MONTH, actor, compile_unit
+
+    batch = payroll.create_batch(ready(), actor(session, "gc_pm"), 1, MONTH)
+    comp = compile_unit(session, ready, batch, 1, "gc_op")
+    lines = session.get(Compilation, comp.id).lines
+    first = lines[0]
+    count = len(lines)
+    session.get(Person, first.person_id).id_number = _id_number("31010120150101001")
+    session.commit()
+    compile_unit(session, ready, batch, 1, "gc_op")
+    kept = session.get(WageLineRow, first.id)
+    assert kept is not None and len(session.get(Compilation, comp.id).lines) == count
+    assert (kept.days, kept.makeup_days, kept.gross, kept.net) == (0, 0, 0, 0)
