@@ -97,7 +97,7 @@ def render_summary_pdf(
     out = io.BytesIO()
     doc = _Document(out, progress, len(lines), digest)
     story = _title(header, digest) + _totals(lines) + _line_tables(lines)
-    doc.build(story, canvasmaker=_numbered_canvas(header, digest))
+    doc.build(story, canvasmaker=numbered_canvas(f"批次号 {header.batch_no}　SHA-256 {digest}"))
     if progress:
         progress(len(lines), len(lines))
     return out.getvalue()
@@ -217,7 +217,9 @@ def grid_style(numeric_from: int, bold_last: bool = False) -> TableStyle:
     return TableStyle(commands)
 
 
-def _numbered_canvas(header: SummaryHeader, digest: str):
+def numbered_canvas(left: str):
+    """A canvas class that writes ``left`` and 第 N 页 / 共 M 页 at the foot of every page."""
+
     class NumberedCanvas(canvas.Canvas):
         """Holds pages until the total is known, then writes 第 N 页 / 共 M 页 on each."""
 
@@ -239,7 +241,7 @@ def _numbered_canvas(header: SummaryHeader, digest: str):
         def _footer(self, total: int):
             width = self._pagesize[0]
             self.setFont(FONT, 7.5)
-            self.drawString(10 * mm, 8 * mm, f"批次号 {header.batch_no}　SHA-256 {digest}")
+            self.drawString(10 * mm, 8 * mm, left)
             self.drawRightString(
                 width - 10 * mm, 8 * mm, f"第 {self._pageNumber} 页 / 共 {total} 页"
             )

@@ -1,5 +1,6 @@
 """PDFs of the wage documents after payment: payslips (工资清单, 条例 Art. 15), one page per
-worker, and a unit's payment voucher (代发工资凭证, Art. 31) with the bank references.
+worker, a unit's payment voucher (代发工资凭证, Art. 31) with the bank references, and the wage
+ledger (工资支付台账) of a project and month.
 Same embedded font and grid as the summary table (``connectors/summary_pdf.py``)."""
 
 from __future__ import annotations
@@ -14,12 +15,15 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from connectors.summary_pdf import FONT, grid_style, register_font
+from connectors.summary_pdf import FONT, grid_style, numbered_canvas, register_font
 from domain.payroll.documents import Payslip, Voucher
+from domain.payroll.ledger import Ledger, LedgerRow, Totals
 from domain.payroll.money import plain
 from domain.payroll.period import month_label
+from domain.retention import RETENTION_NOTE
 
-STATUS = {"paid": "已入账", "rejected": "被拒", "returned": "退汇"}
+STATUS = {"paid": "已入账", "rejected": "被拒", "returned": "退汇", "sent": "已推送",
+          "none": "未推送"}  # fmt: skip
 VOUCHER_HEAD = ("序号", "姓名", "身份证号", "工资卡号", "金额", "结果", "银行答复时间",
                 "EndToEndId", "报文标识 MsgId", "原因")  # fmt: skip
 LABEL_SHADE = colors.HexColor("#DDEBF7")  # the payslip's label column, as the summary's header
@@ -41,11 +45,17 @@ def _styles() -> tuple[ParagraphStyle, ParagraphStyle]:
     return big, small
 
 
-def _build(story: list, pagesize, title: str) -> bytes:
+def _build(story: list, pagesize, title: str, footer: str | None = None) -> bytes:
+    """The PDF; with ``footer``, that line and 第 N 页 / 共 M 页 at the foot of every page."""
     out = io.BytesIO()
     margin = 10 * mm
-    SimpleDocTemplate(out, pagesize=pagesize, leftMargin=margin, rightMargin=margin,
-                      topMargin=margin, bottomMargin=margin, title=title).build(story)  # fmt: skip
+    doc = SimpleDocTemplate(out, pagesize=pagesize, leftMargin=margin, rightMargin=margin,
+                            topMargin=margin, bottomMargin=margin + (6 * mm if footer else 0),
+                            title=title)  # fmt: skip
+    if footer is None:
+        doc.build(story)
+    else:
+        doc.build(story, canvasmaker=numbered_canvas(footer))
     return out.getvalue()
 
 
@@ -112,3 +122,57 @@ def render_voucher_pdf(voucher: Voucher) -> bytes:
         Paragraph("本凭证由总包单位通过农民工工资专用账户代发后出具，金额与银行回执一致。", small),
     ]  # fmt: skip
     return _build(story, landscape(A4), "代发工资凭证")
+
+
+LEDGER_HEAD = ("序号", "用人单位", "姓名", "身份证号", "联系电话", "工种", "出勤天数", "日工资",
+               "应发工资", "扣款", "扣款原因", "实发工资", "发放日期", "开户银行 / 工资卡号",
+               "银行交换批次号 / 银行流水号", "支付状态")  # fmt: skip
+LEDGER_WIDTHS = (7, 26, 14, 27, 17, 12, 10, 12, 15, 12, 20, 15, 16, 30, 30, 12)
+TOTALS_HEAD = ("用人单位", "人数", "应发合计", "扣款合计", "实发合计", "已入账合计")
+
+
+def render_ledger_pdf(ledger: Ledger) -> bytes:
+    """工资支付台账 on A4 landscape: every line, totals per unit and for the project, the
+    retention rule, generated at and page numbers at the foot of every page."""
+    big, small = _styles()
+    cell = ParagraphStyle("c", fontName=FONT, fontSize=6.5, leading=8)
+    facts = (f"总包单位：{ledger.gc_name}　　项目：{ledger.project}　　"
+             f"工资月份：{month_label(ledger.pay_month)}　　共 {len(ledger.rows)} 人次")  # fmt: skip
+    rows = [_ledger_row(i, r, cell) for i, r in enumerate(ledger.rows, start=1)]
+    head = [Paragraph(h, cell) for h in LEDGER_HEAD]  # narrow columns: the headers wrap
+    table = Table([head, *rows], colWidths=[w * mm for w in LEDGER_WIDTHS], repeatRows=1)
+    table.setStyle(grid_style(numeric_from=6))
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 6.5),
+                               ("ALIGN", (10, 1), (10, -1), "LEFT"),
+                               ("ALIGN", (12, 1), (-1, -1), "LEFT"),
+                               ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))  # fmt: skip
+    totals = Table([TOTALS_HEAD, *(_totals_row(t) for t in (*ledger.units, ledger.total))],
+                   colWidths=[80 * mm] + [30 * mm] * 5, repeatRows=1, hAlign="LEFT")  # fmt: skip
+    totals.setStyle(grid_style(numeric_from=1, bold_last=True))
+    footer = (f"{ledger.project} 工资支付台账 {month_label(ledger.pay_month)}　"
+              f"生成时间 {ledger.generated_at:%Y-%m-%d %H:%M}　保存期限：至少至项目完工后 3 年")  # fmt: skip
+    story = [
+        Paragraph(f"{ledger.project} 工资支付台账", big), Spacer(1, 3 * mm),
+        Paragraph(facts, small), Spacer(1, 3 * mm), table, Spacer(1, 4 * mm),
+        totals, Spacer(1, 3 * mm), Paragraph(RETENTION_NOTE.zh, small),
+    ]  # fmt: skip
+    return _build(story, landscape(A4), "工资支付台账", footer)
+
+
+def _ledger_row(number: int, r: LedgerRow, cell: ParagraphStyle) -> list:
+    days = str(r.days_worked) + (f"（补签 {r.makeup_days}）" if r.makeup_days else "")
+    status = STATUS.get(r.status, r.status) + (f" {r.status_reason}" if r.status_reason else "")
+    batch = r.batch_no + ("（补发）" if r.back_pay else "")
+    return [
+        str(number), Paragraph(r.unit, cell), r.worker_name, r.masked_id, r.masked_phone, r.trade,
+        days, _money(r.day_rate), _money(r.gross), _money(r.deductions),
+        Paragraph(r.deduction_reason, cell), _money(r.net),
+        "" if r.paid_at is None else f"{r.paid_at:%Y-%m-%d}",
+        Paragraph(f"{r.bank_name}<br/>{r.masked_card}", cell),
+        Paragraph(f"{batch}<br/>{r.end_to_end_id}", cell), Paragraph(status, cell),
+    ]  # fmt: skip
+
+
+def _totals_row(t: Totals) -> list[str]:
+    return [t.label, str(t.count), _money(t.gross), _money(t.deductions), _money(t.net),
+            _money(t.paid)]  # fmt: skip

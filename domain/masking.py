@@ -2,6 +2,7 @@
 
 ID number: region (first six) and last four shown, ``110105********002X``.
 Bank card: first four and last four shown, ``6222 **** **** 3445``.
+Phone: first three and last four shown, ``138****5678``.
 """
 
 from typing import TYPE_CHECKING
@@ -21,6 +22,14 @@ def mask_card(card: str | None) -> str:
     if len(value) <= 8:
         return "*" * len(value)
     return f"{value[:4]} **** **** {value[-4:]}"
+
+
+def mask_phone(phone: str | None) -> str:
+    """'13812345678' → '138****5678'; seven digits or fewer: all stars."""
+    value = (phone or "").strip()
+    if len(value) <= 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
 class Masked:

@@ -109,6 +109,8 @@ ACTIONS: dict[str, tuple[str, ...] | BySide] = {
     "view_summary": GC_AND_ENTERPRISE,
     "export_bank_file": GC_SIDE,
     "correct_lines": GC_SIDE,
+    # 工资支付台账: the GC side the whole project, a subcontractor his unit (view_unit_table)
+    "view_ledger": PROJECT_VIEWERS,
     "view_my_wages": (WORKER,),
     # 流程管理
     "manage_processes": (PROCESS_ADMIN,),

@@ -143,7 +143,8 @@ def compile_from_attendance(session: Session, actor: Actor, compilation_id: int)
     make-up days; amounts default to the trade's day rate × days.  Amounts already filled for
     a worker are kept when the table is compiled again.  A worker who already has a line for
     the pay month in another table (any batch) is left out: a month is paid once; so is a
-    worker whose age keeps him off site in the period (``left_out_by_age`` says why)."""
+    worker whose age keeps him off site in the period (``left_out_by_age`` says why).  A line
+    already on the table whose worker is no longer listed is cleared, never deleted."""
     comp = get_compilation(session, actor, compilation_id)
     _require_compiler(actor, comp)
     _require_editable(comp)
@@ -163,12 +164,21 @@ def compile_from_attendance(session: Session, actor: Actor, compilation_id: int)
             line = _new_line(comp, person, days + makeup, rates.get(person.trade))
             session.add(line)
         line.days, line.makeup_days = days, makeup
-    for gone in existing.values():  # no sign-in in the period any more
-        session.delete(gone)
+    for gone in existing.values():  # no longer listed: kept (lines are never deleted), unpaid
+        _clear(gone)
     comp.compiled_at = utcnow()
     session.flush()
     record(session, actor.user_id, "payroll.compiled", comp, None, batch.project_id)
     return comp
+
+
+def _clear(line: WageLineRow) -> None:
+    """A line whose worker the table no longer lists (no sign-in left for the unit in the
+    period, or his age keeps him off site): no days and nothing to pay, so it is not sent to
+    the bank; the row stays, as every wage line does (``domain.retention``)."""
+    line.days = line.makeup_days = 0
+    line.gross = line.net = line.deductions = Decimal("0.00")
+    line.deduction_reason = line.amount_reason = ""
 
 
 def _age_refusal(person: Person, batch: WageBatch) -> gates.Finding | None:

@@ -38,16 +38,10 @@ Attempt = tuple[LinePayment, str]  # a payment attempt and its file's MsgId
 
 
 @dataclass(frozen=True)
-class Payslip:
-    """One worker's 工资清单 for one pay month."""
+class WorkAndPay:
+    """What a worker's line says about his work and pay (the payslip's and the ledger's)."""
 
-    employer: str
-    project: str
-    pay_month: str
-    period_start: date
-    period_end: date
     worker_name: str
-    masked_id: str
     trade: str
     days: int
     makeup_days: int
@@ -56,17 +50,37 @@ class Payslip:
     deductions: Decimal | None
     deduction_reason: str
     net: Decimal | None
+
+    @property
+    def days_worked(self) -> int:
+        """Days paid for: signed-in days plus make-up days (补签)."""
+        return self.days + self.makeup_days
+
+
+def work_and_pay(line: WageLineRow) -> dict:
+    """The ``WorkAndPay`` fields of a line, as keyword arguments."""
+    return dict(worker_name=line.worker_name, trade=line.trade, days=line.days,
+                makeup_days=line.makeup_days, day_rate=line.day_rate, gross=line.gross,
+                deductions=line.deductions, deduction_reason=line.deduction_reason or "",
+                net=line.net)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Payslip(WorkAndPay):
+    """One worker's 工资清单 for one pay month."""
+
+    employer: str
+    project: str
+    pay_month: str
+    period_start: date
+    period_end: date
+    masked_id: str
     paid_at: datetime | None  # Shanghai time the bank reported the line paid
     masked_card: str
     bank_name: str
     batch_no: str
     end_to_end_id: str
     msg_id: str
-
-    @property
-    def days_worked(self) -> int:
-        """Days paid for: signed-in days plus make-up days (补签)."""
-        return self.days + self.makeup_days
 
 
 @dataclass(frozen=True)
@@ -110,7 +124,7 @@ class Voucher:
         return len(self.rows) - self.paid_count
 
 
-def _local(stored: datetime) -> datetime:
+def local_time(stored: datetime) -> datetime:
     """A stored naive UTC timestamp as naive Shanghai time (what the documents print)."""
     return shanghai_time(stored.replace(tzinfo=UTC)).replace(tzinfo=None)
 
@@ -129,12 +143,9 @@ def payslip_of(line: WageLineRow, unit: Unit, batch: WageBatch, project: Project
         raise Conflict("wage_not_paid", NOT_PAID)
     payment, msg_id = found
     return Payslip(
-        employer=unit.name, project=project.name, pay_month=batch.pay_month,
-        period_start=batch.period_start, period_end=batch.period_end,
-        worker_name=line.worker_name, masked_id=line.masked_id, trade=line.trade,
-        days=line.days, makeup_days=line.makeup_days, day_rate=line.day_rate, gross=line.gross,
-        deductions=line.deductions, deduction_reason=line.deduction_reason or "", net=line.net,
-        paid_at=_local(payment.updated_at), masked_card=payment.masked_card,
+        **work_and_pay(line), employer=unit.name, project=project.name,
+        pay_month=batch.pay_month, period_start=batch.period_start, period_end=batch.period_end,
+        masked_id=line.masked_id, paid_at=local_time(payment.updated_at), masked_card=payment.masked_card,
         bank_name=line.bank_name, batch_no=batch.batch_no,
         end_to_end_id=payment.end_to_end_id, msg_id=msg_id,
     )  # fmt: skip
@@ -149,7 +160,7 @@ def voucher_of(batch: WageBatch, project: Project, unit: Unit, lines: list[WageL
             worker_name=by_id[p.line_id].worker_name,
             masked_id=mask_id_number(by_id[p.line_id].id_number),
             masked_card=mask_card(p.bank_card), amount=p.amount, status=p.status,
-            answered_at=_local(p.updated_at), end_to_end_id=p.end_to_end_id,
+            answered_at=local_time(p.updated_at), end_to_end_id=p.end_to_end_id,
             msg_id=msg_id, reason=" ".join(x for x in (p.reason_code, p.reason_text) if x),
         )
         for p, msg_id in attempts

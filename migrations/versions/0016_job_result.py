@@ -6,14 +6,14 @@ keeps each step refused because the diagram's logic failed (element, error, user
 engine_instance_action each suspend, resume and terminate (who, when, why).
 
 Revision ID: 0016_job_result
-Revises: 0013_accounts
+Revises: 0015_ledger
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0016_job_result"
-down_revision = "0013_accounts"
+down_revision = "0015_ledger"
 branch_labels = None
 depends_on = None
 

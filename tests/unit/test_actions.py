@@ -56,6 +56,7 @@ EXPECTED = {
     "view_summary": {GC_MANAGER, GC_OPERATOR, GC_ENTERPRISE},
     "export_bank_file": {GC_MANAGER, GC_OPERATOR},
     "correct_lines": {GC_MANAGER, GC_OPERATOR},
+    "view_ledger": VIEWERS,
     "view_my_wages": {WORKER},
     "manage_processes": {PROCESS_ADMIN},
     "manage_trust": {PROCESS_ADMIN},
@@ -148,7 +149,7 @@ def test_actions_of_each_role_on_a_project():
         "list_projects", "view_project", "accept_workers", "register_worker",
         "view_attendance", "view_compile", "compile_unit", "view_unit_table", "view_batches",
         "push_bank", "view_payments", "view_summary", "export_bank_file", "correct_lines",
-        "view_notice_board",
+        "view_notice_board", "view_ledger",
     }  # fmt: skip
     assert actor(GC_OPERATOR).actions(1, SUB_UNIT) == actor(GC_OPERATOR).actions(1) - {
         "compile_unit"

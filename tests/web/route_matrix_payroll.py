@@ -55,4 +55,8 @@ PAYROLL_ROUTES.update({
     "payroll.unit_payslips_pdf": ("GET", C + "/payslips.pdf", VIEWERS, {}),
     # A unit in the URL: a subcontractor's grant covers only his unit, so 999 is refused to him.
     "payroll.unit_voucher_pdf": ("GET", B + "/units/999/voucher.pdf", GC | {"gc_ent"}, {}),
+    # 工资支付台账: every viewer; a subcontractor's ledger holds only his unit's lines.
+    "payroll.ledger": ("GET", "/projects/1/ledger", VIEWERS, {}),
+    "payroll.ledger_xlsx": ("GET", "/projects/1/ledger.xlsx", VIEWERS, {}),
+    "payroll.ledger_pdf": ("GET", "/projects/1/ledger.pdf", VIEWERS, {}),
 })  # fmt: skip
