@@ -14,6 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.clock import utcnow
+from engine.errors import ProcessError
+from engine.incidents import record_failure
 from engine.messages import send
 from engine.models import PendingMessage, ProcessInstance
 from engine.persistence import mutate
@@ -27,22 +29,37 @@ def fire_timers(session: Session, instance_id: int) -> None:
     mutate(session, instance_id, lambda loaded: loaded.wf.refresh_timers())
 
 
-def deliver_message(session: Session, name: str, business_key: str, payload=None) -> list[int]:
-    """Deliver message ``name`` to the running instances with ``business_key``.
+def deliver_message(session: Session, name: str, business_key: str, payload=None, *,
+                    exclude: int | None = None) -> list[int]:  # fmt: skip
+    """Deliver message ``name`` to the running instances with ``business_key`` (but
+    ``exclude``, the sender of a thrown message).
 
     Returns the ids of the instances that caught it.  When none waits for it yet, the message
     is parked and delivered as soon as one does.  Every instance with the key is saved in this
     transaction (a version bump even when it did not catch the message): an instance that
     begins to wait concurrently conflicts with this save, runs again and finds the parked
-    message — no message is lost between "nobody waits" and "parked".
+    message — no message is lost between "nobody waits" and "parked".  Each delivery runs in
+    its own savepoint: an instance whose diagram fails on it is kept in the failure log and
+    the others still get the message; for the failed one it stays parked.
     """
     ids = session.scalars(
         select(ProcessInstance.id)
-        .where(ProcessInstance.business_key == business_key, ProcessInstance.status == "running")
+        .where(ProcessInstance.business_key == business_key, ProcessInstance.status == "running",
+               ProcessInstance.id != (exclude or 0))
         .order_by(ProcessInstance.id)
     ).all()
-    caught = [i for i in ids if _deliver_to(session, i, name, payload)]
-    if not caught:
+    caught, failed = [], False
+    for instance_id in ids:
+        savepoint = session.begin_nested()
+        try:
+            if _deliver_to(session, instance_id, name, payload):
+                caught.append(instance_id)
+            savepoint.commit()
+        except ProcessError as error:
+            savepoint.rollback()
+            record_failure(session, error)
+            failed = True
+    if not caught or failed:
         session.add(PendingMessage(name=name, business_key=business_key,
                                    payload_json=dump_value(payload), created_at=utcnow()))  # fmt: skip
         session.flush()

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from SpiffWorkflow import TaskState
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -47,13 +48,28 @@ def run_steps(session: Session, loaded: Loaded) -> None:
 
 
 def after_action(session: Session, loaded: Loaded) -> None:
-    """Engine steps, early messages, save, then jobs, timers and inbox rows of the instance."""
+    """Engine steps, early messages, save, then jobs, timers and inbox rows of the instance;
+    last, the messages it threw go to the other instances with its business key."""
     run_engine(loaded.wf)
     deliver_parked_messages(session, loaded)
+    thrown = loaded.wf.get_events()  # taken out: thrown events never pile up in the state
     save(session, loaded)
     record_service_jobs(session, loaded)
     sync_timers(session, loaded)
     rebuild_inbox(session, loaded)
+    _pass_on(session, loaded, thrown)
+
+
+def _pass_on(session: Session, loaded: Loaded, thrown) -> None:
+    """A message thrown by a send task or throw event reaches the other running instances
+    with the same business key (parked when none waits yet); other events end here."""
+    from engine.events import deliver_message  # events builds on this module
+
+    key = loaded.row.business_key
+    for event in thrown:
+        if key and isinstance(event.event_definition, MessageEventDefinition):
+            deliver_message(session, event.event_definition.name, key, event.payload,
+                            exclude=loaded.row.id)  # fmt: skip
 
 
 def mutate(
