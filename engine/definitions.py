@@ -31,7 +31,7 @@ EXPRESSION_TAGS = {
     "conditionExpression": "eval", "condition": "eval", "timeDuration": "eval",
     "timeDate": "eval", "timeCycle": "eval", "loopCardinality": "eval",
     "completionCondition": "eval", "loopCondition": "eval", "messagePayload": "eval",
-    "formalExpression": "eval", "script": "exec", "preScript": "exec", "postScript": "exec",
+    "formalExpression": "eval", "messagePath": "eval", "script": "exec", "preScript": "exec", "postScript": "exec",
 }  # fmt: skip
 
 

@@ -51,3 +51,17 @@ def test_a_bad_timer_literal_is_refused_at_deploy(es, value, problem):
 @pytest.mark.parametrize("value", ["'PT10S'", "wait_for", "'P1D'"])
 def test_good_or_computed_timers_deploy(es, value):
     assert deploy(es, TIMER.format(value=value)).version >= 1
+
+
+def test_a_correlation_message_path_is_checked_at_deploy(es):
+    xml = TIMER.format(value="'PT1S'").replace(
+        '<bpmn:process id="timer_literal"',
+        '<bpmn:correlationProperty id="cp" name="batch">'
+        '<bpmn:correlationPropertyRetrievalExpression messageRef="m">'
+        "<bpmn:messagePath>__import__('os').system('id')</bpmn:messagePath>"
+        '</bpmn:correlationPropertyRetrievalExpression></bpmn:correlationProperty>'
+        '<bpmn:message id="m" name="m" />'
+        '<bpmn:process id="timer_literal"')
+    with pytest.raises(engine.DeployRefused) as err:
+        deploy(es, xml)
+    assert "script policy" in str(err.value)
