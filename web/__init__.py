@@ -12,6 +12,7 @@ from sqlalchemy import event
 
 from domain.access import load_actor, load_user_and_actor
 from domain.model import User
+from web import headers
 from web.api import bp as api_bp
 from web.auth import bp as auth_bp
 from web.cli import register_cli
@@ -19,6 +20,7 @@ from web.enterprise import bp as enterprise_bp
 from web.errors import register_error_handlers
 from web.extensions import babel, csrf, db, login_manager, migrate
 from web.inbox import bp as inbox_bp
+from web.limits import apply_limit
 from web.payroll import bp as payroll_bp
 from web.project import bp as project_bp
 from web.runtime import init_wiring, task_url
@@ -42,6 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_request_hooks(app)
     register_error_handlers(app)
+    headers.install(app)
     register_cli(app)
     return app
 
@@ -121,6 +124,9 @@ def localtime(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 
 def _register_request_hooks(app: Flask) -> None:
+    # First of all hooks: CSRF protection reads the form, so the limit must be set before it.
+    app.before_request_funcs.setdefault(None, []).insert(0, apply_limit)
+
     @app.before_request
     def load_user_context():
         if request.endpoint in ANONYMOUS_ENDPOINTS:

@@ -295,6 +295,15 @@ def register_error_handlers(app):
             return jsonify(error="not_found", message=_("页面不存在")), 404
         return render_template("errors/error.html", status=404, message=_("页面不存在")), 404
 
+    @app.errorhandler(413)
+    def too_large(_err):
+        limit = request.max_content_length or 0
+        message = _("提交的内容过大（上限 %(mb)s MB），请压缩或拆分后重试",
+                    mb=f"{limit / (1024 * 1024):g}")  # fmt: skip
+        if wants_json() or request.is_json:
+            return jsonify(error="too_large", reason="too_large", message=message), 413
+        return render_template("errors/error.html", status=413, message=message), 413
+
     @app.errorhandler(400)
     def bad_request(err):
         message = getattr(err, "description", None) or _("请求不正确")

@@ -1,6 +1,6 @@
 """Small helpers for reading request input into domain values (parsing is domain/inputs.py)."""
 
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import request
 
@@ -34,12 +34,28 @@ def int_list(name: str) -> list[int]:
     return [v for v in values if v is not None]
 
 
+def site_path(target: str | None) -> str | None:
+    """``target`` when it is a path of this site, else None.  Normalised as a browser would
+    read it: percent-decoded, no control character (a browser drops a tab, so ``/%09/x`` is
+    ``//x``), no backslash (read as ``/``), no scheme or host, not ``//`` (another host)."""
+    if not target:
+        return None
+    decoded = unquote(target)
+    if any(ord(c) < 32 or ord(c) == 127 for c in target + decoded) or "\\" in decoded:
+        return None
+    parts = urlsplit(decoded)
+    if parts.scheme or parts.netloc or not decoded.startswith("/") or decoded.startswith("//"):
+        return None
+    return target
+
+
 def back_url(fallback: str | None) -> str | None:
     """The page the form was posted from, if it is on this site; otherwise ``fallback``."""
     referrer = request.referrer
     if not referrer:
         return fallback
     parts = urlsplit(referrer)
-    if parts.netloc == request.host or (not parts.netloc and referrer.startswith("/")):
-        return referrer
-    return fallback
+    if parts.netloc == request.host:
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        return site_path(path) or fallback
+    return site_path(referrer) or fallback

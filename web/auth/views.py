@@ -9,13 +9,13 @@ from services import accounts as account_services
 from web.access import guard, public
 from web.auth import bp
 from web.extensions import db
+from web.forms import site_path
 from web.runtime import uow
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("project.index")
+    """A path of this site (``web.forms.site_path``), else the home page."""
+    return site_path(target) or url_for("project.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
