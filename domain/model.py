@@ -144,6 +144,8 @@ class User(Base):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), unique=True)
     enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Raised by logout and a new password: a session of an older version is over.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     grants: Mapped[list["RoleGrant"]] = relationship(back_populates="user")

@@ -80,6 +80,8 @@ ACTIONS: dict[str, tuple[str, ...] | BySide] = {
     "register_worker": CONTRACTOR,
     "authorise_officers": (GC_MANAGER,),
     "view_audit": (GC_MANAGER,),
+    # 解除登录锁定: the GC manager for his project's people, the administrator for anyone
+    "lift_lockout": (GC_MANAGER, PROCESS_ADMIN),
     # 维权信息告示牌 (条例 Art. 34): the GC manager keeps it; every viewer prints it
     "edit_notice_board": (GC_MANAGER,),
     "view_notice_board": PROJECT_VIEWERS,

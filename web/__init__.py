@@ -2,11 +2,12 @@
 layer's wiring (``services.wiring``, the one composition root) and registers the blueprints; each
 blueprint parses requests, calls one use case of ``services`` and responds."""
 
+import time
 from datetime import UTC
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask import Flask, g, request, session
+from flask import Flask, current_app, g, request, session
 from flask_login import current_user
 from sqlalchemy import event
 
@@ -72,10 +73,19 @@ def _init_extensions(app: Flask) -> None:
 def _load_user(user_id: str) -> User | None:
     """Flask-Login's loader: the user and his grants in one query; the Actor waits in g."""
     found = load_user_and_actor(db.session, int(user_id))
-    if found is None:
+    if found is None or not _session_current(found[0]):
         return None
     g.loaded_actor = found
     return found[0]
+
+
+def _session_current(user: User) -> bool:
+    """The session is of the user's current version (not logged out, no newer password) and
+    younger than its lifetime (``ZHUXIN_SESSION_HOURS``)."""
+    if session.get("sv", 0) != (user.session_version or 0):
+        return False
+    hours = float(current_app.config.get("ZHUXIN_SESSION_HOURS", 12))
+    return time.time() - session.get("login_at", 0) < hours * 3600
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -87,6 +87,13 @@ class Settings:
     # Trust store: trusted CA certificates (*.pem, *.crt) and CRLs (*.crl) for both signatures;
     # empty: the demo PKI folder above (its root.pem is the platform CA).
     ZHUXIN_TRUST_DIR: str = field(default_factory=lambda: _env("ZHUXIN_TRUST_DIR", ""))
+    # How long a login lasts at most (hours), whatever the activity.
+    ZHUXIN_SESSION_HOURS: float = field(
+        default_factory=lambda: float(_env("ZHUXIN_SESSION_HOURS", "12"))
+    )
+    PERMANENT_SESSION_LIFETIME: int = field(
+        default_factory=lambda: int(float(_env("ZHUXIN_SESSION_HOURS", "12")) * 3600)
+    )
     # PostgreSQL: statement and lock timeouts of every connection, in ms (0 = none).
     ZHUXIN_PG_STATEMENT_TIMEOUT_MS: int = field(
         default_factory=lambda: int(_env("ZHUXIN_PG_STATEMENT_TIMEOUT_MS", "60000"))

@@ -34,6 +34,7 @@ EXPECTED = {
     "register_worker": CONTRACTOR,
     "authorise_officers": {GC_MANAGER},
     "view_audit": {GC_MANAGER},
+    "lift_lockout": {GC_MANAGER, PROCESS_ADMIN},
     "edit_notice_board": {GC_MANAGER},
     "view_notice_board": VIEWERS,
     "view_attendance": VIEWERS,
@@ -157,7 +158,7 @@ def test_actions_of_each_role_on_a_project():
     assert actor(WORKER).actions(1) == {"sign_in", "request_makeup", "view_my_wages"}
     assert actor(GC_ENTERPRISE).actions(2) == set()  # its grant is on project 1
     assert actor(PROCESS_ADMIN, None).actions() == {
-        "list_projects", "view_all_projects", "manage_processes", "manage_trust",
+        "list_projects", "view_all_projects", "manage_processes", "manage_trust", "lift_lockout",
     }  # fmt: skip
 
 

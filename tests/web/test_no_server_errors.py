@@ -9,6 +9,7 @@ parameter it reads (found by recording what the view reads) and in a few common 
 """
 
 import re
+import time
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
@@ -32,6 +33,9 @@ PLACEHOLDER = re.compile(r"\{[a-z_]+(?:![rs])?\}")
 FORMS = {
     "auth.login": (None, "/login", "/login", {"account": "gc_pm", "password": "wrong"}, False),
     "auth.logout": ("gc_pm", "/logout", "/", {}, False),
+    "auth.change_password": ("gc_op", "/password", "/password", {
+        "current": "zhuxin2026", "password": "x", "password_again": "y"}, False),
+    "auth.lockout_lift": ("gc_pm", "/lockouts/999/lift", "/lockouts", {}, False),
     "auth.activate": (None, "/activate", "/activate", {"phone": "13900000039", "code": "12345678",
                       "password": "anquan2026", "password_again": "anquan2026"}, False),
     "project.worker_code_new": ("gc_op", "/projects/1/assignments/20/activation-code",
@@ -155,6 +159,7 @@ def login(client, who: str | None) -> None:
         s.clear()
         if uid is not None:
             s["_user_id"], s["_fresh"] = str(uid), True
+            s["login_at"] = int(time.time())  # a fresh login (web/__init__.py)
 
 
 @pytest.fixture

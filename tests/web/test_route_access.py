@@ -4,6 +4,8 @@ Refusals: anonymous HTML → redirect to the login page, anonymous JSON → 401;
 without the role in the object's scope → 403 (JSON for /api/). Allowed: anything else.
 """
 
+import time
+
 import pytest
 from sqlalchemy import select
 
@@ -35,6 +37,7 @@ def _login_as(client, app, who: str) -> None:
         uid = db.session.scalar(select(User.id).where(User.username == USERNAMES.get(who, who)))
     with client.session_transaction() as s:
         s["_user_id"] = str(uid)
+        s["login_at"] = int(time.time())  # a fresh login (web/__init__.py)
         s["_fresh"] = True
 
 

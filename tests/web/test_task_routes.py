@@ -5,6 +5,7 @@ Routes: the generic task page (/tasks/<id>), the JSON API (/api/tasks/<id>/compl
 (flask engine complete).  The task's own page is the normal route, covered by the flow tests.
 """
 
+import time
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -64,6 +65,7 @@ def login(client, app, who: str):
     with client.session_transaction() as s:
         s.clear()
         s["_user_id"], s["_fresh"] = str(uid), True
+        s["login_at"] = int(time.time())  # a fresh login (web/__init__.py)
     return client
 
 

@@ -1,11 +1,13 @@
+import time
+
 from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
-from sqlalchemy import or_, select
 
+from domain import logins, roles
 from domain.model import User
-from domain.passwords import verify_password
 from services import accounts as account_services
+from services import logins as login_services
 from web.access import guard, public
 from web.auth import bp
 from web.extensions import db
@@ -24,19 +26,13 @@ def login():
     if request.method == "GET":
         return render_template("auth/login.html")
     account = request.form.get("account", "").strip()
-    user = (
-        db.session.scalar(select(User).where(or_(User.username == account, User.phone == account)))
-        if account
-        else None
-    )
-    if (
-        user is None
-        or not user.is_active
-        or not verify_password(user.password_hash, request.form.get("password", ""))
-    ):
-        flash(_("账号或密码不正确"), "error")
-        return render_template("auth/login.html", account=account), 401
-    _log_in(user)
+    done = login_services.log_in(uow(), account, request.form.get("password", ""),
+                                 request.remote_addr or "")  # fmt: skip
+    if done.refusal is not None:  # the attempt is counted (committed); now the refusal
+        flash(done.refusal.message(g.lang), "error")
+        return render_template("auth/login.html", account=account), done.refusal.status
+    assert done.user is not None
+    _log_in(done.user)
     return redirect(_safe_next(request.args.get("next")))
 
 
@@ -46,6 +42,9 @@ def _log_in(user: User) -> None:
     if lang:
         session["lang"] = lang
     login_user(user)
+    session["sv"] = user.session_version or 0  # checked on each request (web/__init__.py)
+    session["login_at"] = int(time.time())
+    session.permanent = True
 
 
 @bp.route("/activate", methods=["GET", "POST"])
@@ -68,8 +67,44 @@ def activate():
 @bp.post("/logout")
 @guard()
 def logout():
+    """退出: the session ends on the server too (a saved cookie no longer works)."""
+    login_services.log_out(uow(), g.actor.user_id)
     logout_user()
+    lang = session.get("lang")
+    session.clear()
+    if lang:  # the language is the browser's, not the login's
+        session["lang"] = lang
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@guard()
+def change_password():
+    """修改密码: every other session of the user ends; this one goes on."""
+    if request.method == "POST":
+        f = request.form
+        session["sv"] = login_services.change_password(
+            uow(), g.actor, f.get("current", ""), f.get("password", ""), f.get("password_again", "")
+        )
+        flash(_("密码已修改，其他设备上的登录已退出"), "success")
+        return redirect(url_for(".change_password"))
+    return render_template("auth/password.html")
+
+
+@bp.route("/lockouts")
+@guard(*roles.ACTIONS["lift_lockout"])
+def lockouts():
+    """登录锁定: the lockouts this user may lift."""
+    return render_template("auth/lockouts.html",
+                           rows=logins.active_lockouts(db.session, g.actor))  # fmt: skip
+
+
+@bp.post("/lockouts/<int:lockout_id>/lift")
+@guard(*roles.ACTIONS["lift_lockout"])
+def lockout_lift(lockout_id: int):
+    login_services.lift_lockout(uow(), g.actor, lockout_id)
+    flash(_("已解除锁定"), "success")
+    return redirect(url_for(".lockouts"))
 
 
 @bp.route("/lang/<code>")
