@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("payroll", __name__)
 
-from web.payroll import document_views, views, worker_views  # noqa: E402,F401
+from web.payroll import confirmation_views, document_views, views, worker_views  # noqa: E402,F401
