@@ -171,10 +171,7 @@ def _require_open(line: WageLineRow) -> None:
 
 def _row(session: Session, line: WageLineRow) -> LineConfirmation:
     row = session.scalar(select(LineConfirmation).where(LineConfirmation.line_id == line.id))
-    if row is None:
-        row = LineConfirmation(line_id=line.id, state=PENDING)
-        session.add(row)
-    return row
+    return row or LineConfirmation(line_id=line.id)  # added once it has a state
 
 
 def _worker_may_answer(session: Session, line: WageLineRow) -> LineConfirmation:
@@ -193,6 +190,7 @@ def confirm(session: Session, actor: Actor, line_id: int) -> LineConfirmation:
     row = _worker_may_answer(session, line)
     row.state, row.digest, row.paper_id = CONFIRMED, line_digest(line), None
     row.confirmed_by, row.confirmed_at = actor.user_id, utcnow()
+    session.add(row)
     record(session, actor.user_id, "payroll.line_confirmed", row, None, line.project_id)
     return row
 
@@ -206,6 +204,7 @@ def dispute(session: Session, actor: Actor, line_id: int, comment: str) -> LineC
     row = _worker_may_answer(session, line)
     row.state, row.comment, row.digest = DISPUTED, comment[:300], line_digest(line)
     row.disputed_at, row.resolution, row.resolved_by, row.resolved_at = utcnow(), None, None, None
+    session.add(row)
     record(session, actor.user_id, "payroll.line_disputed", row, None, line.project_id)
     return row
 
@@ -265,6 +264,7 @@ def upload_paper(session: Session, actor: Actor, line_id: int, data: bytes) -> L
     session.flush()
     row.state, row.digest, row.paper_id = PAPER, line_digest(line), paper.id
     row.confirmed_by, row.confirmed_at = actor.user_id, utcnow()
+    session.add(row)
     record(session, actor.user_id, "payroll.line_paper_confirmed", row, None, line.project_id)
     return row
 
