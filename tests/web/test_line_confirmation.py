@@ -89,7 +89,7 @@ def test_submit_is_refused_on_every_route_until_every_worker_confirmed(payroll_a
     first = lines[0].worker_name
     r = submit_page(client, comp_id)
     assert r.status_code == 409 and f"还有 {len(lines)} 名工人未确认工资（{first}" in r.text
-    assert 'id="confirmations"' in r.text and "待确认 %d" % len(lines) in r.text
+    assert 'id="confirmations"' in r.text and f"待确认 {len(lines)}" in r.text
     task = compile_task(app)
     api = client.post(f"/api/tasks/{task.id}/complete", json={})
     assert api.status_code == 409 and api.json["reason"] == "lines_unconfirmed"
@@ -106,7 +106,7 @@ def test_submit_is_refused_on_every_route_until_every_worker_confirmed(payroll_a
 
     confirm_lines(app, comp_id)
     page = client.get(f"{P}/compilations/{comp_id}").text
-    assert "已确认 %d" % len(lines) in page
+    assert f"已确认 {len(lines)}" in page
     ok(submit_page(client, comp_id))
     assert one(app, Compilation, id=comp_id).state == "sub_approved"
 
