@@ -291,3 +291,30 @@ def test_the_gc_manager_turns_it_off_audited_and_tables_go_in_unconfirmed(
     as_user(client, auth, "gc_op")
     assert "已关闭" in client.get(f"{P}/compilations/{comp_id}").text
     ok(submit_page(client, comp_id))
+
+
+def test_the_confirmation_pages_are_english(payroll_app, client, auth):
+    """The worker's page with 确认无误/有异议 and the answer, the compile page with a dispute to
+    answer and paper upload forms, the dispute task: in English with the data removed."""
+    from tests.web.test_english import check_english, data_values
+
+    app = payroll_app
+    comp_id = compiled(app, client, auth)
+    line = line_of(app, comp_id)
+    client.get("/lang/en")
+    leftovers: dict = {}
+    as_user(client, auth, "w002")
+    check_english(client, "/my/wages", data_values(app), leftovers)  # to confirm
+    as_user(client, auth, "w001")
+    ok(client.post(f"/my/wages/{line.id}", data={"decision": "dispute", "comment": "少算两天"}))
+    check_english(client, "/my/wages", data_values(app), leftovers)  # disputed
+    task = one(app, HumanTask, bpmn_id="resolve_own_wage_dispute", status="open")
+    as_user(client, auth, "gc_op")
+    for url in (f"{P}/compilations/{comp_id}", "/inbox", f"/tasks/{task.id}"):
+        check_english(client, url, data_values(app), leftovers)
+    ok(client.post(f"{P}/lines/{line.id}/resolve", data={"resolution": "已核对"}))
+    as_user(client, auth, "w001")
+    check_english(client, "/my/wages", data_values(app), leftovers)  # answered
+    as_user(client, auth, "gc_pm")
+    check_english(client, f"{P}/settlement", data_values(app), leftovers)
+    assert not leftovers, f"Chinese UI text in English mode: {leftovers}"
