@@ -9,8 +9,8 @@ from sqlalchemy import select
 from connectors.bank_client import BankClient
 from domain.errors import DomainError
 from domain.model import Project, User
-from domain.payroll.model import SigningCredential, WageBatch
 from domain.payroll import batches, confirmation
+from domain.payroll.model import SigningCredential, WageBatch
 from services import certificates, payroll
 from services import confirmation as confirm_cases
 from services.pki import DEMO_ENTERPRISE_PASSWORD, DEMO_PM_SIGNING_PASSWORD
