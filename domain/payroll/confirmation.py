@@ -63,6 +63,10 @@ PAPER_REQUIRED = Text("请选择工人签字的确认单（PDF、JPEG 或 PNG）
 PAPER_BAD_TYPE = Text("确认单须为 PDF、JPEG 或 PNG 文件", "The confirmation must be a PDF, JPEG or PNG file")
 PAPER_TOO_LARGE = Text("确认单不能超过 {mb} MB", "The confirmation must not be larger than {mb} MB")
 NO_PAPER = Text("该工资记录没有纸质确认单", "This line has no paper confirmation")
+DROPPED_WHILE_DISPUTED = Text(
+    "{names} 对工资的异议尚未处理，请先答复异议再重新编制",
+    "The dispute of {names} is not answered yet: answer it before compiling again",
+)
 DISPUTES_OPEN = Text(
     "有 {n} 名工人对工资有异议尚未处理（{names}），处理后方可提交审核",
     "{n} workers' disputes are not resolved yet ({names}): resolve them before submitting",
@@ -280,9 +284,15 @@ def paper_of(session: Session, actor: Actor, line_id: int) -> LineConfirmationPa
 
 
 def forget_lines(session: Session, line_ids: list[int]) -> None:
-    """A draft line dropped by compiling again (no sign-in left) takes its confirmation along."""
+    """A draft line dropped by compiling again (no sign-in left) takes its confirmation along;
+    a line whose dispute is open is refused (its task would be left without a line)."""
     if not line_ids:
         return
+    open_ = session.scalars(select(WageLineRow.worker_name).join(
+        LineConfirmation, LineConfirmation.line_id == WageLineRow.id).where(
+        WageLineRow.id.in_(line_ids), LineConfirmation.state == DISPUTED)).all()  # fmt: skip
+    if open_:
+        raise Conflict("dispute_open", DROPPED_WHILE_DISPUTED, names=_names(list(open_)))
     session.execute(delete(LineConfirmation).where(LineConfirmation.line_id.in_(line_ids)))
     session.execute(delete(LineConfirmationPaper).where(LineConfirmationPaper.line_id.in_(line_ids)))
 

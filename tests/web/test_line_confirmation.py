@@ -318,3 +318,25 @@ def test_the_confirmation_pages_are_english(payroll_app, client, auth):
     as_user(client, auth, "gc_pm")
     check_english(client, f"{P}/settlement", data_values(app), leftovers)
     assert not leftovers, f"Chinese UI text in English mode: {leftovers}"
+
+
+def test_compiling_again_cannot_drop_a_line_whose_dispute_is_open(payroll_app, client, auth):
+    from domain.signin.model import Attendance
+    from web.extensions import db
+
+    app = payroll_app
+    comp_id = compiled(app, client, auth)
+    line = line_of(app, comp_id)
+    as_user(client, auth, "w001")
+    ok(client.post(f"/my/wages/{line.id}", data={"decision": "dispute", "comment": "少算两天"}))
+    with app.app_context():  # his sign-ins of the period are gone (e.g. recorded for another unit)
+        db.session.query(Attendance).filter_by(person_id=line.person_id).delete()
+        db.session.commit()
+    as_user(client, auth, "gc_op")
+    r = client.post(P + "/compilations/new", data={"compilation_id": comp_id},
+                    headers={"Referer": f"http://localhost{P}/compile"})  # fmt: skip
+    assert r.status_code == 409 and "对工资的异议尚未处理，请先答复异议再重新编制" in r.text
+    assert one(app, WageLineRow, id=line.id) is not None
+    ok(client.post(f"{P}/lines/{line.id}/resolve", data={"resolution": "考勤已更正"}))
+    ok(client.post(P + "/compilations/new", data={"compilation_id": comp_id}))
+    assert one(app, WageLineRow, id=line.id) is None and one(app, LineConfirmation, line_id=line.id) is None
