@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -95,7 +96,8 @@ def line_digest(line: WageLineRow) -> str:
     """The amounts the worker confirms: days, rate, gross, each deduction with its reason, net."""
     parts = (line.days, line.makeup_days, line.day_rate, line.gross, line.deductions,
              line.deduction_reason or "", line.net)  # fmt: skip
-    text = "|".join("" if p is None else str(p) for p in parts)
+    text = "|".join("" if p is None else f"{p:.2f}" if isinstance(p, Decimal) else str(p)
+                    for p in parts)  # fmt: skip  (2050 and 2050.00 are the same amount)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
