@@ -96,6 +96,7 @@ ACTIONS: dict[str, tuple[str, ...] | BySide] = {
     "set_trade_rates": (GC_MANAGER,),
     "view_compile": CONTRACTOR,
     "create_batch": (GC_MANAGER,),
+    "set_line_confirmation": (GC_MANAGER,),  # 工人确认工资 on or off (条例 Art. 31)
     "compile_unit": BySide(gc_own=(GC_OPERATOR, GC_MANAGER), sub=(SUB_OPERATOR,)),
     "view_unit_table": BySide(gc_own=GC_AND_ENTERPRISE, sub=PROJECT_VIEWERS),
     "review_sub": (SUB_MANAGER,),

@@ -28,7 +28,6 @@ from domain.payroll import (
     credentials,
     payment,
     rates,
-    review,
 )
 from domain.payroll.model import BankCardChange, BankSubmission, WageBatch
 from domain.payroll.period import pay_period_for
@@ -142,12 +141,11 @@ def dismiss_reminder(uow: UnitOfWork, actor: Actor, human_task_id: int) -> None:
 
 
 @use_case
-def set_settlement(uow: UnitOfWork, actor: Actor, project_id: int, day: str, gate: bool,
+def set_settlement(uow: UnitOfWork, actor: Actor, project_id: int, day: str,
                    pay_factor: str = "", line_ceiling: str = "") -> None:  # fmt: skip
-    """设置月工资结算日期, whether worker confirmation gates the summary table, and the amount
-    checks (pay factor, per-line ceiling; empty keeps them)."""
+    """设置月工资结算日期 and the amount checks (pay factor, per-line ceiling; empty keeps
+    them).  Worker confirmation is its own setting (``services.confirmation.set_required``)."""
     batches.set_settlement_day(uow.session, actor, project_id, day)
-    batches.set_confirmation_gate(uow.session, actor, project_id, gate)
     amount_limits.set_amount_limits(uow.session, actor, project_id, pay_factor, line_ceiling)
 
 
@@ -276,12 +274,6 @@ def retry_bank_step(uow: UnitOfWork, actor: Actor, batch_id: int, incident_id: i
     if batch.instance_id is None or incident_id not in mine:
         raise NotFound("unknown_incident", NO_INCIDENT)
     engine.retry_incident(uow.session, incident_id, by=actor.username)
-
-
-@use_case
-def confirm_line(uow: UnitOfWork, actor: Actor, line_id: int, agree: bool, comment: str = ""):
-    """工资确认 (worker): 确认无误, or 有异议 with a comment."""
-    review.confirm_line(uow.session, actor, line_id, agree, comment)
 
 
 def verify(uow: UnitOfWork, batch: WageBatch, round: int | None = None) -> dict:

@@ -25,7 +25,7 @@ from domain.accounts import ActivationNotifier, LoggingNotifier
 from domain.signin.makeup import decide_makeup
 from domain.signin.tokens import generate_key_pair, private_key_text
 from engine.connectors import ConnectorRegistry
-from services import payroll, payroll_jobs, payroll_tasks, pki, signatures, signin
+from services import confirmation, payroll, payroll_jobs, payroll_tasks, pki, signatures, signin
 from services.tasks import TaskHandlers
 from services.uow import UnitOfWork
 
@@ -63,6 +63,7 @@ def build_wiring(settings: Mapping[str, Any], session_factory: Callable[[], Sess
     _register_connectors(wiring)
     payroll_tasks.register(wiring.task_handlers)
     signin.register(wiring.task_handlers)
+    confirmation.register(wiring.task_handlers)
     wiring.scheduled_steps["payroll.settlement_reminders"] = ScheduledStep(
         lambda uow: payroll.remind_settlement_day(uow), cron={"hour": 8, "minute": 0}
     )

@@ -35,7 +35,7 @@ def set_amount_limits(session: Session, actor: Actor, project_id: int, factor: s
     """Set the pay factor (1–10) and the per-line ceiling; an empty field keeps its value."""
     actor.must("set_settlement_day", project_id)
     setting = session.get(PayrollSetting, project_id) or PayrollSetting(
-        project_id=project_id, remind_after_days=3, confirmation_gate=False,
+        project_id=project_id, remind_after_days=3, line_confirmation_required=True,
         pay_factor=DEFAULT_PAY_FACTOR, line_ceiling=DEFAULT_LINE_CEILING,
     )  # fmt: skip
     if (factor or "").strip():

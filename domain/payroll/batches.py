@@ -61,21 +61,9 @@ def set_settlement_day(session: Session, actor: Actor, project_id: int, raw: str
 
 def settings_for(session: Session, project_id: int) -> PayrollSetting:
     found = session.get(PayrollSetting, project_id)
-    return found or PayrollSetting(project_id=project_id, confirmation_gate=False,
+    return found or PayrollSetting(project_id=project_id, line_confirmation_required=True,
                                    remind_after_days=3, pay_factor=DEFAULT_PAY_FACTOR,
                                    line_ceiling=DEFAULT_LINE_CEILING)  # fmt: skip
-
-
-def set_confirmation_gate(session: Session, actor: Actor, project_id: int, gate: bool):
-    """Worker confirmation blocks the summary table when ``gate`` (GC manager only)."""
-    actor.must("set_settlement_day", project_id)
-    setting = session.get(PayrollSetting, project_id) or PayrollSetting(
-        project_id=project_id, remind_after_days=3
-    )
-    setting.confirmation_gate = gate
-    session.add(setting)
-    record(session, actor.user_id, "payroll.confirmation_gate", setting, None, project_id)
-    return setting
 
 
 def next_batch_number(session: Session, project: Project, pay_month: str) -> tuple[str, int]:

@@ -18,7 +18,7 @@ from domain.db import utcnow
 from domain.errors import Conflict, DomainError, InvalidInput, NotFound
 from domain.i18n import Text
 from domain.model import Person
-from domain.payroll import excel
+from domain.payroll import confirmation, excel
 from domain.payroll.amount_limits import amount_limits
 from domain.payroll.cards import refresh_line_card
 from domain.payroll.errors import NO_COMPILATION
@@ -164,6 +164,7 @@ def compile_from_attendance(session: Session, actor: Actor, compilation_id: int)
             line = _new_line(comp, person, days + makeup, rates.get(person.trade))
             session.add(line)
         line.days, line.makeup_days = days, makeup
+    confirmation.forget_lines(session, [gone.id for gone in existing.values()])
     for gone in existing.values():  # no longer listed: kept (lines are never deleted), unpaid
         _clear(gone)
     comp.compiled_at = utcnow()
@@ -208,7 +209,7 @@ def _new_line(comp: Compilation, person: Person, days_worked: int, rate) -> Wage
         worker_name=person.name, id_number=person.id_number, trade=person.trade,
         day_rate=rate, gross=gross, deductions=Decimal("0.00"), deduction_reason="",
         net=gross, bank_card=person.bank_card, bank_name=person.bank_name,
-        bank_cnaps=person.bank_cnaps, confirm_status="pending", bank_status="none",
+        bank_cnaps=person.bank_cnaps, bank_status="none",
     )  # fmt: skip
 
 
@@ -306,7 +307,8 @@ def import_excel(session: Session, actor: Actor, compilation_id: int, data: byte
 
 
 def submit(session: Session, actor: Actor, compilation_id: int) -> Compilation:
-    """提交审核: refused while any line has an error; warnings go along to the reviewers."""
+    """提交审核: refused while any line has an error, and (when the project requires it) while a
+    worker has not confirmed his line or his dispute is open; warnings go to the reviewers."""
     comp = get_compilation(session, actor, compilation_id)
     _require_compiler(actor, comp)
     _require_editable(comp)
@@ -321,6 +323,7 @@ def submit(session: Session, actor: Actor, compilation_id: int) -> Compilation:
         cells = [cell_name(f.line_id, FINDING_CELLS.get(f.field, f.field)) for f in errors]
         raise InvalidInput("table_has_errors", TABLE_HAS_ERRORS, fields=cells, n=len(errors),
                            row=first.row, msg=first)  # fmt: skip
+    confirmation.require_confirmed(session, comp)
     comp.state = "sub_approved" if comp.unit.is_gc_own else "submitted"
     comp.reject_reason = None
     comp.submitted_by, comp.submitted_at = actor.user_id, utcnow()

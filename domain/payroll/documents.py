@@ -22,8 +22,8 @@ from domain.masking import mask_card, mask_id_number
 from domain.model import Project, Unit
 from domain.payroll.batches import get_batch
 from domain.payroll.compile import get_compilation
+from domain.payroll.errors import NO_LINE
 from domain.payroll.model import BankSubmission, Compilation, LinePayment, WageBatch, WageLineRow
-from domain.payroll.review import NO_LINE
 
 PAID = "paid"
 FINAL = ("paid", "rejected", "returned")

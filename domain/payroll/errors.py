@@ -30,3 +30,4 @@ class PushRefused(RuntimeError):
 NO_BATCH = Text("找不到该银行交换批次号", "No such bank exchange batch number")
 NO_COMPILATION = Text("找不到该编制记录", "No such wage table")
 NO_PROJECT = Text("项目不存在", "No such project")
+NO_LINE = Text("找不到该工资记录", "No such wage line")

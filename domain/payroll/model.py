@@ -42,7 +42,13 @@ BATCH_STATES = (
     "paid",  # every payable line paid (已完成)
 )
 COMPILATION_STATES = ("draft", "submitted", "sub_approved", "approved", "rejected")
-CONFIRM_STATES = ("pending", "confirmed", "disputed")
+# A worker's confirmation of his line (工人确认, 条例 Art. 31); no row = 待确认 (pending).
+CONFIRM_STATES = (
+    "confirmed",  # he confirmed it on his phone (确认无误)
+    "disputed",  # he disputed it (有异议): an inbox task for the unit's operator is open
+    "resolved",  # the operator answered the dispute: he is asked to confirm again (已处理)
+    "paper",  # the operator uploaded his signed paper confirmation (纸质确认)
+)
 BANK_STATES = ("none", "sent", "paid", "rejected", "returned")
 BATCH_KINDS = (
     "regular",  # the month's one regular batch (正常发放): every worker with sign-ins
@@ -58,8 +64,9 @@ class PayrollSetting(Base):
 
     __tablename__ = "payroll_setting"
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), primary_key=True)
-    # Worker confirmation (工人确认) blocks the summary table when on; shown only when off.
-    confirmation_gate: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Each worker confirms his line before the unit's table is submitted (条例 Art. 31); only
+    # the GC manager may turn it off (audited).
+    line_confirmation_required: Mapped[bool] = mapped_column(Boolean, default=True)
     # Days after the settlement day before an unsubmitted compile triggers a reminder.
     remind_after_days: Mapped[int] = mapped_column(Integer, default=3)
     # Gross above days × day rate × this factor, or above the ceiling, needs a reason.
@@ -144,7 +151,8 @@ class Compilation(Base):
 
 
 class WageLineRow(Base, Masked):
-    """One worker's line (工资明细) with a snapshot of his bank data and his confirmation."""
+    """One worker's line (工资明细) with a snapshot of his bank data (his confirmation:
+    ``LineConfirmation``)."""
 
     __tablename__ = "wage_line"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -171,9 +179,6 @@ class WageLineRow(Base, Masked):
     bank_card: Mapped[str] = mapped_column(String(19), default="")
     bank_name: Mapped[str] = mapped_column(String(100), default="")
     bank_cnaps: Mapped[str] = mapped_column(String(12), default="")
-    confirm_status: Mapped[str] = mapped_column(String(10), default="pending")
-    confirm_comment: Mapped[str | None] = mapped_column(String(300))
-    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
     bank_status: Mapped[str] = mapped_column(String(10), default="none")
     bank_reason: Mapped[str | None] = mapped_column(String(200))
     bank_attempt: Mapped[int] = mapped_column(Integer, default=0)
@@ -185,6 +190,46 @@ class WageLineRow(Base, Masked):
     )  # fmt: skip
 
     compilation: Mapped[Compilation] = relationship(back_populates="lines")
+
+
+class LineConfirmation(Base):
+    """The worker's confirmation of his line (工人确认, 条例 Art. 31): on his phone, or his signed
+    paper confirmation uploaded by the operator.  ``digest`` is the line's amounts as confirmed:
+    when they change, the line needs confirming again.  A dispute runs ``wage_line_dispute``
+    (``instance_id``) until the operator answers (``resolution``)."""
+
+    __tablename__ = "line_confirmation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("wage_line.id"), unique=True)
+    state: Mapped[str] = mapped_column(String(10))  # CONFIRM_STATES
+    digest: Mapped[str | None] = mapped_column(String(64))  # of the amounts confirmed
+    comment: Mapped[str | None] = mapped_column(String(300))  # the worker's, when disputed
+    resolution: Mapped[str | None] = mapped_column(String(300))  # the operator's answer
+    instance_id: Mapped[int | None] = mapped_column(Integer)  # the dispute's process
+    paper_id: Mapped[int | None] = mapped_column(ForeignKey("line_confirmation_paper.id"))
+    confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    disputed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    resolved_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    __table_args__ = (
+        CheckConstraint("state in (" + ", ".join(f"'{s}'" for s in CONFIRM_STATES) + ")", "state"),
+    )  # fmt: skip
+
+    line: Mapped[WageLineRow] = relationship()
+
+
+class LineConfirmationPaper(Base):
+    """A worker's signed paper confirmation of his line (PDF, JPEG or PNG), kept as uploaded."""
+
+    __tablename__ = "line_confirmation_paper"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("wage_line.id"), index=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    content_type: Mapped[str] = mapped_column(String(40))
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class LinePayment(Base):

@@ -20,7 +20,7 @@ from domain.db import utcnow
 from domain.errors import Conflict
 from domain.i18n import Text
 from domain.model import Unit
-from domain.payroll.batches import add_reminder, dismiss_reminders, settings_for
+from domain.payroll.batches import add_reminder, dismiss_reminders
 from domain.payroll.cards import refresh_line_card
 from domain.payroll.compile import as_wage_line
 from domain.payroll.lines import WageLine
@@ -32,12 +32,10 @@ from domain.payroll.model import (
     WageBatch,
     WageLineRow,
 )
-from domain.payroll.review import unconfirmed_count
 
 NOT_APPROVED = Text(
     "总包审核完所有编制记录后才能生成汇总表", "Every unit's table must be approved first"
 )
-UNCONFIRMED = Text("还有 {n} 名工人未确认工资", "{n} workers have not confirmed")
 NOT_SIGNABLE = Text("汇总文件当前不能签署", "The summary file cannot be signed now")
 NOTHING_TO_PAY = Text("没有需要支付的明细", "There is nothing to pay")
 NOTHING_TO_CORRECT = Text("该批次当前没有待更正的明细", "This batch has no lines to correct")
@@ -59,14 +57,11 @@ def batch_lines(session: Session, batch: WageBatch) -> list[WageLine]:
 
 
 def start_summary(session: Session, actor: Actor, batch: WageBatch) -> None:
-    """生成汇总表 (GC manager only): every unit approved; worker confirmation if it is a gate."""
+    """生成汇总表 (GC manager only): every unit approved (each worker confirmed his line before
+    his unit's table was submitted: ``confirmation.require_confirmed``)."""
     actor.must("generate_summary", batch.project_id)
     if batch.state != "approved":
         raise Conflict("tables_not_approved", NOT_APPROVED)
-    if settings_for(session, batch.project_id).confirmation_gate:
-        missing = unconfirmed_count(session, batch)
-        if missing:
-            raise Conflict("workers_unconfirmed", UNCONFIRMED, n=missing)
     batch.state = "summarising"
     set_progress(batch, "render", 0, 0)
     record(session, actor.user_id, "payroll.summary_requested", batch, None, batch.project_id)

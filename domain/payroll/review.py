@@ -1,5 +1,5 @@
-"""工资支付表审核 (sub and GC review, approve or reject with a reason), the worker's own
-confirmation of his line (工人确认), and the lines the bank rejected or returned."""
+"""工资支付表审核 (sub and GC review, approve or reject with a reason), the worker's own lines,
+and the lines the bank rejected or returned (his confirmation: ``confirmation.py``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from domain.access import Actor
 from domain.audit import record
 from domain.db import utcnow
-from domain.errors import Conflict, InvalidInput, NotFound
+from domain.errors import Conflict, InvalidInput
 from domain.i18n import Text
 from domain.model import Person
 from domain.payroll.compile import get_compilation
@@ -22,8 +22,6 @@ STAGES = {
 }
 NOT_WAITING = Text("该编制当前不在待审核状态", "This table is not waiting for this review")
 REASON_REQUIRED = Text("退回时须填写原因", "A reason is required to reject")
-NO_LINE = Text("找不到该工资记录", "No such wage line")
-COMMENT_REQUIRED = Text("有异议时请写明原因", "Please say what is wrong")
 
 
 def review(session: Session, actor: Actor, compilation_id: int, stage: str, approve: bool,
@@ -53,14 +51,6 @@ def _maybe_all_approved(batch: WageBatch) -> None:
         batch.state = "approved"
 
 
-def unconfirmed_count(session: Session, batch: WageBatch) -> int:
-    return len(session.scalars(
-        select(WageLineRow.id).where(WageLineRow.batch_id == batch.id,
-                                     WageLineRow.confirm_status != "confirmed",
-                                     WageLineRow.net > 0)
-    ).all())  # fmt: skip
-
-
 def my_lines(session: Session, actor: Actor) -> list[WageLineRow]:
     """The worker's own lines, newest batch first (工资确认 on the phone)."""
     if actor.person_id is None:
@@ -69,22 +59,6 @@ def my_lines(session: Session, actor: Actor) -> list[WageLineRow]:
         select(WageLineRow).where(WageLineRow.person_id == actor.person_id)
         .order_by(WageLineRow.id.desc())
     ))  # fmt: skip
-
-
-def confirm_line(session: Session, actor: Actor, line_id: int, agree: bool, comment: str = ""):
-    """The worker confirms his line, or disputes it with a comment (required)."""
-    line = session.get(WageLineRow, line_id)
-    if line is None or actor.person_id is None or line.person_id != actor.person_id:
-        raise NotFound("unknown_wage_line", NO_LINE)
-    comment = (comment or "").strip()
-    if not agree and not comment:
-        raise InvalidInput("comment_required", COMMENT_REQUIRED, field="comment")
-    line.confirm_status = "confirmed" if agree else "disputed"
-    line.confirm_comment = comment[:300] or None
-    line.confirmed_at = utcnow()
-    record(session, actor.user_id, "payroll.worker_" + line.confirm_status, line, None,
-           line.compilation.batch.project_id)  # fmt: skip
-    return line
 
 
 def rejected_lines(session: Session, batch: WageBatch) -> list[WageLineRow]:

@@ -6,7 +6,7 @@ the living list, and a later revision adds the triggers of the tables it adds (o
 after an SQLite batch alter, which rebuilds a table without its triggers).
 
 Revision ID: 0015_ledger
-Revises: 0013_accounts
+Revises: 0014_confirm
 """
 
 from alembic import op
@@ -14,7 +14,7 @@ from alembic import op
 from domain.retention import refusal_statements, removal_statements
 
 revision = "0015_ledger"
-down_revision = "0013_accounts"
+down_revision = "0014_confirm"
 branch_labels = None
 depends_on = None
 

@@ -24,6 +24,8 @@ STARTS = {  # process → (start data, tasks active right after the start)
         ("compile_wage_table", "compile_own_wage_table"),
     ),
     "makeup_signin": ({"project_id": 1, "request_id": 999}, ("review_makeup",)),
+    "wage_line_dispute": ({"project_id": 1, "unit_id": 2, "gc_own": False, "line_id": 999},
+                          ("resolve_wage_dispute",)),
     "settlement_reminder": (
         {"project_id": 1, "project_name": "项目", "pay_month": "2026-11",
          "period_start": "2026-10-26", "period_end": "2026-11-25"},

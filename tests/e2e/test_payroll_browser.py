@@ -1,8 +1,10 @@
 """工资支付 in the browser with every role, as the manual describes it: 设置月工资结算日期 →
 新增银行交换批次号 → units 新增编制 and 提交审核 → 分包/总包审核 with one 退回 → 生成汇总表 →
 项目经理 去签署 → 企业端 去签署 → 推送银行 → results (one line rejected, corrected, paid again),
-then the worker confirms his line on the phone.  Screenshots in test-output/e2e/payroll_*.png."""
+the workers confirm their lines on the phone before 提交审核 (one disputes, the operator
+answers, he confirms).  Screenshots in test-output/e2e/payroll_*.png."""
 
+import re
 import time
 
 import pytest
@@ -14,7 +16,13 @@ from domain.payroll.model import WageBatch, WageLineRow
 from services.pki import DEMO_ENTERPRISE_PASSWORD
 from tests.e2e.conftest import PHONE, SHOTS
 from tests.trust_helpers import enterprise_p12
-from tests.web.payroll_helpers import PM_PASSWORD, FakeBank, bound_connectors, configure_payroll
+from tests.web.payroll_helpers import (
+    PM_PASSWORD,
+    FakeBank,
+    bound_connectors,
+    configure_payroll,
+    confirm_lines,
+)
 from web.runtime import wiring
 
 pytestmark = pytest.mark.e2e
@@ -63,13 +71,22 @@ def wait_for(app, wanted, seconds=30):
     assert batch_state(app) == wanted
 
 
-def compile_and_submit(browser, base, account, unit_id, name, edit=None):
+def compile_and_submit(browser, base, app, account, unit_id, name, edit=None, confirm=None):
+    """新增编制, the edits saved, the workers confirm their lines (工人确认: ``confirm`` on
+    their phones, the rest as their phones would), then 提交审核."""
     page = as_user(browser, base, account)
     page.goto(f"{base}/projects/1/payroll/compile")
     page.click(f"tr[data-unit='{unit_id}'] button.compile-new")
     page.wait_for_selector("#submit-review")
+    comp_id = int(re.search(r"/compilations/(\d+)", page.url).group(1))
     if edit:
         edit(page)
+        page.click("#save-draft")
+        page.wait_for_selector("text=草稿已保存")
+    if confirm:
+        confirm(comp_id, page)
+    confirm_lines(app, comp_id)
+    page.goto(f"{base}/projects/1/payroll/compilations/{comp_id}")
     shot(page, name)
     page.click("#submit-review")
     page.wait_for_url(f"{base}/projects/1/payroll/compile")
@@ -115,7 +132,36 @@ def test_whole_wage_payment_in_the_browser(app, live_server, launch, payroll_sit
     assert pm.locator("#batch-month").input_value() == month
     shot(pm, "02b_second_batch_refused")
 
-    compile_and_submit(browser, base, "gc_op", 1, "03_compile_gc_own")
+    def on_their_phones(comp_id, operator):
+        """w001 confirms; w002 disputes, the operator answers, w002 confirms the answer."""
+        one = as_user(browser, base, "w001", **PHONE)
+        one.goto(f"{base}/my/wages")
+        shot(one, "03a_worker_confirms_on_phone")
+        one.click("button.confirm")
+        one.wait_for_selector("text=✓ 已确认")
+        two = as_user(browser, base, "w002", **PHONE)
+        two.goto(f"{base}/my/wages")
+        two.fill("article.wage-card input[name=comment]", "少算一天加班")
+        two.click("button[value=dispute]")
+        two.wait_for_selector("text=已提出异议，项目部处理中")
+        shot(two, "03b_worker_disputes")
+        operator.goto(f"{base}/projects/1/payroll/compilations/{comp_id}")
+        operator.click("#submit-review")  # refused while the dispute is open
+        operator.wait_for_selector("text=名工人对工资有异议尚未处理")
+        operator.goto(f"{base}/projects/1/payroll/compilations/{comp_id}#confirmations")
+        assert "有异议 1" in operator.inner_text("#confirm-counts")
+        shot(operator, "03c_compile_confirmation_states")
+        operator.fill("form.resolve-form input[name=resolution]", "已核对考勤，加班已计入应发工资")
+        operator.click("form.resolve-form button")
+        operator.wait_for_selector("text=已答复异议")
+        two.goto(f"{base}/my/wages")
+        assert "已核对考勤，加班已计入应发工资" in two.inner_text("main")
+        shot(two, "03d_worker_sees_the_answer")
+        two.click("button.confirm")
+        two.wait_for_selector("text=✓ 已确认")
+
+    compile_and_submit(browser, base, app, "gc_op", 1, "03_compile_gc_own",
+                       confirm=on_their_phones)  # fmt: skip
 
     def deduct(page):
         row = page.locator("tbody tr").first
@@ -124,13 +170,13 @@ def test_whole_wage_payment_in_the_browser(app, live_server, launch, payroll_sit
         gross = row.locator("input[aria-label=gross]").input_value()
         row.locator("input[aria-label=net]").fill(f"{float(gross) - 200:.2f}")
 
-    compile_and_submit(browser, base, "suba_op", 2, "04_compile_sub_a", deduct)
-    compile_and_submit(browser, base, "subb_op", 3, "05_compile_sub_b")
+    compile_and_submit(browser, base, app, "suba_op", 2, "04_compile_sub_a", deduct)
+    compile_and_submit(browser, base, app, "subb_op", 3, "05_compile_sub_b")
 
     review_from_inbox(browser, base, "suba_pm")
     page = review_from_inbox(browser, base, "subb_pm", approve=False, reason="出勤天数与考勤不符")
     shot(page, "06_sub_b_rejected")
-    again = compile_and_submit(browser, base, "subb_op", 3, "07_compile_sub_b_again")
+    again = compile_and_submit(browser, base, app, "subb_op", 3, "07_compile_sub_b_again")
     review_from_inbox(browser, base, "subb_pm")
     for _ in range(3):
         review_from_inbox(browser, base, "gc_pm")
@@ -238,6 +284,5 @@ def test_whole_wage_payment_in_the_browser(app, live_server, launch, payroll_sit
     worker = as_user(browser, base, "w001", **PHONE)
     worker.goto(f"{base}/my/wages")
     shot(worker, "16_worker_phone")
-    worker.click("button.confirm")
-    worker.wait_for_selector("text=已确认")
+    assert "✓ 已确认" in worker.inner_text("main")  # he confirmed before the table went in
     assert (SHOTS / "payroll_16_worker_phone.png").exists()

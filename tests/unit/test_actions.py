@@ -43,6 +43,7 @@ EXPECTED = {
     "request_makeup": {WORKER},
     "scan_as_officer": {SIGNIN_OFFICER},
     "set_settlement_day": {GC_MANAGER},
+    "set_line_confirmation": {GC_MANAGER},
     "set_trade_rates": {GC_MANAGER},
     "view_compile": CONTRACTOR,
     "create_batch": {GC_MANAGER},

@@ -79,6 +79,7 @@ def drive_to_enterprise_signing(app, client, auth, month: str) -> int:
                 "/projects/1/payroll/compilations/new", data={"compilation_id": comps[unit]}
             )
         )
+        confirm_lines(app, comps[unit])
         ok(client.post(f"/projects/1/payroll/compilations/{comps[unit]}/submit"))
     for who, unit in (("suba_pm", 2), ("subb_pm", 3), ("gc_pm", 1), ("gc_pm", 2), ("gc_pm", 3)):
         login(who)
@@ -111,4 +112,30 @@ def drain(app) -> None:
         for _ in range(30):
             if not run_due_jobs(uow()):
                 break
+        db.session.remove()
+
+
+def confirm_lines(app, compilation_id: int) -> None:
+    """工人确认 (条例 Art. 31): each worker of the table confirms his line as it is now, as his
+    phone does (a worker without an account confirms as himself, with no user)."""
+    from sqlalchemy import select
+
+    from domain.access import Actor, load_actor
+    from domain.model import User
+    from domain.payroll import confirmation as rules
+    from domain.payroll.model import Compilation
+    from services import confirmation
+    from web.extensions import db
+    from web.runtime import uow
+
+    with app.app_context():
+        comp = db.session.get(Compilation, compilation_id)
+        states = rules.states_for(db.session, list(comp.lines))
+        for line in list(comp.lines):
+            if states[line.id].counts:
+                continue
+            user = db.session.scalar(select(User).where(User.person_id == line.person_id))
+            actor = load_actor(db.session, user) if user else Actor(None, line.worker_name,  # type: ignore[arg-type]
+                                                                    line.person_id)  # fmt: skip
+            confirmation.confirm_line(uow(), actor, line.id)
         db.session.remove()

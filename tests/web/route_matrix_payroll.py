@@ -43,6 +43,13 @@ PAYROLL_ROUTES = {
     "payroll.my_wages": ("GET", "/my/wages", WORKERS, {}),
     "payroll.my_wage_confirm": ("POST", "/my/wages/999", WORKERS, {"decision": "confirm"}),
     "payroll.my_card": ("GET", "/my/card", WORKERS, {}),
+    # 工人确认 (条例 Art. 31): the operator's side; the setting is the GC manager's alone.
+    "payroll.line_resolve": ("POST", P + "/lines/999/resolve", OPERATORS, {"resolution": "已核实"}),
+    "payroll.line_paper_upload": ("POST", P + "/lines/999/paper", OPERATORS, {}),
+    "payroll.line_paper": ("GET", P + "/lines/999/paper", VIEWERS, {}),
+    "payroll.line_confirmation_setting": ("POST", P + "/line-confirmation", GC_PM,
+                                          {"line_confirmation_required": "1"}),
+    "payroll.dispute_task": ("GET", "/payroll/disputes/999", EVERYONE, {}),
     "payroll.my_card_decide": ("POST", "/my/card/changes/999", WORKERS, {"decision": "confirm"}),
     "payroll.ask_bank": ("POST", B + "/ask-bank", GC_PM, {}),
     "payroll.retry_step": ("POST", B + "/incidents/999/retry", GC_PM, {}),

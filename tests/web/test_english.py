@@ -51,7 +51,7 @@ def pages_for(who: str) -> list[tuple[str, str]]:
 def data_values(app) -> list[str]:
     """Every demo/data string that may legitimately be Chinese, longest first."""
     from domain.model import Assignment, Enterprise, Person, Project, Unit, User
-    from domain.payroll.model import Compilation, LinePayment, WageLineRow
+    from domain.payroll.model import Compilation, LineConfirmation, LinePayment, WageLineRow
     from domain.signin.model import MakeupRequest
     from engine.models import ProcessDefinition
     from web.extensions import db
@@ -72,7 +72,8 @@ def data_values(app) -> list[str]:
         WageLineRow.trade,
         WageLineRow.bank_name,
         WageLineRow.deduction_reason,
-        WageLineRow.confirm_comment,
+        LineConfirmation.comment,
+        LineConfirmation.resolution,
         WageLineRow.bank_reason,
         LinePayment.reason_text,
         MakeupRequest.reason,

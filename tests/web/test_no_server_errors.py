@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug.datastructures import ImmutableMultiDict
 
+from tests.web.payroll_helpers import confirm_lines
 from tests.web.route_matrix import ROUTES
 from tests.web.test_payroll_excel_rates import MONTH
 
@@ -93,7 +94,7 @@ FORMS = {
         "start": "04:00", "end": "12:00"}, True),
     "payroll.settlement": ("gc_pm", "/projects/1/payroll/settlement",
                            "/projects/1/payroll/settlement",
-                           {"day": "25", "confirmation_gate": "1", "pay_factor": "1.5",
+                           {"day": "25", "pay_factor": "1.5",
                             "line_ceiling": "100000"}, False),
     "payroll.trade_rates": ("gc_pm", "/projects/1/payroll/trade-rates",
                             "/projects/1/payroll/trade-rates",
@@ -123,6 +124,14 @@ FORMS = {
     "payroll.reminder_task": ("gc_pm", "/payroll/reminders/999", "/inbox", {}, False),
     "payroll.my_wage_confirm": ("worker", "/my/wages/{line}", "/my/wages",
                                 {"decision": "dispute", "comment": "少算两天"}, False),
+    "payroll.line_resolve": ("gc_op", "/projects/1/payroll/lines/{line}/resolve",
+                             "/projects/1/payroll/compilations/{comp}",
+                             {"resolution": "已核实，按实际出勤发放"}, False),
+    "payroll.line_paper_upload": ("gc_op", "/projects/1/payroll/lines/{line}/paper",
+                                  "/projects/1/payroll/compilations/{comp}", {"paper": "x"}, False),
+    "payroll.line_confirmation_setting": ("gc_pm", "/projects/1/payroll/line-confirmation",
+                                          "/projects/1/payroll/settlement",
+                                          {"line_confirmation_required": "1"}, False),
     "payroll.ask_bank": ("gc_pm", "/projects/1/payroll/batches/{batch}/ask-bank",
                          "/projects/1/payroll/batches/{batch}", {}, False),
     "payroll.retry_step": ("gc_pm", "/projects/1/payroll/batches/{batch}/incidents/999/retry",
@@ -186,6 +195,7 @@ def world(app, client, auth, open_all_day):
     ok(client.post("/projects/1/payroll/compilations/new", data={"compilation_id": comps[1]}))
     login(client, "suba_op")
     ok(client.post("/projects/1/payroll/compilations/new", data={"compilation_id": comps[2]}))
+    confirm_lines(app, comps[2])
     ok(client.post(f"/projects/1/payroll/compilations/{comps[2]}/submit"))
     login(client, "worker")
     ok(client.post("/signin/makeup", data={"project_id": "1", "day": LONG_AGO,

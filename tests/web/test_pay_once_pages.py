@@ -15,7 +15,7 @@ from sqlalchemy import select
 from domain.model import Person
 from domain.payroll.model import Compilation, WageBatch, WageLineRow
 from engine.models import HumanTask
-from tests.web.payroll_helpers import configure_payroll, drive_to_enterprise_signing
+from tests.web.payroll_helpers import configure_payroll, confirm_lines, drive_to_enterprise_signing
 from tests.web.test_payroll_excel_rates import MONTH, as_user, compiled_gc_table, lines_of, ok
 
 P = "/projects/1/payroll"
@@ -122,6 +122,7 @@ def test_gross_above_attendance_needs_a_reason_on_every_route(app, client, auth)
     assert one(app, Compilation, id=comp_id).state == "draft"
 
     as_user(client, auth, "gc_op")
+    confirm_lines(app, comp_id)
     ok(client.post(url + "/submit", data={**cells, f"l-{line.id}-amount_reason": "含年终奖"}))
     assert one(app, Compilation, id=comp_id).state == "sub_approved"
     as_user(client, auth, "gc_pm")  # the reviewer sees the flag and the reason
@@ -149,6 +150,7 @@ def test_pay_without_attendance_and_above_the_ceiling_block_unless_explained(app
     assert "本周期无出勤记录却有工资" in page and "超过单人上限 ¥100,000.00" in page
     assert submit_api(app, client, auth).status_code == 400
     as_user(client, auth, "gc_op")
+    confirm_lines(app, comp_id)
     ok(
         client.post(
             url + "/submit",
@@ -234,6 +236,7 @@ def test_excel_import_checks_amounts_and_keeps_masked_cards(app, client, auth):
     book.active.cell(row=4, column=column(book.active, "金额说明")).value = "含加班费"
     imported(client, comp_id, book)
     assert lines_of(app, comp_id)[1].amount_reason == "含加班费"
+    confirm_lines(app, comp_id)
     ok(client.post(f"{P}/compilations/{comp_id}/submit"))
 
 

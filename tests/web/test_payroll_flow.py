@@ -13,9 +13,22 @@ from sqlalchemy import select
 import engine
 from domain.model import Person, User
 from domain.payroll.batches import month_choices
-from domain.payroll.model import BankSubmission, Compilation, SummaryFile, WageBatch, WageLineRow
+from domain.payroll.model import (
+    BankSubmission,
+    Compilation,
+    LineConfirmation,
+    SummaryFile,
+    WageBatch,
+    WageLineRow,
+)
 from services.pki import DEMO_ENTERPRISE_PASSWORD
-from tests.web.payroll_helpers import FakeBank, bound_connectors, configure_payroll, drain
+from tests.web.payroll_helpers import (
+    FakeBank,
+    bound_connectors,
+    configure_payroll,
+    confirm_lines,
+    drain,
+)
 
 
 @pytest.fixture
@@ -65,6 +78,7 @@ def test_whole_flow_through_the_pages(payroll_app, client, auth, tmp_path):
         post(client, "/projects/1/payroll/compilations/new", {"compilation_id": comp.id})
         page = client.get(f"/projects/1/payroll/compilations/{comp.id}").text
         assert "提交审核" in page and "保存草稿" in page
+        confirm_lines(app, comp.id)
         post(client, f"/projects/1/payroll/compilations/{comp.id}/submit")
     # A sub operator cannot open another unit's table.
     assert client.get(f"/projects/1/payroll/compilations/{comps[2]}").status_code == 403
@@ -178,8 +192,8 @@ def test_worker_confirms_or_disputes_his_line(payroll_app, client, auth):
     page = client.get("/my/wages").text
     line_id = int(re.search(r'id="wage-(\d+)"', page).group(1))
     r = client.post(f"/my/wages/{line_id}", data={"decision": "dispute", "comment": ""})
-    assert r.status_code == 400 and state(app, WageLineRow, id=line_id).confirm_status == "pending"
+    assert r.status_code == 400 and state(app, LineConfirmation, line_id=line_id) is None
     post(client, f"/my/wages/{line_id}", {"decision": "dispute", "comment": "少算两天"})
-    assert state(app, WageLineRow, id=line_id).confirm_comment == "少算两天"
+    assert state(app, LineConfirmation, line_id=line_id).comment == "少算两天"
     as_user(client, auth, "gc_op")
     assert "少算两天" in client.get(f"/projects/1/payroll/compilations/{comp.id}").text

@@ -16,9 +16,15 @@ from sqlalchemy import select
 
 from domain.model import Person
 from domain.payroll.batches import month_choices
-from domain.payroll.model import Compilation, PayrollSetting, WageBatch, WageLineRow
+from domain.payroll.model import Compilation, WageBatch, WageLineRow
 from engine.models import HumanTask
-from tests.web.payroll_helpers import FakeBank, bound_connectors, configure_payroll, drain
+from tests.web.payroll_helpers import (
+    FakeBank,
+    bound_connectors,
+    configure_payroll,
+    confirm_lines,
+    drain,
+)
 from tests.web.route_matrix import EVERYONE
 
 BPMN = Path(__file__).resolve().parents[2] / "bpmn"
@@ -29,6 +35,9 @@ ROUTES = ("generic", "api", "cli")
 ELSEWHERE = {
     "correct_rejected_lines": "tests/web/test_payroll_flow.py: rejected line → 更正 → 重新支付",
     "bank_overdue": "tests/integration/test_payroll_late_bank.py: silent bank → 再次询问银行",
+    # Its one rule (every unit approved) is the process's order; the workers' confirmation it
+    # checked before is now checked at 提交审核 on every route (tests/web/test_line_confirmation.py).
+    "generate_summary_table": "tests/web/test_payroll_flow.py: the GC manager generates it",
 }
 
 
@@ -99,6 +108,7 @@ def compile_unit(app, client, batch, unit: int, who: str, submit=True) -> int:
     login(client, app, who)
     ok(client.post("/projects/1/payroll/compilations/new", data={"compilation_id": comp.id}))
     if submit:
+        confirm_lines(app, comp.id)
         ok(client.post(f"/projects/1/payroll/compilations/{comp.id}/submit"))
     return comp.id
 
@@ -167,19 +177,24 @@ def reject_without_reason(stage):
     return scenario
 
 
-def unconfirmed_workers(app, client):
-    """生成汇总表 while worker confirmation is a gate and nobody has confirmed."""
-    from web.extensions import db
+def dispute_without_resolution(unit: int, who: str, bpmn_id: str):
+    """处理工资异议 completed without an answer: a worker of the unit disputed his line."""
 
-    batch = all_approved(app, client)
-    with app.app_context():
-        setting = db.session.get(PayrollSetting, 1) or PayrollSetting(project_id=1)
-        setting.confirmation_gate, setting.remind_after_days = True, 3
-        db.session.add(setting)
-        db.session.commit()
-    return "generate_summary_table", {"decision": "approve"}, lambda: (
-        one(app, WageBatch, id=batch.id).state == "approved"
-    )
+    def scenario(app, client):
+        from domain.model import User
+        from domain.payroll.model import LineConfirmation
+
+        batch = new_batch(app, client)
+        comp_id = compile_unit(app, client, batch, unit, who, submit=False)
+        line = one(app, WageLineRow, compilation_id=comp_id)
+        worker = one(app, User, person_id=line.person_id)
+        login(client, app, worker.username)
+        ok(client.post(f"/my/wages/{line.id}", data={"decision": "dispute", "comment": "少算两天"}))
+        return bpmn_id, {"resolution": ""}, lambda: (
+            one(app, LineConfirmation, line_id=line.id).state == "disputed"
+        )
+
+    return scenario
 
 
 def summary_rendered(app, client):
@@ -238,7 +253,8 @@ SCENARIOS = {
     "compile_own_wage_table": bad_own_line,
     "sub_review": reject_without_reason("sub_review"),
     "gc_review": reject_without_reason("gc_review"),
-    "generate_summary_table": unconfirmed_workers,
+    "resolve_wage_dispute": dispute_without_resolution(2, "suba_op", "resolve_wage_dispute"),
+    "resolve_own_wage_dispute": dispute_without_resolution(1, "gc_op", "resolve_own_wage_dispute"),
     "pm_sign": summary_rendered,
     "enterprise_sign": pm_signed,
     "create_batch_number": reminder_without_batch,

@@ -5,4 +5,10 @@ from flask import Blueprint
 
 bp = Blueprint("payroll", __name__)
 
-from web.payroll import document_views, ledger_views, views, worker_views  # noqa: E402,F401
+from web.payroll import (  # noqa: E402,F401
+    confirmation_views,
+    document_views,
+    ledger_views,
+    views,
+    worker_views,
+)

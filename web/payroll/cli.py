@@ -1,4 +1,4 @@
-"""Payroll commands (``flask --app web zhuxin verify-summary|payroll-demo|certificate``)."""
+"""Payroll commands (``flask --app web zhuxin verify-summary|payroll-demo|confirm-demo|certificate``)."""
 
 from pathlib import Path
 
@@ -9,8 +9,10 @@ from sqlalchemy import select
 from connectors.bank_client import BankClient
 from domain.errors import DomainError
 from domain.model import Project, User
+from domain.payroll import batches, confirmation
 from domain.payroll.model import SigningCredential, WageBatch
 from services import certificates, payroll
+from services import confirmation as confirm_cases
 from services.pki import DEMO_ENTERPRISE_PASSWORD, DEMO_PM_SIGNING_PASSWORD
 from web.engine_cli import actor_named
 from web.extensions import db
@@ -56,6 +58,40 @@ def payroll_demo_command():
     click.echo(f"  gc_pm 签署密码 signing password: {DEMO_PM_SIGNING_PASSWORD}")
     click.echo(f"  企业证书 enterprise certificate: {payroll.pki_dir(uow()) / 'enterprise_demo.p12'}"
                f"  (密码 password: {DEMO_ENTERPRISE_PASSWORD})")  # fmt: skip
+
+
+@click.command("confirm-demo")
+def confirm_demo_command():
+    """工人确认 demo: this month's batch (if none yet), the GC's own table compiled, w001 confirms
+    his line, w002 disputes his (an inbox task for gc_op); the others wait (run it once)."""
+    project = db.session.scalar(select(Project).order_by(Project.id))
+    if project is None:
+        raise click.ClickException("load the demo first: flask zhuxin demo")
+    gc_pm, gc_op = actor_named("gc_pm"), actor_named("gc_op")
+    if project.settlement_day is None:
+        payroll.set_settlement(uow(), gc_pm, project.id, "25")
+    month = batches.month_choices(project)[0][0]
+    batch = db.session.scalar(select(WageBatch).where(
+        WageBatch.project_id == project.id, WageBatch.pay_month == month,
+        WageBatch.kind == "regular"))  # fmt: skip
+    batch = batch or payroll.create_batch(uow(), gc_pm, project.id, month)
+    comp = next(c for c in batch.compilations if c.unit.is_gc_own)
+    if comp.compiled_at is None:
+        payroll.compile_from_attendance(uow(), gc_op, comp.id)
+    states = confirmation.states_for(db.session, list(comp.lines))
+    by_person = {line.person_id: line for line in comp.lines}
+    for username, comment in (("w001", ""), ("w002", "少算一天加班")):
+        worker = actor_named(username)
+        line = by_person.get(worker.person_id)
+        if line is None or states[line.id].state != "pending" or comp.state != "draft":
+            continue
+        if comment:
+            confirm_cases.dispute_line(uow(), worker, line.id, comment)
+        else:
+            confirm_cases.confirm_line(uow(), worker, line.id)
+    click.echo(f"  {batch.batch_no} {comp.unit.name}: {len(comp.lines)} lines; "
+               f"w001 confirmed, w002 disputed (gc_op's inbox); /projects/{project.id}"
+               f"/payroll/compilations/{comp.id}")
 
 
 def register_wage_account(project: Project) -> str:
@@ -115,4 +151,4 @@ def _refusals_as_click(call):
         raise click.ClickException(f"{error.reason}: {error.message('en')}") from error
 
 
-COMMANDS = (verify_summary_command, payroll_demo_command, certificate_group)
+COMMANDS = (verify_summary_command, payroll_demo_command, confirm_demo_command, certificate_group)

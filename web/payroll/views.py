@@ -5,13 +5,23 @@
 from flask import Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from sqlalchemy import select
 
 from connectors.bank_csv import bank_batch_csv
 from domain import roles
 from domain.errors import InvalidInput, NotFound
 from domain.i18n import Text
-from domain.payroll import batches, cards, compile, documents, payment, rates, review
+from domain.payroll import (
+    batches,
+    cards,
+    compile,
+    confirmation,
+    documents,
+    payment,
+    rates,
+    review,
+)
 from domain.payroll.errors import NO_BATCH
 from domain.payroll.lines import ERROR
 from domain.payroll.model import SigningCredential, WageBatch
@@ -39,6 +49,10 @@ STATE_LABELS = {
     "rejected": _l("已退回"), "pending": _l("未确认"), "confirmed": _l("已确认"), "disputed": _l("有异议"),
     "none": _l("未推送"), "sent": _l("已推送"), "paid_line": _l("已入账"), "returned": _l("退汇"),
 }  # fmt: skip
+CONFIRM_LABELS = {  # a line's 工人确认 (条例 Art. 31)
+    "pending": _l("待确认"), "confirmed": _l("已确认"), "disputed": _lp("工人确认", "有异议"),
+    "paper": _l("纸质确认"), "resolved": _l("已处理"),
+}  # fmt: skip
 COMP_LABELS = {**STATE_LABELS, "approved": _l("审核通过")}  # a unit table's states
 NO_FILE = Text("请选择 Excel 文件", "Choose an Excel file")
 NO_SUMMARY = Text("汇总文件尚未生成", "The summary file is not ready yet")
@@ -62,15 +76,15 @@ def _ctx(project_id: int, **more) -> dict:
 @bp.route(BASE + "/settlement", methods=["GET", "POST"])
 @guard(GC)
 def settlement(project_id: int):
-    """设置月工资结算日期 (and whether worker confirmation is a gate)."""
+    """设置月工资结算日期, the amount checks, and (its own form) 工人确认."""
     if request.method == "POST":
         payroll.set_settlement(uow(), g.actor, project_id, request.form.get("day", ""),
-                               request.form.get("confirmation_gate") == "1",
                                request.form.get("pay_factor", ""),
                                request.form.get("line_ceiling", ""))  # fmt: skip
         flash(_("月工资结算日期已保存"), "success")
         return redirect(url_for(".settlement", project_id=project_id))
     ctx = _ctx(project_id, setting=batches.settings_for(db.session, project_id),
+               confirm_required=confirmation.required(db.session, project_id),
                limits=compile.amount_limits(db.session, project_id))  # fmt: skip
     return render_template("payroll/settlement.html", months=batches.month_choices(ctx["project"]),
                            **ctx)  # fmt: skip
@@ -151,9 +165,12 @@ def compilation(project_id: int, compilation_id: int):
     may_edit = comp.state in compile.EDITABLE_STATES and g.actor.may(
         "compile_unit", project_id, comp.unit
     )
+    states = confirmation.states_for(db.session, list(comp.lines))
     return render_template(
         "payroll/compilation.html", comp=comp, findings=findings, by_line=by_line,
         errors=sum(1 for f in findings if f.severity == ERROR), may_edit=may_edit,
+        states=states, confirm_counts=confirmation.counts(states), confirm_labels=CONFIRM_LABELS,
+        confirm_required=confirmation.required(db.session, project_id),
         totals=compile.totals(comp.lines), review_stage=_review_stage(comp), **_ctx(project_id),
     )  # fmt: skip
 
@@ -236,7 +253,6 @@ def batch(project_id: int, batch_id: int):
         summary=payment.summary_of(db.session, row, 0),
         summaries=payment.summaries_of(db.session, row),
         payments=payment.payments_of(db.session, row) if g.actor.may("view_payments", project_id) else [],
-        unconfirmed=review.unconfirmed_count(db.session, row),
         answered_units=documents.answered_units(db.session, row),
         returned=review.rejected_lines(db.session, row) if row.state == "correcting" else [],
         problems=payroll.bank_problems(uow(), g.actor, row),

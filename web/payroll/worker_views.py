@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from connectors.wage_documents_pdf import render_payslips_pdf
 from domain import roles
 from domain.model import Person
-from domain.payroll import cards, documents, review
+from domain.payroll import cards, confirmation, documents, review
+from services import confirmation as confirm_cases
 from services import payroll
 from web.access import guard
 from web.extensions import db
@@ -19,20 +20,25 @@ from web.runtime import uow
 @bp.route("/my/wages")
 @guard(roles.WORKER)
 def my_wages():
-    """我的工资: every line of mine, newest first."""
+    """我的工资: every line of mine, newest first, each with its confirmation."""
     pending = cards.pending_changes(db.session, g.actor.person_id) if g.actor.person_id else []
-    return render_template("payroll/my_wages.html", lines=review.my_lines(db.session, g.actor),
-                           pending_cards=pending, month_label=localized_month)  # fmt: skip
+    lines = review.my_lines(db.session, g.actor)
+    return render_template("payroll/my_wages.html", lines=lines, pending_cards=pending,
+                           states=confirmation.states_for(db.session, lines),
+                           month_label=localized_month)  # fmt: skip
 
 
 @bp.post("/my/wages/<int:line_id>")
 @guard(roles.WORKER)
 def my_wage_confirm(line_id: int):
-    """工资确认: 确认无误, or 有异议 with a comment."""
-    agree = request.form.get("decision") == "confirm"
-    payroll.confirm_line(uow(), g.actor, line_id, agree, request.form.get("comment", ""))
-    flash(_("已确认") if agree else _("异议已提交，项目部会与您联系"), "success")
-    return redirect(url_for(".my_wages"))
+    """工资确认: 确认无误, or 有异议 with a comment (which opens a task for the project office)."""
+    if request.form.get("decision") == "confirm":
+        confirm_cases.confirm_line(uow(), g.actor, line_id)
+        flash(_("已确认"), "success")
+    else:
+        confirm_cases.dispute_line(uow(), g.actor, line_id, request.form.get("comment", ""))
+        flash(_("异议已提交，项目部会与您联系"), "success")
+    return redirect(url_for(".my_wages", _anchor=f"wage-{line_id}"))
 
 
 @bp.get("/my/wages/<int:line_id>/payslip")
