@@ -18,7 +18,7 @@ from engine.errors import ProcessError
 from engine.incidents import record_failure
 from engine.messages import send
 from engine.models import PendingMessage, ProcessInstance
-from engine.persistence import mutate
+from engine.persistence import MESSAGE_SINKS, mutate
 from engine.serializer import dump_value
 from engine.store import Loaded
 from engine.waiting import waiting_message_names
@@ -64,6 +64,9 @@ def deliver_message(session: Session, name: str, business_key: str, payload=None
                                    payload_json=dump_value(payload), created_at=utcnow()))  # fmt: skip
         session.flush()
     return caught
+
+
+MESSAGE_SINKS.append(deliver_message)
 
 
 def _deliver_to(session: Session, instance_id: int, name: str, payload) -> bool:

@@ -60,16 +60,20 @@ def after_action(session: Session, loaded: Loaded) -> None:
     _pass_on(session, loaded, thrown)
 
 
+# Where thrown messages go: ``engine.events`` registers its delivery here (a hook, not an
+# import: delivering a message is itself a mutation, built on this module).
+MESSAGE_SINKS: list[Callable[..., object]] = []
+
+
 def _pass_on(session: Session, loaded: Loaded, thrown) -> None:
     """A message thrown by a send task or throw event reaches the other running instances
     with the same business key (parked when none waits yet); other events end here."""
-    from engine.events import deliver_message  # events builds on this module
-
     key = loaded.row.business_key
     for event in thrown:
         if key and isinstance(event.event_definition, MessageEventDefinition):
-            deliver_message(session, event.event_definition.name, key, event.payload,
-                            exclude=loaded.row.id)  # fmt: skip
+            for sink in MESSAGE_SINKS:
+                sink(session, event.event_definition.name, key, event.payload,
+                     exclude=loaded.row.id)  # fmt: skip
 
 
 def mutate(
