@@ -43,6 +43,20 @@ def demo_command():
     click.echo("-" * 72)
 
 
+@zhuxin.command("audit-verify")
+def audit_verify_command():
+    """Check the audit log's hash chain; exit 1 naming the first broken entry."""
+    from domain.audit import verify_chain
+
+    check = verify_chain(db.session)
+    if check.ok:
+        click.echo(f"audit log OK: {check.entries} entries, chain intact")
+        return
+    click.echo(f"audit log BROKEN at entry {check.broken_id} ({check.reason} does not match); "
+               f"{check.entries - 1} entries before it are intact")  # fmt: skip
+    raise SystemExit(1)
+
+
 @zhuxin.command("keys")
 def keys_command():
     """Create the instance secrets once: session key (and the keys later steps add)."""

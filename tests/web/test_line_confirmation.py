@@ -14,6 +14,7 @@ from domain.model import AuditEntry
 from domain.payroll.batches import month_choices
 from domain.payroll.model import Compilation, LineConfirmation, WageBatch, WageLineRow
 from engine.models import HumanTask
+from tests.retention_helpers import deleting_allowed
 from tests.web.payroll_helpers import configure_payroll, confirm_lines
 
 P = "/projects/1/payroll"
@@ -329,8 +330,8 @@ def test_compiling_again_cannot_drop_a_line_whose_dispute_is_open(payroll_app, c
     line = line_of(app, comp_id)
     as_user(client, auth, "w001")
     ok(client.post(f"/my/wages/{line.id}", data={"decision": "dispute", "comment": "少算两天"}))
-    with app.app_context():  # his sign-ins of the period are gone (e.g. recorded for another unit)
-        db.session.query(Attendance).filter_by(person_id=line.person_id).delete()
+    with app.app_context(), deleting_allowed(db.session):  # his sign-ins of the period are
+        db.session.query(Attendance).filter_by(person_id=line.person_id).delete()  # gone
         db.session.commit()
     as_user(client, auth, "gc_op")
     r = client.post(P + "/compilations/new", data={"compilation_id": comp_id},
@@ -339,4 +340,6 @@ def test_compiling_again_cannot_drop_a_line_whose_dispute_is_open(payroll_app, c
     assert one(app, WageLineRow, id=line.id) is not None
     ok(client.post(f"{P}/lines/{line.id}/resolve", data={"resolution": "考勤已更正"}))
     ok(client.post(P + "/compilations/new", data={"compilation_id": comp_id}))
-    assert one(app, WageLineRow, id=line.id) is None and one(app, LineConfirmation, line_id=line.id) is None
+    cleared = one(app, WageLineRow, id=line.id)  # kept, with nothing to pay (never deleted)
+    assert cleared.days == 0 and cleared.net == 0
+    assert one(app, LineConfirmation, line_id=line.id).state == "resolved"  # the record stays

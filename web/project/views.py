@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from domain import authorisation as auth_service
 from domain import gates, notice_board, realname, roles
+from domain.audit import verify_chain
 from domain.clock import today_in_shanghai
 from domain.model import Project
 from domain.realname import STATE_LABELS, AssignmentQuery, WorkerForm
@@ -158,8 +159,9 @@ def audit(project_id: int):
         db.session, g.actor, project_id, before_id=int_arg("before", request.args)
     )
     return render_template(
-        "project/audit.html", project=realname.get_project(db.session, project_id), entries=entries
-    )
+        "project/audit.html", project=realname.get_project(db.session, project_id),
+        entries=entries, chain=verify_chain(db.session),
+    )  # fmt: skip
 
 
 @bp.route("/projects/<int:project_id>/notice-board", methods=["GET", "POST"])
