@@ -9,7 +9,6 @@ parameter it reads (found by recording what the view reads) and in a few common 
 """
 
 import re
-import time
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
@@ -18,6 +17,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug.datastructures import ImmutableMultiDict
 
+from tests.login_helpers import log_in_directly
 from tests.web.payroll_helpers import confirm_lines
 from tests.web.route_matrix import ROUTES
 from tests.web.test_payroll_excel_rates import MONTH
@@ -157,18 +157,7 @@ def test_every_post_route_has_an_entry(app):
 
 
 def login(client, who: str | None) -> None:
-    from domain.model import User
-    from web.extensions import db
-
-    uid = None
-    if who is not None:
-        with client.application.app_context():
-            uid = db.session.scalar(select(User.id).where(User.username == USERNAMES.get(who, who)))
-    with client.session_transaction() as s:
-        s.clear()
-        if uid is not None:
-            s["_user_id"], s["_fresh"] = str(uid), True
-            s["login_at"] = int(time.time())  # a fresh login (web/__init__.py)
+    log_in_directly(client, client.application, USERNAMES.get(who, who) if who else None)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from domain.payroll.model import Compilation
 from engine.models import HumanTask
+from tests.web.payroll_helpers import confirm_lines
 from tests.web.test_task_routes import login, new_batch, one
 
 
@@ -22,6 +23,7 @@ def test_the_gc_manager_compiles_and_submits_the_gc_units_table(app, client):
     r = client.post("/projects/1/payroll/compilations/new", data={"compilation_id": own.id})
     assert r.status_code == 302
     assert one(app, Compilation, id=own.id).compiled_at is not None
+    confirm_lines(app, own.id)  # each worker confirmed his line (条例 Art. 31)
     r = client.post(f"/projects/1/payroll/compilations/{own.id}/submit")
     assert r.status_code == 302
     done = one(app, Compilation, id=own.id)

@@ -4,11 +4,10 @@ Refusals: anonymous HTML → redirect to the login page, anonymous JSON → 401;
 without the role in the object's scope → 403 (JSON for /api/). Allowed: anything else.
 """
 
-import time
 
 import pytest
-from sqlalchemy import select
 
+from tests.login_helpers import log_in_directly
 from tests.web.route_matrix import EVERYONE, PUBLIC, ROUTES
 
 USERNAMES = {"worker": "w001", "officer": "w004"}
@@ -30,15 +29,7 @@ def test_every_view_is_guarded(app):
 
 
 def _login_as(client, app, who: str) -> None:
-    from domain.model import User
-    from web.extensions import db
-
-    with app.app_context():
-        uid = db.session.scalar(select(User.id).where(User.username == USERNAMES.get(who, who)))
-    with client.session_transaction() as s:
-        s["_user_id"] = str(uid)
-        s["login_at"] = int(time.time())  # a fresh login (web/__init__.py)
-        s["_fresh"] = True
+    log_in_directly(client, app, USERNAMES.get(who, who))
 
 
 def _call(client, method, url, data):

@@ -5,7 +5,6 @@ Routes: the generic task page (/tasks/<id>), the JSON API (/api/tasks/<id>/compl
 (flask engine complete).  The task's own page is the normal route, covered by the flow tests.
 """
 
-import time
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -18,6 +17,7 @@ from domain.model import Person
 from domain.payroll.batches import month_choices
 from domain.payroll.model import Compilation, WageBatch, WageLineRow
 from engine.models import HumanTask
+from tests.login_helpers import log_in_directly
 from tests.web.payroll_helpers import (
     FakeBank,
     bound_connectors,
@@ -65,16 +65,7 @@ def test_every_user_task_has_a_handler_and_a_route_test(app):
 
 
 def login(client, app, who: str):
-    from domain.model import User
-    from web.extensions import db
-
-    with app.app_context():
-        name = USERNAMES.get(who, who)
-        uid = db.session.scalar(select(User.id).where(User.username == name))
-    with client.session_transaction() as s:
-        s.clear()
-        s["_user_id"], s["_fresh"] = str(uid), True
-        s["login_at"] = int(time.time())  # a fresh login (web/__init__.py)
+    log_in_directly(client, app, USERNAMES.get(who, who))
     return client
 
 
