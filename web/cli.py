@@ -5,6 +5,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from werkzeug.serving import run_simple
 
+from domain.audit import verify_chain
 from domain.demo import DEMO_PASSWORD, load_demo
 from domain.roles import LABELS
 from web.engine_cli import engine_cli
@@ -46,8 +47,6 @@ def demo_command():
 @zhuxin.command("audit-verify")
 def audit_verify_command():
     """Check the audit log's hash chain; exit 1 naming the first broken entry."""
-    from domain.audit import verify_chain
-
     check = verify_chain(db.session)
     if check.ok:
         click.echo(f"audit log OK: {check.entries} entries, chain intact")
