@@ -6,21 +6,30 @@ from __future__ import annotations
 
 from domain import authorisation, realname
 from domain.access import Actor
+from domain.clock import SHANGHAI
 from domain.model import Assignment, Authorisation
+from domain.roster.contracts import ContractForm
 from services.uow import UnitOfWork, use_case
 
 
 @use_case
 def register_worker(uow: UnitOfWork, actor: Actor, project_id: int, unit_id: int,
-                    form: realname.WorkerForm) -> Assignment:  # fmt: skip
-    """人员登记: the person (found by ID number or new) assigned to a unit of the project."""
-    return realname.register_and_assign(uow.session, actor, project_id, unit_id, form)
+                    form: realname.WorkerForm,
+                    contract: ContractForm | None = None) -> Assignment:  # fmt: skip
+    """人员登记: the person (found by ID number or new) assigned to a unit of the project, with
+    his labour contract (聘用登记)."""
+    today = uow.clock().astimezone(SHANGHAI).date()
+    return realname.register_and_assign(uow.session, actor, project_id, unit_id, form, today,
+                                        contract=contract)  # fmt: skip
 
 
 @use_case
-def accept_workers(uow: UnitOfWork, actor: Actor, project_id: int, ids: list[int]) -> int:
-    """项目人员接收 → 接收: one or many assignments at once (all or none)."""
-    return realname.accept_workers(uow.session, actor, project_id, ids)
+def accept_workers(uow: UnitOfWork, actor: Actor, project_id: int, ids: list[int],
+                   entered_on: str | None = None) -> int:  # fmt: skip
+    """项目人员接收 → 接收: one or many assignments at once (all or none); the general
+    contractor may record their entry on site with it (进场日期)."""
+    today = uow.clock().astimezone(SHANGHAI).date()
+    return realname.accept_workers(uow.session, actor, project_id, ids, today, entered_on)
 
 
 @use_case

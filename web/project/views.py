@@ -7,12 +7,13 @@ from domain import gates, notice_board, realname, roles
 from domain.clock import today_in_shanghai
 from domain.model import Project
 from domain.realname import STATE_LABELS, AssignmentQuery, WorkerForm
+from domain.roster import contracts, roster
 from services import notice_board as board_services
 from services import realname as realname_services
 from web.access import guard
 from web.extensions import db
 from web.forms import back_url, int_arg, int_list
-from web.project import bp
+from web.project import bp, roster_views
 from web.runtime import uow
 
 
@@ -45,6 +46,7 @@ def _query() -> AssignmentQuery:
         trade=request.args.get("trade", ""),
         state=request.args.get("state", "assigned"),
         unit_id=int_arg("unit_id", request.args),
+        team_id=int_arg("team_id", request.args),
     )
 
 
@@ -55,11 +57,14 @@ def acceptance(project_id: int):
     query = _query()
     rows = realname.list_assignments(db.session, g.actor, project_id, query)
     today = today_in_shanghai()
+    more = roster.flags_for(db.session, project_id, rows, today)  # contract, on site, shared
     return render_template(
         "project/acceptance.html",
         project=realname.get_project(db.session, project_id),
         rows=rows,
-        flags={a.id: gates.person_flags(a.person, today) for a in rows},
+        today=today,
+        flags={a.id: gates.person_flags(a.person, today) + more[a.id] for a in rows},
+        teams=roster.teams_by_id(db.session, project_id),
         validity=gates.validity_label,
         query=query,
         states=STATE_LABELS,
@@ -71,7 +76,8 @@ def acceptance(project_id: int):
 @bp.post("/projects/<int:project_id>/acceptance/accept")
 @guard(*roles.CONTRACTOR)
 def acceptance_accept(project_id: int):
-    count = realname_services.accept_workers(uow(), g.actor, project_id, int_list("ids"))
+    count = realname_services.accept_workers(uow(), g.actor, project_id, int_list("ids"),
+                                             request.form.get("entered_on"))  # fmt: skip
     flash(_("已接收 %(n)d 名人员", n=count), "success")
     return redirect(back_url(url_for(".acceptance", project_id=project_id)))
 
@@ -95,14 +101,17 @@ def worker_new(project_id: int):
     if request.method == "POST":
         form = WorkerForm(**{f: request.form.get(f, "") for f in WorkerForm.__dataclass_fields__})
         a = realname_services.register_worker(
-            uow(), g.actor, project_id, int_arg("unit_id", request.form) or 0, form
+            uow(), g.actor, project_id, int_arg("unit_id", request.form) or 0, form,
+            contract=roster_views.contract_form(),
         )
         flash(_("已登记 %(name)s，待接收", name=a.person.name), "success")
         for finding in gates.person_flags(a.person, today_in_shanghai()):
             flash(finding.message(g.lang), "warning")
+        for finding in roster.flags_for(db.session, project_id, [a], today_in_shanghai())[a.id]:
+            flash(finding.message(g.lang), "warning")
         return redirect(url_for(".acceptance", project_id=project_id))
     return render_template("project/worker_new.html", project=project, units=units,
-                           trades=gates.TRADES)  # fmt: skip
+                           trades=gates.TRADES, kinds=contracts.KIND_LABELS)  # fmt: skip
 
 
 @bp.route("/projects/<int:project_id>/authorisations")
@@ -193,6 +202,8 @@ def api_assignments(project_id: int):
     """JSON: the acceptance list with the same filters and scope as the page."""
     rows = realname.list_assignments(db.session, g.actor, project_id, _query())
     today = today_in_shanghai()
+    more = roster.flags_for(db.session, project_id, rows, today)
+    teams = roster.teams_by_id(db.session, project_id)
     return jsonify(
         assignments=[
             {
@@ -206,9 +217,13 @@ def api_assignments(project_id: int):
                 "reason": a.reason,
                 "bank_card": a.person.masked_card,
                 "id_valid_until": gates.validity_label(a.person.id_valid_until, "en") or None,
+                "team_id": a.team_id,
+                "team": teams[a.team_id].name if a.team_id in teams else None,
+                "entered_on": a.entered_on.isoformat() if a.entered_on else None,
+                "exited_on": a.exited_on.isoformat() if a.exited_on else None,
                 "flags": [
                     {"reason": f.reason, "message": f.message(g.lang)}
-                    for f in gates.person_flags(a.person, today)
+                    for f in gates.person_flags(a.person, today) + more[a.id]
                 ],
             }
             for a in rows
