@@ -26,7 +26,7 @@ import tempfile
 import time
 import uuid
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -111,9 +111,10 @@ def populate(app, units: int, workers: int, days: int) -> int:
     from flask_migrate import upgrade
 
     from domain.checks import luhn_check_digit
-    from domain.demo import load_demo
+    from domain.demo import load_demo, resident_id
     from domain.model import Assignment, Enterprise, Person, Project, Unit
     from domain.payroll.period import pay_period_for
+    from domain.roster.demo import bulk_on_site
     from domain.signin.model import Attendance
     from services.processes import deploy_changed
     from web.extensions import db
@@ -141,17 +142,22 @@ def populate(app, units: int, workers: int, days: int) -> int:
         cards = [f"622202{k:04d}{i:08d}" for i in range(workers)]
         cards = [body + luhn_check_digit(body) for body in cards]
         people = [
-            dict(name=f"压测{k:02d}{i:03d}", id_number=f"BP{k:02d}{i:014d}",
+            dict(name=f"压测{k:02d}{i:03d}",
+                 id_number=resident_id("310104", date(1980, 1, 1) + timedelta(days=i), k),
                  phone=f"19{k:02d}{i:07d}", trade=TRADES[i % len(TRADES)],
                  bank_card=cards[i], bank_name="中国工商银行上海市分行",
                  bank_cnaps="102290024433", created_at=now)
             for i in range(workers)
         ]  # fmt: skip
         ids = s.scalars(sa.insert(Person).returning(Person.id), people).all()
-        s.execute(sa.insert(Assignment), [
+        assigned = s.scalars(sa.insert(Assignment).returning(Assignment.id), [
             dict(person_id=pid, project_id=1, unit_id=unit_id, state="accepted", assigned_at=now)
             for pid in ids
-        ])  # fmt: skip
+        ]).all()  # fmt: skip
+        # 聘用登记 and 进场登记: a contract in force and on site for the whole period
+        bulk_on_site(s, 1, unit_id, s.get(Unit, unit_id).enterprise_id,
+                     list(zip(assigned, ids, strict=True)), period.start - timedelta(days=30),
+                     period.end + timedelta(days=365))  # fmt: skip
         signins = [
             dict(project_id=1, unit_id=unit_id, person_id=pid, day=day,
                  signed_at=datetime.combine(day, datetime.min.time()) + timedelta(hours=7),

@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import requests
@@ -76,8 +76,10 @@ def prepare(url: str, workers: int) -> None:
     """Migrate the schema, load the demo, add ``workers`` accepted workers, open all day."""
     from flask_migrate import upgrade
 
-    from domain.demo import load_demo
+    from domain.clock import today_in_shanghai
+    from domain.demo import load_demo, resident_id
     from domain.model import Assignment, Person, Project
+    from domain.roster.demo import bulk_on_site
     from web import create_app
     from web.extensions import db
 
@@ -91,7 +93,8 @@ def prepare(url: str, workers: int) -> None:
         people = [
             dict(
                 name=f"压测{i}",
-                id_number=f"B{i:017d}",
+                id_number=resident_id("310104", date(1980, 1, 1) + timedelta(days=i % 7000),
+                                      i // 7000),  # of age: born 1980–1999
                 phone=f"1{i:010d}",
                 trade="普工",
                 bank_card="6222000000000000",
@@ -102,8 +105,8 @@ def prepare(url: str, workers: int) -> None:
             for i in range(workers)
         ]
         ids = db.session.scalars(sa.insert(Person).returning(Person.id), people).all()
-        db.session.execute(
-            sa.insert(Assignment),
+        assigned = db.session.scalars(
+            sa.insert(Assignment).returning(Assignment.id),
             [
                 dict(
                     person_id=pid,
@@ -114,7 +117,11 @@ def prepare(url: str, workers: int) -> None:
                 )
                 for pid in ids
             ],
-        )
+        ).all()
+        today = today_in_shanghai()  # 聘用登记 and 进场登记: each may sign in today
+        bulk_on_site(db.session, 1, unit_id, p.units[0].enterprise_id,
+                     list(zip(assigned, ids, strict=True)), today - timedelta(days=1),
+                     today + timedelta(days=365))  # fmt: skip
         db.session.commit()
         db.engine.dispose()
         return ids, (p.signin_lat, p.signin_lng)

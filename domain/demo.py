@@ -30,6 +30,7 @@ from domain.model import (
 )
 from domain.passwords import hash_password
 from domain.photos import portrait
+from domain.roster.demo import load_roster_demo
 from domain.signin.demo import load_signin_demo
 
 DEMO_PASSWORD = "zhuxin2026"
@@ -132,6 +133,9 @@ def load_demo(session: Session) -> list[DemoLogin]:
             granted_by=staff["gc_pm"].id,
         )
     )
+    recorders = {units[0].id: staff["gc_op"].id, units[1].id: staff["suba_op"].id,
+                 units[2].id: staff["subb_op"].id}  # fmt: skip
+    load_roster_demo(session, workers, recorders, staff["gc_pm"].id)  # before the sign-ins
     load_signin_demo(session, project)
     session.commit()
     return demo_logins(session)

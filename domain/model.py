@@ -122,6 +122,11 @@ class Assignment(Base):
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     reason: Mapped[str | None] = mapped_column(String(300))
+    # The roster (domain/roster): the team dispatched to (派工), and the current stint on site
+    # as the general contractor recorded it (进场 / 退场; the history is ``entry_exit``).
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+    entered_on: Mapped[date | None] = mapped_column(Date)
+    exited_on: Mapped[date | None] = mapped_column(Date)
     __table_args__ = (
         UniqueConstraint("person_id", "project_id"),
         CheckConstraint("state in ('assigned', 'accepted', 'rejected')", name="state"),

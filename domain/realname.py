@@ -24,6 +24,8 @@ from domain.i18n import Text
 from domain.inputs import bounded_text, normalized
 from domain.model import Assignment, Enterprise, Person, Project, Unit
 from domain.payroll.cards import refuse_card_of_another
+from domain.roster import contracts, site
+from domain.roster.contracts import ContractForm
 
 UNKNOWN_PROJECT = Text("项目不存在", "Unknown project")
 UNKNOWN_UNIT = Text("该项目下没有这个参建单位", "No such subcontracting unit on this project")
@@ -125,15 +127,17 @@ def register_and_assign(
     unit_id: int,
     form: WorkerForm,
     today: date | None = None,
+    contract: ContractForm | None = None,
 ) -> Assignment:
     """Register a worker (or find him by ID number) and assign him to a unit of the project.
-    Refused when his age keeps him off site (``domain.gates``) on ``today`` (Shanghai)."""
+    Refused when his age keeps him off site (``domain.gates``) on ``today`` (Shanghai). The
+    employing unit records the hire with its labour contract (聘用登记, ``contract``)."""
     get_project(session, project_id)
     get_unit(session, project_id, unit_id)
     actor.must("register_worker", project_id, unit_id)
     clean = clean_worker(form)
-    gates.refuse_on_site(clean.id_number, today or today_in_shanghai(), clean.name,
-                         field="id_number", new=True)  # fmt: skip
+    day = today or today_in_shanghai()
+    gates.refuse_on_site(clean.id_number, day, clean.name, field="id_number", new=True)
     person = session.scalar(select(Person).where(Person.id_number == clean.id_number))
     if person is None:
         refuse_card_of_another(session, clean.bank_card)
@@ -146,6 +150,7 @@ def register_and_assign(
         record(session, actor.user_id, "person.id_validity", person, before, project_id=project_id)
     assignment = _assign(session, actor, person, project_id, unit_id)
     session.flush()
+    contracts.on_registration(session, actor, assignment, contract, day)
     return assignment
 
 
@@ -167,6 +172,7 @@ def _assign(session, actor: Actor, person: Person, project_id: int, unit_id: int
         before = snapshot(existing)
         existing.unit_id, existing.state, existing.assigned_at = unit_id, "assigned", utcnow()
         existing.decided_by = existing.decided_at = existing.reason = None
+        existing.team_id = None  # the old unit's team (派工 again in the new unit)
         record(session, actor.user_id, "assignment.reassign", existing, before)
         return existing
     assignment = Assignment(person=person, project_id=project_id, unit_id=unit_id)
@@ -184,6 +190,7 @@ class AssignmentQuery:
     trade: str = ""
     state: str = ""
     unit_id: int | None = None
+    team_id: int | None = None  # 班组 (domain/roster)
 
 
 def list_assignments(
@@ -203,6 +210,8 @@ def list_assignments(
         stmt = stmt.where(Assignment.unit_id.in_(units))
     if query.unit_id:
         stmt = stmt.where(Assignment.unit_id == query.unit_id)
+    if query.team_id:
+        stmt = stmt.where(Assignment.team_id == query.team_id)
     if query.name.strip():
         stmt = stmt.where(Person.name.contains(query.name.strip()))
     if query.id_number.strip():  # the whole number only: a part would reveal the masked digits
@@ -238,17 +247,24 @@ def _decidable(session, actor: Actor, project_id: int, assignment_id: int) -> As
 
 
 def accept_workers(session: Session, actor: Actor, project_id: int, ids: list[int],
-                   today: date | None = None) -> int:  # fmt: skip
+                   today: date | None = None, entered_on: date | str | None = None) -> int:  # fmt: skip
     """项目人员接收: accept one or many assigned workers; all or nothing. A worker whose age
-    keeps him off site (``domain.gates``) refuses the whole acceptance, naming him."""
+    keeps him off site (``domain.gates``) or who has no labour contract in force today
+    (``domain.roster.contracts``) refuses the whole acceptance, naming him. The general
+    contractor may record their entry on site (进场登记) with it: ``entered_on``."""
     if not ids:
         raise InvalidInput("nothing_chosen", NOTHING_CHOSEN, field="ids")
     day = today or today_in_shanghai()
-    for a in [_decidable(session, actor, project_id, i) for i in dict.fromkeys(ids)]:
+    chosen = [_decidable(session, actor, project_id, i) for i in dict.fromkeys(ids)]
+    for a in chosen:
         gates.refuse_on_site(a.person.id_number, day, a.person.name, field="ids")
+        contracts.refuse_without_contract(session, a, day, field="ids")
         before = snapshot(a)
         a.state, a.decided_by, a.decided_at = "accepted", actor.user_id, utcnow()
         record(session, actor.user_id, "assignment.accept", a, before)
+    if entered_on is not None and str(entered_on).strip():
+        site.record_entry(session, actor, project_id, [a.id for a in chosen], entered_on, day,
+                          field="entered_on")  # fmt: skip
     session.flush()
     return len(set(ids))
 

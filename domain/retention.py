@@ -27,6 +27,10 @@ KEPT_TABLES: dict[str, tuple[str, ...]] = {
               "bank_submission", "wage_line_payment", "bank_card_change"),  # fmt: skip
     "attendance": ("attendance", "makeup_request"),  # 签到记录, 补签申请
     "real_name": ("person", "assignment"),  # 人员登记, 项目人员
+    # 劳动合同 with their signed files, 进退场 history (domain/roster)
+    "contracts": ("labour_contract", "labour_contract_file", "entry_exit"),
+    # the worker's own confirmation of his wage line and his signed paper (条例 Art. 31)
+    "confirmations": ("line_confirmation", "line_confirmation_paper"),
 }
 FUNCTION = "zhuxin_keep_rows"
 MESSAGE = "rows of this table are never deleted (kept at least 3 years after the project ends)"

@@ -78,6 +78,12 @@ ACTIONS: dict[str, tuple[str, ...] | BySide] = {
     # 建筑工人实名制管理
     "accept_workers": CONTRACTOR,
     "register_worker": CONTRACTOR,
+    # 花名册 (domain/roster): 聘用登记 with the labour contract, 班组 and 派工, 进退场登记
+    "view_roster": CONTRACTOR,
+    "record_contract": CONTRACTOR,
+    "manage_teams": CONTRACTOR,
+    "dispatch_workers": CONTRACTOR,
+    "record_entry_exit": GC_SIDE,
     "authorise_officers": (GC_MANAGER,),
     "view_audit": (GC_MANAGER,),
     # 解除登录锁定: the GC manager for his project's people, the administrator for anyone

@@ -14,7 +14,8 @@ def target_metadata():
     from domain.db import Base
     from engine.models import EngineBase
 
-    for module in ("domain.model", "domain.signin.model", "domain.payroll.model"):
+    for module in ("domain.model", "domain.signin.model", "domain.payroll.model",
+                   "domain.roster.model"):
         importlib.import_module(module)
     return [Base.metadata, EngineBase.metadata]
 

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 from domain import accounts, authorisation, photos, realname
 from domain.access import Actor
+from domain.clock import SHANGHAI
 from domain.model import Assignment, Authorisation
+from domain.roster.contracts import ContractForm
 from services.accounts import notify
 from services.uow import UnitOfWork, use_case
 
@@ -23,10 +25,14 @@ class Registered:
 
 @use_case
 def register_worker(uow: UnitOfWork, actor: Actor, project_id: int, unit_id: int,
-                    form: realname.WorkerForm, photo: bytes | None = None) -> Registered:  # fmt: skip
+                    form: realname.WorkerForm, photo: bytes | None = None,
+                    contract: ContractForm | None = None) -> Registered:  # fmt: skip
     """人员登记: the person (found by ID number or new) assigned to a unit of the project, with
-    his photo (required unless one is on file) and his account (opened when he has none)."""
-    a = realname.register_and_assign(uow.session, actor, project_id, unit_id, form)
+    his labour contract (聘用登记), his photo (required unless one is on file) and his account
+    (opened when he has none)."""
+    today = uow.clock().astimezone(SHANGHAI).date()
+    a = realname.register_and_assign(uow.session, actor, project_id, unit_id, form, today,
+                                     contract=contract)  # fmt: skip
     photos.at_registration(uow.session, actor.user_id, a.person, photo, project_id)
     issued = accounts.open_worker_account(uow.session, actor.user_id, a.person, uow.clock(),
                                           project_id)  # fmt: skip
@@ -34,9 +40,12 @@ def register_worker(uow: UnitOfWork, actor: Actor, project_id: int, unit_id: int
 
 
 @use_case
-def accept_workers(uow: UnitOfWork, actor: Actor, project_id: int, ids: list[int]) -> int:
-    """项目人员接收 → 接收: one or many assignments at once (all or none)."""
-    return realname.accept_workers(uow.session, actor, project_id, ids)
+def accept_workers(uow: UnitOfWork, actor: Actor, project_id: int, ids: list[int],
+                   entered_on: str | None = None) -> int:  # fmt: skip
+    """项目人员接收 → 接收: one or many assignments at once (all or none); the general
+    contractor may record their entry on site with it (进场日期)."""
+    today = uow.clock().astimezone(SHANGHAI).date()
+    return realname.accept_workers(uow.session, actor, project_id, ids, today, entered_on)
 
 
 @use_case

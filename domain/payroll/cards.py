@@ -23,8 +23,10 @@ from domain.checks import check_bank_card, check_cnaps
 from domain.db import utcnow
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.i18n import Text
-from domain.model import Person
+from domain.model import Assignment, Person
+from domain.payroll.lines import ERROR, Finding
 from domain.payroll.model import BankCardChange, WageBatch, WageLineRow
+from domain.roster.model import Team
 
 BANK_NAME_MAX = 100
 BANK_NAME = Text("开户银行须为 1–{max} 个字", "The bank name needs 1 to {max} characters")
@@ -37,6 +39,14 @@ NO_CHANGE = Text("找不到该工资卡变更", "No such card change")
 NOT_PENDING = Text("该变更已处理", "This change has already been decided")
 NOT_A_WORKER = Text("只有工人本人可以修改自己的工资卡", "Only the worker can change his own card")
 NOT_REJECTED = Text("该明细不是被银行退回的明细", "This line was not rejected by the bank")
+LINE_CARD_OF_LEADER = Text(
+    "工资卡号是班组长{leader}的卡：工资只能发到工人本人的卡",
+    "The card is the team leader {leader}'s: wages go only to the worker's own card",
+)
+LINE_CARD_OF_ANOTHER = Text(
+    "工资卡号登记在其他工人{other}名下：工资只能发到工人本人的卡",
+    "The card is on the record of another worker, {other}: wages go only to the worker's own card",
+)
 
 
 def _parse(session: Session, person: Person, card: str, bank_name: str, cnaps: str):
@@ -146,3 +156,42 @@ def refresh_line_card(session: Session, line: WageLineRow) -> bool:
         person.bank_card, person.bank_name, person.bank_cnaps,
     )  # fmt: skip
     return changed
+
+
+def card_findings(session: Session, project_id: int, rows) -> list[Finding]:
+    """A wage line whose card is on another worker's record — his team leader's (班组长) or
+    anyone else's — is an error that blocks the table: wages go to the worker's own card.
+    ``rows`` are a table's lines in table order (``WageLineRow``)."""
+    cards = sorted({r.bank_card for r in rows if r.bank_card})
+    if not cards:
+        return []
+    holders: dict[str, list[tuple[int, str]]] = {}
+    for start in range(0, len(cards), 500):
+        for pid, name, card in session.execute(
+            select(Person.id, Person.name, Person.bank_card)
+            .where(Person.bank_card.in_(cards[start:start + 500]))
+        ).tuples():  # fmt: skip
+            holders.setdefault(card, []).append((pid, name))
+    others = {r.id: [(pid, name) for pid, name in holders.get(r.bank_card, [])
+                     if pid != r.person_id] for r in rows}  # fmt: skip
+    if not any(others.values()):
+        return []  # the usual table: every card is on its own worker's record only
+    leaders = dict(session.execute(
+        select(Assignment.person_id, Team.leader_person_id)
+        .join(Team, Team.id == Assignment.team_id)
+        .where(Assignment.project_id == project_id,
+               Assignment.person_id.in_([r.person_id for r in rows]))
+    ).tuples().all())  # fmt: skip
+    found = []
+    for number, r in enumerate(rows, start=1):
+        holders_of = others[r.id]
+        if not holders_of:
+            continue
+        leader = next((name for pid, name in holders_of if pid == leaders.get(r.person_id)), None)
+        if leader is not None:
+            found.append(Finding(number, r.id, "bank_card", "CARD_OF_TEAM_LEADER", ERROR,
+                                 LINE_CARD_OF_LEADER, {"leader": leader}))  # fmt: skip
+        else:
+            found.append(Finding(number, r.id, "bank_card", "CARD_OF_ANOTHER_WORKER", ERROR,
+                                 LINE_CARD_OF_ANOTHER, {"other": holders_of[0][1]}))  # fmt: skip
+    return found

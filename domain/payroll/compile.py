@@ -20,7 +20,7 @@ from domain.i18n import Text
 from domain.model import Person
 from domain.payroll import confirmation, excel
 from domain.payroll.amount_limits import amount_limits
-from domain.payroll.cards import refresh_line_card
+from domain.payroll.cards import card_findings, refresh_line_card
 from domain.payroll.errors import NO_COMPILATION
 from domain.payroll.lines import (
     ERROR,
@@ -34,6 +34,7 @@ from domain.payroll.model import Compilation, TradeRate, WageBatch, WageLineRow
 from domain.payroll.money import MAX_AMOUNT, format_yuan, is_money, parse_amount, round_fen
 from domain.payroll.paid_once import people_with_line
 from domain.payroll.period import PayPeriod
+from domain.roster import site as roster_site
 from domain.signin.model import Attendance
 
 EDITABLE_STATES = ("draft", "rejected")
@@ -70,6 +71,14 @@ TOTAL_TOO_LARGE = Text(
 )
 TABLE_HAS_ERRORS = Text(
     "有 {n} 处错误，第一处：第 {row} 行 {msg}", "{n} errors; first: row {row} {msg}"
+)
+NOT_COUNTED = Text(
+    "未列入编制：{name}本周期 {days} 天签到均不计入（{why}）",
+    "Left out of the table: none of {name}'s {days} sign-ins of the period count ({why})",
+)
+DAYS_NOT_COUNTED = Text(
+    "{name}有 {days} 天签到不计入出勤（{why}）",
+    "{days} of {name}'s sign-ins are not counted ({why})",
 )
 
 
@@ -138,19 +147,56 @@ def attendance_counts(session: Session, project_id: int, unit_id: int, period: P
     return {pid: (int(total) - int(mk or 0), int(mk or 0)) for pid, total, mk in rows}
 
 
+def counted_attendance(session: Session, comp: Compilation
+                       ) -> tuple[dict[int, tuple[int, int]], list[gates.Finding]]:  # fmt: skip
+    """person id → (days signed in, make-up days) of the period that count: the days the worker
+    held a labour contract in force and was on site (``domain.roster.site``: entered, not yet
+    exited); and a note for each worker with days that do not count, saying why."""
+    batch = comp.batch
+    rows = session.execute(
+        select(Attendance.person_id, Attendance.day, Attendance.makeup)
+        .where(Attendance.project_id == batch.project_id, Attendance.unit_id == comp.unit_id,
+               Attendance.day >= batch.period_start, Attendance.day <= batch.period_end)
+        .order_by(Attendance.person_id, Attendance.day)
+    ).tuples()  # fmt: skip
+    days: dict[int, list[tuple]] = {}
+    for person_id, day, makeup in rows:
+        days.setdefault(person_id, []).append((day, bool(makeup)))
+    records = roster_site.records_for(session, batch.project_id, comp.unit.enterprise_id, days)
+    counts: dict[int, tuple[int, int]] = {}
+    notes: list[gates.Finding] = []
+    for person_id, signed in days.items():
+        record = records[person_id]
+        if record.covers(signed[0][0], signed[-1][0]):  # the usual case: every day counts
+            made_up = sum(mk for _, mk in signed)
+            counts[person_id] = (len(signed) - made_up, made_up)
+            continue
+        refused = [(d, record.refusal(d)) for d, _ in signed]
+        kept = [mk for (_, mk), (_, why) in zip(signed, refused, strict=True) if why is None]
+        left = [why for _, why in refused if why is not None]
+        if kept:
+            counts[person_id] = (len(kept) - sum(kept), sum(kept))
+        if left:
+            text = DAYS_NOT_COUNTED if kept else NOT_COUNTED
+            notes.append(gates.Finding(left[0].reason, text, {
+                "name": record.name, "days": len(left), "why": roster_site.short(left[0])}))
+    return counts, notes
+
+
 def compile_from_attendance(session: Session, actor: Actor, compilation_id: int) -> Compilation:
     """新增编制: list every worker of the unit who signed in during the period, with days and
     make-up days; amounts default to the trade's day rate × days.  Amounts already filled for
     a worker are kept when the table is compiled again.  A worker who already has a line for
     the pay month in another table (any batch) is left out: a month is paid once; so is a
-    worker whose age keeps him off site in the period (``left_out_by_age`` says why).  A line
-    already on the table whose worker is no longer listed is cleared, never deleted."""
+    worker whose age keeps him off site in the period (``left_out_by_age`` says why). Only the
+    days with a labour contract in force and on site count (``left_out_by_roster`` says
+    which do not, and why).  A line already on the table whose worker is no longer listed is
+    cleared, never deleted."""
     comp = get_compilation(session, actor, compilation_id)
     _require_compiler(actor, comp)
     _require_editable(comp)
     batch = comp.batch
-    counts = attendance_counts(session, batch.project_id, comp.unit_id,
-                               PayPeriod(batch.period_start, batch.period_end))  # fmt: skip
+    counts, _notes = counted_attendance(session, comp)
     existing = {line.person_id: line for line in comp.lines}
     for person_id in people_with_line(session, batch.project_id, batch.pay_month, comp.id):
         counts.pop(person_id, None)
@@ -199,6 +245,12 @@ def left_out_by_age(session: Session, comp: Compilation) -> list[gates.Finding]:
     return [f for f in (_age_refusal(p, batch) for p in people) if f is not None]
 
 
+def left_out_by_roster(session: Session, comp: Compilation) -> list[gates.Finding]:
+    """The workers of the unit with sign-ins in the period that do not count (no labour
+    contract in force that day, not yet entered, exited before it), with how many and why."""
+    return counted_attendance(session, comp)[1]
+
+
 def _new_line(comp: Compilation, person: Person, days_worked: int, rate) -> WageLineRow:
     gross = round_fen(rate * days_worked) if rate is not None else None
     if gross is not None and not is_money(gross):  # beyond what the column holds: left to fill
@@ -228,7 +280,10 @@ def findings_for(comp: Compilation) -> list[Finding]:
     period = PayPeriod(comp.batch.period_start, comp.batch.period_end)
     limits = amount_limits(object_session(comp), comp.batch.project_id)
     lines = [as_wage_line(r, comp.unit.name) for r in comp.lines]
-    return validate_lines(lines, period, limits=limits)
+    found = validate_lines(lines, period, limits=limits)
+    session = object_session(comp)
+    assert session is not None  # a table read from the database
+    return found + card_findings(session, comp.batch.project_id, comp.lines)
 
 
 def save_draft(session: Session, actor: Actor, compilation_id: int, form: dict[str, dict]):

@@ -9,6 +9,7 @@ from typing import Any
 from domain import gates
 from domain.errors import DomainError
 from domain.i18n import Text
+from domain.roster import contracts, site
 
 #: reason code -> its message in Chinese and English.
 MESSAGES: dict[str, Text] = {
@@ -60,6 +61,13 @@ MESSAGES: dict[str, Text] = {
     ),
     "under_age": gates.UNDER_AGE,
     "over_age": gates.OVER_AGE,
+    # 聘用登记 and 进退场登记 (domain/roster): a contract in force, on site today
+    "no_contract": contracts.NO_CONTRACT,
+    "contract_expired": contracts.CONTRACT_EXPIRED,
+    "contract_not_started": contracts.CONTRACT_NOT_STARTED,
+    "not_entered": site.NOT_ENTERED,
+    "before_entry": site.BEFORE_ENTRY,
+    "exited": site.EXITED,
     "already_signed": Text(
         "今日已签到 {time}",
         "Already signed in today at {time}",

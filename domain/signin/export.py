@@ -17,6 +17,7 @@ HEADERS = {
         "身份证号",
         "工种",
         "参建单位",
+        "班组",
         "方式",
         "签到员",
         "距离(米)",
@@ -30,6 +31,7 @@ HEADERS = {
         "ID number",
         "Trade",
         "Unit",
+        "Team",
         "Method",
         "Officer",
         "Distance (m)",
@@ -39,8 +41,11 @@ HEADERS = {
 }
 
 
-def attendance_workbook(rows, project_name: str, lang: str = "zh") -> bytes:
-    """An .xlsx of attendance rows (``Attendance`` objects with person, unit, officer loaded)."""
+def attendance_workbook(rows, project_name: str, lang: str = "zh",
+                        teams: dict[int, str] | None = None) -> bytes:  # fmt: skip
+    """An .xlsx of attendance rows (``Attendance`` objects with person, unit, officer loaded);
+    ``teams``: person id → the name of his team (班组)."""
+    teams = teams or {}
     wb = Workbook()
     ws = wb.active
     ws.title = "考勤" if lang != "en" else "Attendance"
@@ -60,6 +65,7 @@ def attendance_workbook(rows, project_name: str, lang: str = "zh") -> bytes:
                 r.person.masked_id,
                 r.person.trade,
                 r.unit.name,
+                teams.get(r.person_id, ""),
                 METHOD_LABELS[r.method].format(lang),
                 r.officer.name if r.officer else "",
                 round(r.distance_m) if r.distance_m is not None else None,
@@ -67,7 +73,8 @@ def attendance_workbook(rows, project_name: str, lang: str = "zh") -> bytes:
                 yes if r.makeup else "",
             ]
         )
-    for column, width in zip("ABCDEFGHIJK", (12, 10, 10, 20, 10, 26, 12, 10, 9, 9, 6), strict=True):
+    widths = (12, 10, 10, 20, 10, 26, 12, 12, 10, 9, 9, 6)
+    for column, width in zip("ABCDEFGHIJKL", widths, strict=True):
         ws.column_dimensions[column].width = width
     ws.freeze_panes = "A3"
     out = BytesIO()

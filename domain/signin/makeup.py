@@ -18,6 +18,7 @@ from domain.db import utcnow
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.i18n import Text
 from domain.model import Assignment, Person
+from domain.roster import site as roster_site
 from domain.signin.model import Attendance, MakeupRequest
 from domain.signin.service import insert_once
 
@@ -56,8 +57,9 @@ def request_makeup(
     if not reason:
         raise InvalidInput("reason_required", NO_REASON, field="reason")
     person = session.get(Person, actor.person_id)
-    if person is not None:  # the sign-in's age gate, on the day asked for
+    if person is not None:  # the sign-in's gates, on the day asked for
         gates.refuse_on_site(person.id_number, day, person.name, field="day")
+        roster_site.refuse_off_site(session, project_id, person.id, day, field="day")
     key = (Attendance.person_id == actor.person_id, Attendance.project_id == project_id)
     if session.scalar(select(Attendance.id).where(*key, Attendance.day == day)):
         raise Conflict("already_signed", ALREADY, field="day", day=day.isoformat())

@@ -4,12 +4,12 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from domain.access import Actor
 from domain.i18n import Text
-from domain.model import Person, Unit
+from domain.model import Assignment, Person, Unit
 from domain.signin.model import Attendance
 
 METHOD_LABELS = {
@@ -29,6 +29,7 @@ class AttendanceQuery:
     name: str = ""
     method: str = ""
     limit: int = 2000
+    team_id: int | None = None  # the worker's team (班组) on the project now
 
 
 def _scoped(stmt, actor: Actor, project_id: int, unit_id: int | None):
@@ -64,6 +65,10 @@ def list_attendance(session: Session, actor: Actor, project_id: int, q: Attendan
         stmt = stmt.where(Person.name.contains(q.name.strip()))
     if q.method in METHOD_LABELS:
         stmt = stmt.where(Attendance.method == q.method)
+    if q.team_id:
+        stmt = stmt.join(Assignment, and_(Assignment.person_id == Attendance.person_id,
+                                          Assignment.project_id == Attendance.project_id)
+                         ).where(Assignment.team_id == q.team_id)  # fmt: skip
     return list(session.scalars(stmt))
 
 

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time
 from typing import cast
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import CursorResult, and_, insert, select, text
+from sqlalchemy import CursorResult, and_, exists, insert, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -26,8 +26,10 @@ from domain.access import Actor
 from domain.audit import record, snapshot
 from domain.errors import InvalidInput
 from domain.i18n import Text
-from domain.model import Assignment, Authorisation, Person, Project
+from domain.model import Assignment, Authorisation, Person, Project, Unit
 from domain.realname import get_project
+from domain.roster import site as roster_site
+from domain.roster.model import LabourContract
 from domain.signin.coords import SYSTEMS, Point, from_wgs84, to_wgs84
 from domain.signin.errors import SignInRefused
 from domain.signin.geofence import LocationFix, check_range
@@ -127,6 +129,29 @@ def _refuse_by_age(id_number: str, name: str, person_id: int, now: datetime) -> 
         raise err
 
 
+def _refuse_off_site(session, project_id: int, person_id: int, name: str, now: datetime) -> None:
+    """No labour contract in force today, or not on site today (not entered, exited): refused
+    (``domain.roster.site``)."""
+    finding = roster_site.signin_refusal(session, project_id, person_id, sign_in_day(now))
+    if finding is not None:
+        err = SignInRefused(finding.reason, **finding.params)
+        err.extra = {"person_id": person_id, "person_name": name}
+        raise err
+
+
+def _on_site_today(day: date):
+    """SQL: the worker of ``Assignment`` (joined with its ``Unit``) holds a labour contract in
+    force on ``day`` with the unit's employer and is on site that day (the current stint)."""
+    contract = exists().where(
+        LabourContract.person_id == Assignment.person_id,
+        LabourContract.enterprise_id == Unit.enterprise_id,
+        LabourContract.starts_on <= day,
+        LabourContract.effective_until >= day,
+    )
+    return and_(contract, Assignment.entered_on <= day,
+                or_(Assignment.exited_on.is_(None), Assignment.exited_on >= day))  # fmt: skip
+
+
 def _check_place_and_time(
     site: _Site, fix: LocationFix | None, location_error: str | None, now: datetime
 ) -> tuple[LocationFix, float]:
@@ -167,7 +192,8 @@ def sign_in_by_officer_scan(
             return result
     row = session.execute(
         select(
-            *_SITE_COLUMNS, Assignment.unit_id, Person.name.label("person_name"), Person.id_number
+            *_SITE_COLUMNS, Assignment.unit_id, Person.name.label("person_name"), Person.id_number,
+            _on_site_today(sign_in_day(now)).label("on_site"),
         )
         .select_from(Project)
         .outerjoin(
@@ -179,11 +205,14 @@ def sign_in_by_officer_scan(
             ),
         )
         .outerjoin(Person, Person.id == Assignment.person_id)
+        .outerjoin(Unit, Unit.id == Assignment.unit_id)
         .where(Project.id == project_id)
     ).one_or_none()
     if row is None or row.unit_id is None:
         raise SignInRefused("not_accepted")
     _refuse_by_age(row.id_number, row.person_name, claims.person_id, now)
+    if not row.on_site:
+        _refuse_off_site(session, project_id, claims.person_id, row.person_name, now)
     site = _SITES[project_id] = _Site(*row[:7])
     try:
         try:
@@ -218,7 +247,8 @@ def _officer_scan_fast(
     session, actor: Actor, site: _Site, person_id: int, fix, location_error, now, device
 ):
     """The usual officer scan in one statement: INSERT … SELECT that inserts only if the worker
-    is accepted on the project and the project still has the point and hours the checks used.
+    is accepted on the project, holds a labour contract in force today and is on site today
+    (``domain.roster``), and the project still has the point and hours the checks used.
     → the result, or None when anything is unusual (refusal, already signed, point changed):
     the caller then takes the full path, which reads afresh and names the reason."""
     try:
@@ -273,8 +303,16 @@ WITH inserted AS (
            :officer_lat, :officer_lng, :accuracy_m, :distance_m, :day, :signed_at,
            :device, :makeup
     FROM assignment JOIN project ON project.id = assignment.project_id
+         JOIN unit ON unit.id = assignment.unit_id
     WHERE assignment.project_id = :project_id AND assignment.person_id = :person_id
       AND assignment.state = 'accepted'
+      AND assignment.entered_on <= :day
+      AND (assignment.exited_on IS NULL OR assignment.exited_on >= :day)
+      AND EXISTS (SELECT 1 FROM labour_contract
+                  WHERE labour_contract.person_id = assignment.person_id
+                    AND labour_contract.enterprise_id = unit.enterprise_id
+                    AND labour_contract.starts_on <= :day
+                    AND labour_contract.effective_until >= :day)
       AND project.signin_lat = :lat AND project.signin_lng = :lng
       AND project.signin_radius_m = :radius_m AND project.signin_start = :start
       AND project.signin_end = :end AND project.name = :project_name
@@ -308,6 +346,7 @@ def sign_in_by_worker_scan(
     person = session.get(Person, person_id)
     if person is not None:
         _refuse_by_age(person.id_number, person.name, person_id, now)
+        _refuse_off_site(session, site.project_id, person_id, person.name, now)
     try:
         located, distance = _check_place_and_time(site, fix, location_error, now)
     except SignInRefused:

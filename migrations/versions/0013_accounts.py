@@ -1,14 +1,14 @@
 """accounts: workers' activation codes (首次登录/激活) and workers' photos
 
 Revision ID: 0013_accounts
-Revises: 0011_gates
+Revises: 0012_roster
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_accounts"
-down_revision = "0011_gates"
+down_revision = "0012_roster"
 branch_labels = None
 depends_on = None
 

@@ -21,7 +21,8 @@ depends_on = None
 TABLES = (
     "wage_batch", "wage_compilation", "wage_line", "summary_file", "bank_submission",
     "wage_line_payment", "bank_card_change", "attendance", "makeup_request", "person",
-    "assignment",
+    "assignment", "labour_contract", "labour_contract_file", "entry_exit", "line_confirmation",
+    "line_confirmation_paper",
 )  # fmt: skip
 
 

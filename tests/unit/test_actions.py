@@ -32,6 +32,11 @@ EXPECTED = {
     "view_project": VIEWERS,
     "accept_workers": CONTRACTOR,
     "register_worker": CONTRACTOR,
+    "view_roster": CONTRACTOR,
+    "record_contract": CONTRACTOR,
+    "manage_teams": CONTRACTOR,
+    "dispatch_workers": CONTRACTOR,
+    "record_entry_exit": {GC_MANAGER, GC_OPERATOR},
     "authorise_officers": {GC_MANAGER},
     "view_audit": {GC_MANAGER},
     "lift_lockout": {GC_MANAGER, PROCESS_ADMIN},
@@ -149,7 +154,8 @@ def test_must_refuses_with_access_denied():
 def test_actions_of_each_role_on_a_project():
     assert actor(GC_OPERATOR).actions(1) == {
         "list_projects", "view_project", "accept_workers", "register_worker",
-        "view_attendance", "view_compile", "compile_unit", "view_unit_table", "view_batches",
+        "view_roster", "record_contract", "manage_teams", "dispatch_workers",
+        "record_entry_exit", "view_attendance", "view_compile", "compile_unit", "view_unit_table", "view_batches",
         "push_bank", "view_payments", "view_summary", "export_bank_file", "correct_lines",
         "view_notice_board", "view_ledger",
     }  # fmt: skip

@@ -17,10 +17,18 @@ REASONS = {
     "location_missing",
     "location_denied",
     "already_signed",
+    # issue 10: a labour contract in force, entered on site and not exited (domain/roster)
+    "no_contract",
+    "contract_expired",
+    "contract_not_started",
+    "not_entered",
+    "before_entry",
+    "exited",
 }
 
 PARAMS = {"distance": 512, "radius": 200, "start": "04:00", "end": "12:00", "time": "07:12",
-          "name": "王伟", "age": 61, "min": 18, "max": 60, "sex": "男性"}  # fmt: skip
+          "name": "王伟", "age": 61, "min": 18, "max": 60, "sex": "男性", "until": "2026-11-30",
+          "entered": "2026-03-02", "exited": "2026-11-20"}  # fmt: skip
 
 
 def test_every_reason_of_the_issue_has_both_languages():

@@ -60,6 +60,20 @@ ROUTES: dict[str, tuple[str, str, set[str] | str, dict]] = {
     "project.person_photo": (
         "GET", "/projects/1/people/20/photo.jpg", GC | SUB_A | {"gc_ent", "officer"}, {},
     ),  # fmt: skip
+    # 花名册 (domain/roster): contract 39 is assignment 39's (unit 2); teams 3, 4 are unit 2's,
+    # 5, 6 unit 3's; assignment 58 (unit 3) is still assigned, 41 (unit 3) accepted and entered.
+    "project.roster_list": ("GET", "/projects/1/roster", CONTRACTORS, {}),
+    "project.roster_dispatch": (
+        "POST", "/projects/1/roster/dispatch", GC | SUB_B, {"ids": "58", "team_id": "6"},
+    ),
+    "project.roster_entry": ("POST", "/projects/1/roster/entry", GC, {"ids": "41", "day": ""}),
+    "project.roster_exit": ("POST", "/projects/1/roster/exit", GC, {"ids": "41", "day": ""}),
+    "project.teams_page": ("GET", "/projects/1/teams", CONTRACTORS, {}),
+    "project.team_update": (
+        "POST", "/projects/1/teams/3", GC | SUB_A, {"name": "钢筋一班", "leader_person_id": ""},
+    ),
+    "project.worker_contract": ("GET", "/projects/1/workers/39/contract", GC | SUB_A, {}),
+    "project.contract_download": ("GET", "/projects/1/contracts/39/file", GC | SUB_A, {}),
     "project.authorisations": ("GET", "/projects/1/authorisations", {"gc_pm"}, {}),
     "project.authorisation_add": (
         "POST",

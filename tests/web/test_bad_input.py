@@ -1,13 +1,39 @@
 """Bad input gets a clear message naming the field; nothing is half-saved; never a 500."""
 
+import io
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
 from domain.checks import luhn_check_digit, resident_id_check_char
+from domain.clock import today_in_shanghai
 from domain.errors import InvalidInput
 from domain.model import Assignment, AuditEntry, Person
 from domain.realname import register_enterprise
+from domain.roster.demo import demo_pdf
 from tests.web.photo_helpers import register as with_photo
+
+
+class Upload(io.BytesIO):
+    """A file the test client may post again and again: closing it rewinds it."""
+
+    def close(self):
+        self.seek(0)
+
+
+def contract_upload(data: bytes | None = None, name: str = "劳动合同.pdf") -> tuple:
+    return (Upload(demo_pdf(["Labour contract (test)"]) if data is None else data), name)
+
+
+# The labour contract's fieldset of 人员登记 (聘用登记): a fixed-term contract in force a year.
+CONTRACT = {
+    "contract_kind": "fixed_term",
+    "contract_starts_on": (today_in_shanghai() - timedelta(days=30)).isoformat(),
+    "contract_ends_on": (today_in_shanghai() + timedelta(days=365)).isoformat(),
+    "contract_task": "",
+    "contract_file": contract_upload(),
+}
 
 GOOD = {
     "name": "测试工人",
@@ -19,6 +45,7 @@ GOOD = {
     "bank_cnaps": "102290024433",
     "unit_id": "2",
     "id_valid_until": "2035-06-30",
+    **CONTRACT,
 }
 
 

@@ -52,6 +52,7 @@ def data_values(app) -> list[str]:
     """Every demo/data string that may legitimately be Chinese, longest first."""
     from domain.model import Assignment, Enterprise, Person, Project, Unit, User
     from domain.payroll.model import Compilation, LineConfirmation, LinePayment, WageLineRow
+    from domain.roster.model import LabourContract, Team
     from domain.signin.model import MakeupRequest
     from engine.models import ProcessDefinition
     from web.extensions import db
@@ -78,6 +79,9 @@ def data_values(app) -> list[str]:
         LinePayment.reason_text,
         MakeupRequest.reason,
         MakeupRequest.decision_note,
+        Team.name,
+        LabourContract.task,
+        LabourContract.file_name,
     )
     values: set[str] = set()
     with app.app_context():

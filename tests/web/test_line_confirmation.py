@@ -142,9 +142,9 @@ def test_a_dispute_opens_a_task_blocks_the_table_and_the_worker_sees_the_answer(
     confirm_lines(app, comp_id)
     line = line_of(app, comp_id)
     as_user(client, auth, "w001")
-    with app.app_context():  # back to 待确认 for him: he disputes instead
-        from web.extensions import db
+    from web.extensions import db
 
+    with app.app_context(), deleting_allowed(db.session):  # back to 待确认: he disputes
         db.session.query(LineConfirmation).filter_by(line_id=line.id).delete()
         db.session.commit()
     r = client.post(f"/my/wages/{line.id}", data={"decision": "dispute", "comment": ""},

@@ -10,6 +10,8 @@ LINKED = {
     "project.home": "view_project",
     "project.acceptance": "accept_workers",
     "project.worker_new": "register_worker",
+    "project.roster_list": "view_roster",
+    "project.teams_page": "manage_teams",
     "project.authorisations": "authorise_officers",
     "project.audit": "view_audit",
     "signin.attendance_list": "view_attendance",

@@ -20,6 +20,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 from tests.login_helpers import log_in_directly
 from tests.web.payroll_helpers import confirm_lines
 from tests.web.route_matrix import ROUTES
+from tests.web.test_bad_input import CONTRACT, contract_upload
 from tests.web.test_payroll_excel_rates import MONTH
 
 BAD = ["abc", "-100", "100.005", "1e309", "", "长" * 3000, "1\x00", "９９", "-1", "0",
@@ -27,6 +28,8 @@ BAD = ["abc", "-100", "100.005", "1e309", "", "长" * 3000, "1\x00", "９９", "
 USERNAMES = {"worker": "w001", "officer": "w004"}
 CONTROL = dict.fromkeys([*range(9), 11, 12, *range(14, 32), 127])
 LONG_AGO = (date.today() - timedelta(days=200)).isoformat()  # no sign-in that day
+TODAY = date.today().isoformat()
+CONTRACT_FIELDS = {k: v for k, v in CONTRACT.items() if k != "contract_file"}
 PLACEHOLDER = re.compile(r"\{[a-z_]+(?:![rs])?\}")
 
 # endpoint: (user, URL, referrer page, valid form, JSON body?). {comp}, {batch}, {line},
@@ -44,13 +47,27 @@ FORMS = {
     "project.worker_photo_set": ("gc_op", "/projects/1/assignments/20/photo",
                                  "/projects/1/assignments/20/account", {}, False),
     "project.acceptance_accept": ("gc_op", "/projects/1/acceptance/accept",
-                                  "/projects/1/acceptance", {"ids": "58"}, False),
+                                  "/projects/1/acceptance", {"ids": "58", "entered_on": TODAY},
+                                  False),
     "project.acceptance_reject": ("gc_op", "/projects/1/acceptance/39/reject",
                                   "/projects/1/acceptance", {"reason": "资料不全"}, False),
     "project.worker_new": ("gc_op", "/projects/1/workers/new", "/projects/1/workers/new", {
         "name": "测试工人", "id_number": "310104199003070018", "phone": "13912345678",
         "trade": "木工", "bank_card": "6222020000000100110", "bank_name": "中国工商银行",
-        "bank_cnaps": "102290024433", "unit_id": "2", "id_valid_until": "2035-06-30"}, False),
+        "bank_cnaps": "102290024433", "unit_id": "2", "id_valid_until": "2035-06-30",
+        **CONTRACT_FIELDS}, False),
+    "project.roster_dispatch": ("suba_op", "/projects/1/roster/dispatch", "/projects/1/roster",
+                                {"ids": "17", "team_id": "4"}, False),
+    "project.roster_entry": ("gc_op", "/projects/1/roster/entry", "/projects/1/roster",
+                             {"ids": "41", "day": TODAY}, False),
+    "project.roster_exit": ("gc_op", "/projects/1/roster/exit", "/projects/1/roster",
+                            {"ids": "41", "day": TODAY}, False),
+    "project.teams_page": ("suba_op", "/projects/1/teams", "/projects/1/teams",
+                           {"unit_id": "2", "name": "新班组", "leader_person_id": "17"}, False),
+    "project.team_update": ("suba_op", "/projects/1/teams/3", "/projects/1/teams",
+                            {"name": "钢筋一班", "leader_person_id": "15"}, False),
+    "project.worker_contract": ("suba_op", "/projects/1/workers/39/contract",
+                                "/projects/1/workers/39/contract", CONTRACT_FIELDS, False),
     "project.authorisation_add": ("gc_pm", "/projects/1/authorisations",
                                   "/projects/1/authorisations?name=x",
                                   {"person_id": "2", "post": "signin_officer"}, False),
@@ -144,6 +161,9 @@ FORMS = {
     "enterprise.sign": ("gc_ent", "/enterprise/batches/{batch}/sign",
                         "/enterprise/batches/{batch}/sign", {"password": "x"}, False),
 }  # fmt: skip
+# Files the forms upload (a fresh one for every post): the labour contract (聘用登记).
+FILES = {"project.worker_new": {"contract_file": contract_upload},
+         "project.worker_contract": {"contract_file": contract_upload}}  # fmt: skip
 NO_FIELDS_SENT = {"auth.logout"}  # logging out with bad values logs out all the same
 NEEDS_WORLD = {"payroll.batch_create", "payroll.settlement"}  # the settlement day set first
 
@@ -272,10 +292,11 @@ def test_bad_values_in_every_form(request, app, client, endpoint):
     url, page = fill(url, world), page and fill(page, world)
     form = world["cells"] if form == "{cells}" else {k: fill(v, world) for k, v in form.items()}
     headers = {"Referer": "http://localhost" + page} if page else {}
-    for field in [*form, "unexpected"] if endpoint not in NO_FIELDS_SENT else []:
+    files = FILES.get(endpoint, {})
+    for field in [*form, *files, "unexpected"] if endpoint not in NO_FIELDS_SENT else []:
         for value in BAD:
             login(client, who)
-            data = {**form, field: value}
+            data = {**form, **{name: make() for name, make in files.items()}, field: value}
             r = (client.post(url, json=data, headers=headers) if as_json
                  else client.post(url, data=data, headers=headers))  # fmt: skip
             check_answer(r, f"{endpoint} {field}={value[:20]!r}", field, value, post=url)

@@ -27,6 +27,7 @@ from domain.payroll.lines import ERROR
 from domain.payroll.model import SigningCredential, WageBatch
 from domain.payroll.period import month_label
 from domain.roles import CONTRACTOR
+from domain.roster import teams as roster_teams
 from engine.inbox import check_may_act, get_human_task
 from services import payroll, tasks
 from services.payroll_jobs import transfers_for_csv
@@ -141,6 +142,8 @@ def compilation_new(project_id: int):
     payroll.compile_from_attendance(uow(), g.actor, comp.id)
     for finding in compile.left_out_by_age(db.session, comp):  # 未列入: the reason of each
         flash(_("未列入编制：%(reason)s", reason=finding.message(g.lang)), "warning")
+    for finding in compile.left_out_by_roster(db.session, comp):  # no contract, not on site
+        flash(finding.message(g.lang), "warning")
     return redirect(url_for(".compilation", project_id=project_id, compilation_id=comp.id))
 
 
@@ -172,7 +175,29 @@ def compilation(project_id: int, compilation_id: int):
         states=states, confirm_counts=confirmation.counts(states), confirm_labels=CONFIRM_LABELS,
         confirm_required=confirmation.required(db.session, project_id),
         totals=compile.totals(comp.lines), review_stage=_review_stage(comp), **_ctx(project_id),
+        **_by_team(comp),
     )  # fmt: skip
+
+
+def _by_team(comp) -> dict:
+    """The table's lines by team (班组): ?team_id= shows one team's, ?group=team orders them by
+    team with a heading per team; the totals per team."""
+    of = roster_teams.teams_by_person(db.session, comp.batch.project_id,
+                                      [line.person_id for line in comp.lines])  # fmt: skip
+    team_id, grouped = int_arg("team_id", request.args), request.args.get("group") == "team"
+    lines = [line for line in comp.lines
+             if not team_id or (line.person_id in of and of[line.person_id].id == team_id)]
+    if grouped:
+        lines.sort(key=lambda line: (line.person_id not in of,
+                                     of[line.person_id].name if line.person_id in of else ""))
+    sums: dict = {}
+    for line in comp.lines:
+        team = of.get(line.person_id)
+        sums.setdefault(team.name if team else "", []).append(line)
+    return {"lines": lines, "team_of": of, "team_filter": team_id, "grouped": grouped,
+            "team_totals": {name: compile.totals(rows) for name, rows in sorted(sums.items())},
+            "table_teams": sorted({t.id: t for t in of.values()}.values(),
+                                  key=lambda t: t.name)}  # fmt: skip
 
 
 def _review_stage(comp) -> str | None:

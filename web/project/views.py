@@ -8,12 +8,13 @@ from domain.audit import verify_chain
 from domain.clock import today_in_shanghai
 from domain.model import Project
 from domain.realname import STATE_LABELS, AssignmentQuery, WorkerForm
+from domain.roster import contracts, roster
 from services import notice_board as board_services
 from services import realname as realname_services
 from web.access import guard
 from web.extensions import db
 from web.forms import back_url, int_arg, int_list
-from web.project import bp
+from web.project import bp, roster_views
 from web.project.account_views import code_page, uploaded
 from web.runtime import uow
 
@@ -47,6 +48,7 @@ def _query() -> AssignmentQuery:
         trade=request.args.get("trade", ""),
         state=request.args.get("state", "assigned"),
         unit_id=int_arg("unit_id", request.args),
+        team_id=int_arg("team_id", request.args),
     )
 
 
@@ -57,11 +59,14 @@ def acceptance(project_id: int):
     query = _query()
     rows = realname.list_assignments(db.session, g.actor, project_id, query)
     today = today_in_shanghai()
+    more = roster.flags_for(db.session, project_id, rows, today)  # contract, on site, shared
     return render_template(
         "project/acceptance.html",
         project=realname.get_project(db.session, project_id),
         rows=rows,
-        flags={a.id: gates.person_flags(a.person, today) for a in rows},
+        today=today,
+        flags={a.id: gates.person_flags(a.person, today) + more[a.id] for a in rows},
+        teams=roster.teams_by_id(db.session, project_id),
         validity=gates.validity_label,
         query=query,
         states=STATE_LABELS,
@@ -73,7 +78,8 @@ def acceptance(project_id: int):
 @bp.post("/projects/<int:project_id>/acceptance/accept")
 @guard(*roles.CONTRACTOR)
 def acceptance_accept(project_id: int):
-    count = realname_services.accept_workers(uow(), g.actor, project_id, int_list("ids"))
+    count = realname_services.accept_workers(uow(), g.actor, project_id, int_list("ids"),
+                                             request.form.get("entered_on"))  # fmt: skip
     flash(_("已接收 %(n)d 名人员", n=count), "success")
     return redirect(back_url(url_for(".acceptance", project_id=project_id)))
 
@@ -97,17 +103,20 @@ def worker_new(project_id: int):
     if request.method == "POST":
         form = WorkerForm(**{f: request.form.get(f, "") for f in WorkerForm.__dataclass_fields__})
         done = realname_services.register_worker(
-            uow(), g.actor, project_id, int_arg("unit_id", request.form) or 0, form, uploaded()
+            uow(), g.actor, project_id, int_arg("unit_id", request.form) or 0, form, uploaded(),
+            contract=roster_views.contract_form(),
         )
         a = done.assignment
         flash(_("已登记 %(name)s，待接收", name=a.person.name), "success")
         for finding in gates.person_flags(a.person, today_in_shanghai()):
             flash(finding.message(g.lang), "warning")
+        for finding in roster.flags_for(db.session, project_id, [a], today_in_shanghai())[a.id]:
+            flash(finding.message(g.lang), "warning")
         if done.code is not None:  # his new account's activation code, shown once
             return code_page(project_id, a, done.code)
         return redirect(url_for(".acceptance", project_id=project_id))
     return render_template("project/worker_new.html", project=project, units=units,
-                           trades=gates.TRADES)  # fmt: skip
+                           trades=gates.TRADES, kinds=contracts.KIND_LABELS)  # fmt: skip
 
 
 @bp.route("/projects/<int:project_id>/authorisations")
@@ -199,6 +208,8 @@ def api_assignments(project_id: int):
     """JSON: the acceptance list with the same filters and scope as the page."""
     rows = realname.list_assignments(db.session, g.actor, project_id, _query())
     today = today_in_shanghai()
+    more = roster.flags_for(db.session, project_id, rows, today)
+    teams = roster.teams_by_id(db.session, project_id)
     return jsonify(
         assignments=[
             {
@@ -212,9 +223,13 @@ def api_assignments(project_id: int):
                 "reason": a.reason,
                 "bank_card": a.person.masked_card,
                 "id_valid_until": gates.validity_label(a.person.id_valid_until, "en") or None,
+                "team_id": a.team_id,
+                "team": teams[a.team_id].name if a.team_id in teams else None,
+                "entered_on": a.entered_on.isoformat() if a.entered_on else None,
+                "exited_on": a.exited_on.isoformat() if a.exited_on else None,
                 "flags": [
                     {"reason": f.reason, "message": f.message(g.lang)}
-                    for f in gates.person_flags(a.person, today)
+                    for f in gates.person_flags(a.person, today) + more[a.id]
                 ],
             }
             for a in rows

@@ -184,6 +184,7 @@ def attendance_query() -> queries.AttendanceQuery:
         unit_id=int_arg("unit_id", request.args),
         name=request.args.get("name", ""),
         method=request.args.get("method", ""),
+        team_id=int_arg("team_id", request.args),
     )
 
 

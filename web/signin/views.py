@@ -11,6 +11,8 @@ from domain import roles
 from domain.clock import today_in_shanghai
 from domain.model import Project
 from domain.realname import get_project
+from domain.roster import roster as roster_queries
+from domain.roster import teams as roster_teams
 from domain.signin import queries
 from domain.signin.coords import SYSTEMS
 from domain.signin.export import attendance_workbook
@@ -102,7 +104,24 @@ def point_edit(project_id: int):
 def _attendance_page_data(project_id: int):
     query = attendance_query()
     rows = queries.list_attendance(db.session, g.actor, project_id, query)
+    if request.args.get("group") == "team":  # by team (班组), each team's rows as they were
+        of = roster_teams.teams_by_person(db.session, project_id, {r.person_id for r in rows})
+        rows.sort(key=lambda r: (r.person_id not in of, *((of[r.person_id].unit_id,
+                                 of[r.person_id].name) if r.person_id in of else (0, ""))))
     return query, rows
+
+
+def _team_names(project_id: int, rows) -> dict[int, str]:
+    """person id → his team's name (班组), for the rows shown."""
+    found = roster_teams.teams_by_person(db.session, project_id, {r.person_id for r in rows})
+    return {pid: team.name for pid, team in found.items()}
+
+
+def _visible_teams(project_id: int, units) -> list:
+    """The teams of the units in the unit filter (the team filter's choices)."""
+    ids = {u.id for u in units}
+    every = roster_queries.teams_by_id(db.session, project_id).values()
+    return sorted((t for t in every if t.unit_id in ids), key=lambda t: (t.unit_id, t.name))
 
 
 @bp.route("/projects/<int:project_id>/signin/attendance")
@@ -110,12 +129,15 @@ def _attendance_page_data(project_id: int):
 def attendance_list(project_id: int):
     """考勤记录: sign-ins per project, unit and day, with filters."""
     query, rows = _attendance_page_data(project_id)
+    units = queries.units_for_filter(db.session, g.actor, project_id)
     return render_template(
         "signin/attendance_list.html",
         project=get_project(db.session, project_id),
         rows=rows,
         query=query,
-        units=queries.units_for_filter(db.session, g.actor, project_id),
+        units=units,
+        teams=_visible_teams(project_id, units),
+        team_of=_team_names(project_id, rows),
         methods=METHOD_LABELS,
         people=len({r.person_id for r in rows}),
     )
@@ -127,7 +149,7 @@ def attendance_export(project_id: int):
     """考勤导出 (Excel)."""
     query, rows = _attendance_page_data(project_id)
     project = get_project(db.session, project_id)
-    data = attendance_workbook(rows, project.name, g.lang)
+    data = attendance_workbook(rows, project.name, g.lang, _team_names(project_id, rows))
     name = f"attendance_{project.code}_{query.day_from}_{query.day_to}.xlsx"
     return Response(
         data,
