@@ -2,11 +2,13 @@
 shows that photo next to his name (screenshots in test-output/e2e/accounts_*.png)."""
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import expect
 
 from domain.photos import portrait
+from domain.roster.demo import demo_pdf
 from tests.e2e.conftest import PHONE, fake_camera_args, png_to_y4m
 from tests.e2e.test_signin_browser import login
 from tests.web.test_bad_input import GOOD
@@ -33,6 +35,12 @@ def test_register_activate_and_be_seen_on_the_officers_scan(
     office.select_option("select[name=trade]", GOOD["trade"])
     office.select_option("select[name=unit_id]", GOOD["unit_id"])
     office.set_input_files("input[name=photo]", str(photo))
+    contract = tmp_path / "contract.pdf"
+    contract.write_bytes(demo_pdf(["Labour contract"]))
+    office.select_option("select[name=contract_kind]", "fixed_term")
+    office.fill("input[name=contract_starts_on]", (date.today() - timedelta(days=30)).isoformat())
+    office.fill("input[name=contract_ends_on]", (date.today() + timedelta(days=365)).isoformat())
+    office.set_input_files("input[name=contract_file]", str(contract))
     office.screenshot(path=str(shots / "accounts_register.png"), full_page=True)
     office.click("form[enctype] button[type=submit]")
     expect(office.locator("#activation-code")).to_contain_text("工人账号激活码")
@@ -42,6 +50,13 @@ def test_register_activate_and_be_seen_on_the_officers_scan(
     office.goto(f"{live_server}/projects/1/acceptance?name={GOOD['name']}")
     office.click("button:has-text('接收')")
     expect(office.locator(".flash-success, .flash")).to_contain_text("已接收 1 名人员")
+    # 总包进场登记: the GC records his entry (a subcontractor's acceptance records none).
+    gc = launch().new_context(viewport={"width": 1300, "height": 900}).new_page()
+    login(gc, live_server, "gc_pm")
+    gc.goto(f"{live_server}/projects/1/roster?unit_id=2&name={GOOD['name']}")
+    gc.locator("tr", has_text=GOOD["name"]).locator("input[name=ids]").check()
+    gc.click("#entry")
+    expect(gc.locator(".flash-success")).to_be_visible()
     office.goto(f"{live_server}/projects/1/acceptance?name={GOOD['name']}&state=accepted")
     office.click("a.account-link")
     expect(office.locator("main")).to_contain_text("待激活")

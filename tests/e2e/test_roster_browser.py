@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from domain.clock import today_in_shanghai
 from domain.model import Assignment, Person
+from domain.photos import portrait
 from domain.roster.demo import demo_pdf
 from tests.e2e.conftest import SHOTS
 from tests.web.test_bad_input import GOOD
@@ -55,6 +56,9 @@ def test_register_accept_enter_and_dispatch(app, live_server, launch, tmp_path):
         (today + timedelta(days=20)).isoformat())  # fmt: skip
     page.screenshot(path=str(SHOTS / "roster-1-refused-upload.png"), full_page=True)
     page.set_input_files("input[name=contract_file]", str(scan))
+    photo = tmp_path / "me.jpg"
+    photo.write_bytes(portrait(GOOD["name"], 2).jpeg)
+    page.set_input_files("input[name=photo]", str(photo))
     page.click("main button[type=submit]")
     expect(page.locator(".flash-warning")).to_contain_text("劳动合同即将到期")
     with app.app_context():

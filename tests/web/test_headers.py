@@ -32,3 +32,13 @@ def test_static_files_may_be_cached_and_hsts_follows_secure_cookies(app, client)
     assert "Strict-Transport-Security" not in r.headers  # the tests run with insecure cookies
     app.config["SESSION_COOKIE_SECURE"] = True
     assert "max-age" in client.get("/login").headers["Strict-Transport-Security"]
+
+
+def test_no_template_has_an_inline_event_handler():
+    """The CSP blocks them: behaviour goes in static scripts (web/static/app.js)."""
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parents[2] / "web" / "templates"
+    handlers = re.compile(r"\son[a-z]+\s*=", re.I)
+    found = [str(p) for p in templates.rglob("*.html") if handlers.search(p.read_text())]
+    assert not found, found
