@@ -18,7 +18,7 @@ least three years after the project ends (``RETENTION_NOTE``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from domain.access import Actor
 from domain.masking import mask_card, mask_id_number, mask_phone
 from domain.model import Person, Project
+from domain.payroll import confirmation
 from domain.payroll.batches import get_project
 from domain.payroll.documents import Attempt, WorkAndPay, attempts_of, local_time, work_and_pay
 from domain.payroll.model import Compilation, WageBatch, WageLineRow
@@ -55,6 +56,7 @@ class LedgerRow(WorkAndPay):
     masked_card: str
     end_to_end_id: str  # the bank payment reference of the latest attempt
     msg_id: str
+    confirmation: str = ""  # the worker's own confirmation (条例 Art. 31): a state of CONFIRM
 
 
 @dataclass(frozen=True)
@@ -122,10 +124,18 @@ def ledger_row(line: WageLineRow, unit: str, batch: WageBatch, phone: str,
     )  # fmt: skip
 
 
+# The worker's confirmation of his line, as the ledger names it.
+CONFIRM = {"confirmed": "手机确认", "paper": "纸质签字", "resolved": "异议已答复未确认",
+           "disputed": "有异议", "pending": "未确认"}  # fmt: skip
+
+
 def ledger_of(project: Project, pay_month: str, lines: list[tuple[WageLineRow, Compilation]],
-              phones: dict[int, str], attempts: list[Attempt], now: datetime) -> Ledger:  # fmt: skip
-    rows = tuple(ledger_row(line, comp.unit.name, comp.batch, phones.get(line.person_id, ""),
-                            attempts) for line, comp in lines)  # fmt: skip
+              phones: dict[int, str], attempts: list[Attempt], now: datetime,
+              confirmed: dict[int, str] | None = None) -> Ledger:  # fmt: skip
+    rows = tuple(replace(ledger_row(line, comp.unit.name, comp.batch,
+                                    phones.get(line.person_id, ""), attempts),
+                         confirmation=(confirmed or {}).get(line.id, ""))
+                 for line, comp in lines)  # fmt: skip
     return Ledger(gc_name=project.general_contractor.name, project=project.name,
                   pay_month=pay_month, rows=rows, generated_at=now)  # fmt: skip
 
@@ -156,7 +166,9 @@ def ledger_for(session: Session, actor: Actor, project_id: int, month: str,
         phones = {pid: phone for pid, phone in session.execute(
             select(Person.id, Person.phone).where(Person.id.in_(people)))}  # fmt: skip
     attempts = attempts_of(session, [line.id for line, _ in lines])
-    return ledger_of(project, pay_month, lines, phones, attempts, now)
+    states = confirmation.states_for(session, [line for line, _ in lines])
+    return ledger_of(project, pay_month, lines, phones, attempts, now,
+                     {i: s.state for i, s in states.items()})  # fmt: skip
 
 
 def ledger_months(session: Session, project_id: int) -> list[str]:

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from domain.payroll.excel import TEXT_FORMAT
-from domain.payroll.ledger import Ledger, LedgerRow
+from domain.payroll.ledger import CONFIRM, Ledger, LedgerRow
 from domain.payroll.period import month_label
 from domain.retention import RETENTION_NOTE
 
@@ -22,7 +22,7 @@ COLUMNS = (
     ("身份证号", 21), ("联系电话", 14), ("工种", 10), ("出勤天数", 9), ("补签天数", 9),
     ("日工资", 10), ("应发工资", 12), ("扣款金额", 10), ("扣款原因", 16), ("实发工资", 12),
     ("发放日期", 17), ("开户银行", 20), ("工资卡号", 22), ("银行流水号 EndToEndId", 20),
-    ("报文标识 MsgId", 24), ("支付状态", 9), ("原因", 20),
+    ("报文标识 MsgId", 24), ("支付状态", 9), ("原因", 20), ("工人确认", 14),
 )  # fmt: skip
 AMOUNT_COLUMNS = (11, 12, 13, 15)  # 1-based: 日工资, 应发, 扣款, 实发
 TOTAL_COLUMNS = (2, 5, 12, 13, 15, 16)  # label, count, gross, deductions, net, paid
@@ -69,6 +69,7 @@ def _cells(number: int, r: LedgerRow) -> list:
         amount(r.deductions), r.deduction_reason, amount(r.net),
         "" if r.paid_at is None else f"{r.paid_at:%Y-%m-%d %H:%M}", r.bank_name, r.masked_card,
         r.end_to_end_id, r.msg_id, STATUS.get(r.status, r.status), r.status_reason,
+        CONFIRM.get(r.confirmation, r.confirmation),
     ]  # fmt: skip
 
 

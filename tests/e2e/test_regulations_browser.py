@@ -242,6 +242,7 @@ def test_the_regulations_path(app, client, auth, live_server, launch, open_all_d
     shot(gc, "10_wage_ledger")
     row = gc.locator("tr.ledger-row", has_text=GOOD["name"])
     expect(row).to_contain_text(reference)
+    expect(row).to_contain_text("手机确认")  # his own confirmation of the line
     sub = as_user(browser, base, "suba_pm", viewport={"width": 1280, "height": 900})
     sub.goto(f"{base}{P}/batches/{batch_id}")
     expect(sub.locator("a.unit-voucher")).to_be_visible()
