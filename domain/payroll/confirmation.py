@@ -38,6 +38,7 @@ from domain.payroll.model import (
     PayrollSetting,
     WageLineRow,
 )
+from domain.uploads import sniff_document
 
 PROCESS_ID = "wage_line_dispute"
 RESOLVE_TASKS = ("resolve_wage_dispute", "resolve_own_wage_dispute")
@@ -45,8 +46,6 @@ RESOLVE_TASKS = ("resolve_wage_dispute", "resolve_own_wage_dispute")
 PENDING, CONFIRMED, DISPUTED, RESOLVED, PAPER = "pending", "confirmed", "disputed", "resolved", "paper"
 STATES = (PENDING, CONFIRMED, DISPUTED, RESOLVED, PAPER)
 COUNTS = (CONFIRMED, PAPER)  # what counts as the worker's signature
-PAPER_TYPES = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg",
-               b"\x89PNG\r\n\x1a\n": "image/png"}  # fmt: skip
 PAPER_MAX_BYTES = 5 * 1024 * 1024
 NAMES_SHOWN = 3
 
@@ -256,10 +255,10 @@ def sniff_paper(data: bytes) -> str:
     if len(data) > PAPER_MAX_BYTES:
         raise InvalidInput("paper_too_large", PAPER_TOO_LARGE, field="paper",
                            mb=PAPER_MAX_BYTES // (1024 * 1024))  # fmt: skip
-    for magic, content_type in PAPER_TYPES.items():
-        if data.startswith(magic):
-            return content_type
-    raise InvalidInput("paper_bad_type", PAPER_BAD_TYPE, field="paper")
+    found = sniff_document(data)
+    if found is None:
+        raise InvalidInput("paper_bad_type", PAPER_BAD_TYPE, field="paper")
+    return found[0]
 
 
 def upload_paper(session: Session, actor: Actor, line_id: int, data: bytes) -> LineConfirmation:

@@ -31,15 +31,10 @@ from domain.gates import Finding
 from domain.i18n import Text
 from domain.model import Assignment, Unit
 from domain.roster.model import CONTRACT_KINDS, LabourContract, LabourContractFile
+from domain.uploads import sniff_document
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 EXPIRY_WARNING_DAYS = 30
-# The kinds of document taken, by their first bytes (magic numbers).
-FILE_TYPES = (
-    (b"%PDF-", "application/pdf", ".pdf"),
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-)
 
 KIND_LABELS = {
     "fixed_term": Text("固定期限", "fixed term"),
@@ -122,11 +117,6 @@ class CleanContract:
     data: bytes
 
 
-def sniff(data: bytes) -> tuple[str, str] | None:
-    """(content type, extension) of a PDF, JPEG or PNG, from its first bytes; else None."""
-    return next(((kind, ext) for magic, kind, ext in FILE_TYPES if data.startswith(magic)), None)
-
-
 def clean_contract(form: ContractForm, today: date) -> CleanContract:
     """Every field checked; the first fault raises ``InvalidInput`` naming its input."""
     kind = form.kind.strip()
@@ -148,7 +138,7 @@ def clean_contract(form: ContractForm, today: date) -> CleanContract:
     if len(data) > MAX_FILE_BYTES:
         raise InvalidInput("contract_file_too_large", FILE_TOO_LARGE, field=FILE_FIELD,
                            max=MAX_FILE_BYTES // (1024 * 1024))  # fmt: skip
-    found = sniff(data)
+    found = sniff_document(data)
     if found is None:
         raise InvalidInput("contract_file_type", FILE_TYPE, field=FILE_FIELD)
     file_type, extension = found

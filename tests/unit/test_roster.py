@@ -7,8 +7,9 @@ import pytest
 
 from domain.errors import InvalidInput
 from domain.roster import contracts, site
-from domain.roster.contracts import ContractForm, clean_contract, sniff
+from domain.roster.contracts import ContractForm, clean_contract
 from domain.roster.demo import demo_pdf
+from domain.uploads import sniff_document as sniff
 
 TODAY = date(2026, 11, 15)
 

@@ -7,6 +7,7 @@ from domain import gates, realname, roles
 from domain.clock import today_in_shanghai
 from domain.roster import contracts, roster, site, teams
 from domain.roster.contracts import KIND_LABELS, KIND_SHORT, ContractForm
+from domain.uploads import sniff_document
 from services import roster as roster_services
 from web.access import guard
 from web.extensions import db
@@ -152,7 +153,7 @@ def worker_contract(project_id: int, assignment_id: int):
 def contract_download(project_id: int, contract_id: int):
     """The signed contract, only for those who may see the worker; never cached."""
     contract, data = contracts.contract_file(db.session, g.actor, project_id, contract_id)
-    extension = (contracts.sniff(data) or ("", ".bin"))[1]
+    extension = (sniff_document(data) or ("", ".bin"))[1]
     return Response(data, mimetype=contract.file_type, headers={
         "Content-Disposition": f"inline; filename=contract-{contract.id}{extension}",
         "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
