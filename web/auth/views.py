@@ -37,10 +37,7 @@ def login():
 
 
 def _log_in(user: User) -> None:
-    lang = session.get("lang")
-    session.clear()  # a fresh session on login (no fixation)
-    if lang:
-        session["lang"] = lang
+    _fresh_session()  # no fixation
     login_user(user)
     session["sv"] = user.session_version or 0  # checked on each request (web/__init__.py)
     session["login_at"] = int(time.time())
@@ -70,11 +67,16 @@ def logout():
     """退出: the session ends on the server too (a saved cookie no longer works)."""
     login_services.log_out(uow(), g.actor.user_id)
     logout_user()
+    _fresh_session()
+    return redirect(url_for("auth.login"))
+
+
+def _fresh_session() -> None:
+    """An empty session but for the language (the browser's choice, not the login's)."""
     lang = session.get("lang")
     session.clear()
-    if lang:  # the language is the browser's, not the login's
+    if lang:
         session["lang"] = lang
-    return redirect(url_for("auth.login"))
 
 
 @bp.route("/password", methods=["GET", "POST"])
