@@ -75,4 +75,5 @@ test-postgres: deps postgres
 	TEST_DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -m "not e2e" tests/integration tests/web tests/bpmn
 
 bench: deps postgres
+	@tools/ensure_system.sh bench
 	TEST_DATABASE_URL=$(PG_URL) $(PY) -m bench

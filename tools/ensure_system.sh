@@ -1,6 +1,6 @@
 #!/bin/sh
 # Install the Debian packages zhuxin needs (as root), or print the exact command and stop.
-# usage: tools/ensure_system.sh run|test
+# usage: tools/ensure_system.sh run|test|bench
 set -e
 need=""
 command -v python3 >/dev/null || need="$need python3"
@@ -9,6 +9,10 @@ command -v npm >/dev/null || need="$need nodejs npm"
 dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || need="$need fonts-wqy-microhei"
 if [ "$1" = "test" ]; then
   [ -x /usr/bin/chromium ] || need="$need chromium"
+  command -v pdftoppm >/dev/null || need="$need poppler-utils"   # the PDFs rendered in browser tests
+fi
+if [ "$1" = "bench" ]; then
+  command -v wrk >/dev/null || need="$need wrk"
 fi
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" = "0" ]; then
