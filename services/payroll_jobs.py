@@ -12,7 +12,7 @@
 - ``notify/CompileOverdue``  the compile reminder after the settlement day
 
 They are application services, not adapters: each loads the batch, calls the adapters in
-``connectors/`` (PDF, ISO 20022, the bank's HTTP client) and stores the outcome.  Each runs in a
+``connectors/`` (PDF, ISO 20022, the bank adapter the project chose — services/bank_adapters.py) and stores the outcome.  Each runs in a
 session of the app's session factory (the job executor calls it outside any instance lock), and
 is safe to call again with the same job: a resent file carries the same MsgId, which the bank
 refuses as a duplicate and answers with the earlier outcome.
@@ -27,7 +27,9 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
+from connectors import bank_files
 from connectors.bank_client import BankClient
+from connectors.bank_files import Layout
 from connectors.bank_iso20022 import (
     CreditTransfer,
     DebtorAccount,
@@ -49,6 +51,7 @@ from domain.payroll.errors import PushRefused
 from domain.payroll.lines import canonical_lines_digest, canonical_records_digest
 from domain.payroll.model import WageBatch
 from domain.payroll.period import PayPeriod, month_label
+from services.bank_adapters import BankAdapter, FileBank, adapter_of
 from services.signatures import verify_before_push
 
 log = logging.getLogger(__name__)
@@ -80,6 +83,8 @@ class PayrollConnectors:
     bank_url: str
     terms: BankTerms = field(default_factory=BankTerms)
     bank_client: Callable[[str], BankClient] = field(default=lambda url: BankClient(url))
+    # The batch-file layouts by id (connectors/bank_layouts/); a project names one or iso20022.
+    layouts: Callable[[], Mapping[str, Layout]] = field(default=bank_files.layouts)
     # Called right after the bank accepted a file and before it is recorded (crash tests).
     after_send: Callable[[], None] | None = None
     # The trust store the signatures are verified against before every push.
@@ -87,6 +92,16 @@ class PayrollConnectors:
 
     def session(self) -> Session:
         return self.session_factory()
+
+    def bank(self, session: Session, project_id: int) -> BankAdapter:
+        """The adapter the project chose (工资设置 · 银行接口)."""
+        chosen = adapter_of(session, project_id)
+        if chosen == bank_files.ISO20022:
+            return self.bank_client(self.bank_url)
+        spec = self.layouts().get(chosen)
+        if spec is None:
+            raise LookupError(f"project {project_id}: no bank file layout {chosen!r}")
+        return FileBank(session, spec)
 
     def _batch(self, session: Session, params: dict) -> WageBatch:
         batch = session.get(WageBatch, int(params["batch_id"]))
@@ -141,7 +156,7 @@ class PayrollConnectors:
 
     def _send(self, session: Session, sub) -> None:
         """Send the recorded file (again: the bank answers a known MsgId with its outcome)."""
-        result = self.bank_client(self.bank_url).submit(sub.xml)
+        result = self.bank(session, payment.project_of(session, sub)).submit(sub.xml)
         if self.after_send:
             self.after_send()
         payment.mark_sent(sub, result.outcome, result.group_status, result.reason_text
@@ -180,13 +195,13 @@ class PayrollConnectors:
             return False
         if sub.state == "rejected":
             return payment.apply_line_status(session, sub, {})
-        bank = self.bank_client(self.bank_url)
+        bank = self.bank(session, batch.project_id)
         complete = payment.apply_line_status(session, sub, _bank_answers(bank, sub.msg_id))
         if not complete and sub.asked_at is not None:
             complete = self._inquire(session, bank, sub)
         return complete
 
-    def _inquire(self, session: Session, bank: BankClient, sub) -> bool:
+    def _inquire(self, session: Session, bank: BankAdapter, sub) -> bool:
         """再次询问银行: each payment still open is asked for by its EndToEndId; when the bank
         knows none of them, the file never arrived and is sent again under the same MsgId."""
         open_ids = payment.open_payment_ids(session, sub)
@@ -213,7 +228,7 @@ class PayrollConnectors:
         period after the last file's report is over."""
         with self.session() as session:
             batch = self._batch(session, params)
-            bank = self.bank_client(self.bank_url)
+            bank = self.bank(session, batch.project_id)
             returned = 0
             for sub in payment.sent_submissions(session, batch):
                 late = {e2e: answer for e2e, answer in _bank_answers(bank, sub.msg_id).items()
@@ -239,7 +254,7 @@ class PayrollConnectors:
             return {"reminded": bool(added)}
 
 
-def _bank_answers(bank: BankClient, msg_id: str) -> dict:
+def _bank_answers(bank: BankAdapter, msg_id: str) -> dict:
     """The file's pain.002 answers per EndToEndId, with its pacs.004 returns over them."""
     answers = _answers(bank.fetch_status(msg_id) or {})
     for back in bank.fetch_returns(msg_id):

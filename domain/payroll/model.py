@@ -72,6 +72,10 @@ class PayrollSetting(Base):
     # Gross above days × day rate × this factor, or above the ceiling, needs a reason.
     pay_factor: Mapped[Decimal] = mapped_column(Numeric(4, 2), default=DEFAULT_PAY_FACTOR)
     line_ceiling: Mapped[Decimal] = mapped_column(Money, default=DEFAULT_LINE_CEILING)
+    # How payment files reach the wage account's bank: "iso20022" (online, pain.001/pain.002)
+    # or the id of a batch-file layout (connectors/bank_layouts/<id>.toml) uploaded by hand.
+    bank_adapter: Mapped[str] = mapped_column(String(30), default="iso20022",
+                                              server_default="iso20022")  # fmt: skip
 
 
 class TradeRate(Base):
@@ -309,6 +313,28 @@ class BankSubmission(Base):
     deadline_at: Mapped[datetime | None] = mapped_column(DateTime)
     asked_at: Mapped[datetime | None] = mapped_column(DateTime)
     __table_args__ = (UniqueConstraint("batch_id", "round"),)
+
+
+class BankFile(Base):
+    """A batch file of a payment file in the bank's layout ("out", written once per MsgId), or
+    a result file (回盘文件) uploaded back from the bank ("in", numbered 1, 2, … per file)."""
+
+    __tablename__ = "bank_file"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("bank_submission.id"), index=True)
+    direction: Mapped[str] = mapped_column(String(3))
+    number: Mapped[int] = mapped_column(Integer, default=1)
+    layout: Mapped[str] = mapped_column(String(30))
+    filename: Mapped[str] = mapped_column(String(200))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    lines: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    __table_args__ = (
+        UniqueConstraint("submission_id", "direction", "number"),
+        CheckConstraint("direction IN ('out', 'in')", name="direction"),
+    )
 
 
 class SigningCredential(Base):

@@ -238,6 +238,11 @@ def is_overdue(sub: BankSubmission, now: datetime) -> bool:
     return sub.deadline_at is not None and now > sub.deadline_at
 
 
+def project_of(session: Session, sub: BankSubmission) -> int:
+    """The project whose wage account pays the file."""
+    return session.scalars(select(WageBatch.project_id).where(WageBatch.id == sub.batch_id)).one()
+
+
 def open_payment_ids(session: Session, sub: BankSubmission) -> list[str]:
     """EndToEndIds of the file's payments with no final answer yet."""
     return list(session.scalars(

@@ -6,6 +6,7 @@ from flask import Blueprint
 bp = Blueprint("payroll", __name__)
 
 from web.payroll import (  # noqa: E402,F401
+    bank_views,
     confirmation_views,
     document_views,
     ledger_views,
