@@ -154,6 +154,10 @@ class BankClient:
         found = [r for body in self._mailbox("pacs.004") for r in parse_pacs004(body)]
         return [r for r in found if r.original_msg_id == msg_id]
 
+    def fetch_statements(self) -> list[bytes]:
+        """Every camt.053 statement the bank has issued to us (read, never taken: the caller
+        keeps each once, by its statement id)."""
+        return self._mailbox("camt.053")
 
     def inquire(self, end_to_end_id: str, msg_id: str) -> TransactionStatus | None:
         """Payment status inquiry by EndToEndId (逐笔查询) within the file ``msg_id``: the bank's

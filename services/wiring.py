@@ -25,7 +25,16 @@ from domain.accounts import ActivationNotifier, LoggingNotifier
 from domain.signin.makeup import decide_makeup
 from domain.signin.tokens import generate_key_pair, private_key_text
 from engine.connectors import ConnectorRegistry
-from services import confirmation, payroll, payroll_jobs, payroll_tasks, pki, signatures, signin
+from services import (
+    bank_statements,
+    confirmation,
+    payroll,
+    payroll_jobs,
+    payroll_tasks,
+    pki,
+    signatures,
+    signin,
+)
 from services.tasks import TaskHandlers
 from services.uow import UnitOfWork
 
@@ -66,6 +75,9 @@ def build_wiring(settings: Mapping[str, Any], session_factory: Callable[[], Sess
     confirmation.register(wiring.task_handlers)
     wiring.scheduled_steps["payroll.settlement_reminders"] = ScheduledStep(
         lambda uow: payroll.remind_settlement_day(uow), cron={"hour": 8, "minute": 0}
+    )
+    wiring.scheduled_steps["bank.statements"] = ScheduledStep(
+        lambda uow: bank_statements.pull_every_project(uow), cron={"hour": 7, "minute": 30}
     )
     wiring.key_makers.update(
         {"secret_key": _secret_key, "signin_ed25519.pem": _signin_key, "pki": pki.make_pki}

@@ -306,6 +306,8 @@ def open_reminders(session: Session, actor: Actor, project_id: int) -> list[Payr
             out.append(r)
         elif r.kind == "line_returned" and actor.may("correct_lines", project_id):
             out.append(r)
+        elif r.kind == "funding_short" and actor.may("set_settlement_day", project_id):
+            out.append(r)
     return out
 
 

@@ -337,6 +337,53 @@ class BankFile(Base):
     )
 
 
+Balance = Numeric(18, 2, asdecimal=True)  # an account's balance, beyond one line's Money
+
+
+class BankStatement(Base):
+    """One statement of the project's wage account (camt.053), fetched from the bank or
+    uploaded, kept as received."""
+
+    __tablename__ = "bank_statement"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
+    statement_id: Mapped[str] = mapped_column(String(35))
+    sequence: Mapped[int] = mapped_column(Integer)
+    day_from: Mapped[date] = mapped_column(Date)
+    day_to: Mapped[date] = mapped_column(Date)
+    opening: Mapped[Decimal] = mapped_column(Balance)
+    closing: Mapped[Decimal] = mapped_column(Balance)
+    source: Mapped[str] = mapped_column(String(10))  # bank | upload
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    received_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    __table_args__ = (UniqueConstraint("project_id", "statement_id"),
+                      CheckConstraint("source IN ('bank', 'upload')", name="source"))  # fmt: skip
+
+
+class StatementEntry(Base):
+    """One movement on a statement and what reconciliation made of it: ``matched`` to a wage
+    payment (or its return), ``funding`` (money received: the client's labour cost) or
+    ``unmatched`` (a debit or credit nobody here explains)."""
+
+    __tablename__ = "bank_statement_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    statement_id: Mapped[int] = mapped_column(ForeignKey("bank_statement.id"), index=True)
+    ref: Mapped[str] = mapped_column(String(60))
+    credit: Mapped[bool] = mapped_column(Boolean)
+    amount: Mapped[Decimal] = mapped_column(Balance)
+    booked: Mapped[date] = mapped_column(Date, index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    msg_id: Mapped[str] = mapped_column(String(35), default="")
+    end_to_end_id: Mapped[str] = mapped_column(String(35), default="")
+    counterparty: Mapped[str] = mapped_column(String(140), default="")
+    note: Mapped[str] = mapped_column(String(300), default="")
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("wage_line_payment.id"))
+    state: Mapped[str] = mapped_column(String(10))
+    __table_args__ = (UniqueConstraint("statement_id", "ref"),
+                      CheckConstraint("state IN ('matched', 'funding', 'unmatched')", name="state"))  # fmt: skip
+
+
 class SigningCredential(Base):
     """A PM's personal signing certificate; the key only encrypted with his signing password."""
 

@@ -38,6 +38,7 @@ PAYROLL_ROUTES = {
     "payroll.verify": ("GET", B + "/verify", VIEWERS, {}),
     "payroll.bank_csv": ("GET", B + "/daifa.csv", GC, {}),
     "payroll.bank_interface": ("GET", P + "/bank-interface", GC_PM, {}),
+    "payroll.funding": ("GET", P + "/funding", GC, {}),
     "payroll.bank_file_list": ("GET", B + "/bank-files", GC, {}),
     "payroll.bank_file_download": ("GET", B + "/bank-files/999", GC, {}),
     "payroll.bank_result_upload": ("POST", B + "/bank-files/result", GC, {}),

@@ -1,13 +1,16 @@
 """银行接口 (the project's choice of how payment files reach its bank) and 银行文件 (a batch's
 files in the bank's layout, and the bank's result files uploaded back)."""
 
+from datetime import date
+
 from flask import Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from domain import roles
+from domain.clock import today_in_shanghai
 from domain.payroll import batches
-from services import bank_files
+from services import bank_files, bank_statements
 from web.access import guard
 from web.extensions import db
 from web.payroll import bp
@@ -62,3 +65,32 @@ def bank_result_upload(project_id: int, batch_id: int):
                                      upload.filename or "" if upload else "", content)  # fmt: skip
     flash(_("回盘文件已上传（%(n)s 笔结果），稍后自动对账", n=count), "success")
     return redirect(url_for(".bank_file_list", project_id=project_id, batch_id=batch_id))
+
+
+@bp.route(BASE + "/funding", methods=["GET", "POST"])
+@guard(*roles.GC_SIDE)
+def funding(project_id: int):
+    """资金与对账: the wage account's balance against the batches coming, the month's labour cost
+    received and wages paid, the statements and every entry reconciliation could not match."""
+    if request.method == "POST":
+        if request.form.get("action") == "pull":
+            count = bank_statements.pull_statements(uow(), project_id)
+        else:
+            upload = request.files.get("statement_file")
+            count = bank_statements.upload_statement(uow(), g.actor, project_id,
+                                                     upload.read() if upload else b"")  # fmt: skip
+        flash(_("已读取 %(n)s 份新的对账单", n=count), "success")
+        return redirect(url_for(".funding", project_id=project_id, month=request.args.get("month", "")))
+    month = _month(request.args.get("month", ""))
+    return render_template("payroll/funding.html", month=month,
+                           online=bank_files.chosen(uow(), project_id) == "iso20022",
+                           **bank_statements.overview(uow(), g.actor, project_id, month),
+                           **_ctx(project_id))  # fmt: skip
+
+
+def _month(value: str) -> str:
+    """YYYY-MM from the query, else this month (Shanghai)."""
+    try:
+        return f"{date.fromisoformat(value.strip() + '-01'):%Y-%m}"
+    except ValueError:
+        return f"{today_in_shanghai():%Y-%m}"
