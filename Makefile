@@ -5,11 +5,19 @@ FLASK     := $(VENV)/bin/flask --app web
 PG_URL    ?= postgresql://postgres@127.0.0.1:5432/test
 BANK_PORT ?= 8090
 export ZHUXIN_BANK_URL ?= http://127.0.0.1:$(BANK_PORT)
+# `make run ZHUXIN_PLATFORM=1`: uploads to the national platform's simulator (tools/platform_sim.py).
+ZHUXIN_PLATFORM ?= 0
+PLATFORM_PORT   ?= 8091
+ifeq ($(ZHUXIN_PLATFORM),1)
+export ZHUXIN_PLATFORM_URL    ?= http://127.0.0.1:$(PLATFORM_PORT)/api
+export ZHUXIN_PLATFORM_APPID  ?= zhuxin-demo
+export ZHUXIN_PLATFORM_SECRET ?= zhuxin-demo-platform-secret
+endif
 
-.PHONY: run test deps system-run system-test vendor translations migrate demo keys lint bench bank \
+.PHONY: run test deps system-run system-test vendor translations migrate demo keys lint bench bank platform \
         test-sqlite test-postgres postgres typecheck
 
-run: system-run deps migrate keys bank demo
+run: system-run deps migrate keys bank platform demo
 	@echo "筑薪 on http://127.0.0.1:5000  (Ctrl-C stops)"
 	ZHUXIN_SECURE_COOKIES=0 $(FLASK) zhuxin serve --host 127.0.0.1 --port 5000
 
@@ -55,6 +63,13 @@ bank: deps
 	@$(PY) -c "import urllib.request as u; u.urlopen('$(ZHUXIN_BANK_URL)/_mock/health', timeout=1)" 2>/dev/null \
 	  || { nohup $(VENV)/bin/mock-bank --port $(BANK_PORT) -q > instance/mock-bank.log 2>&1 & sleep 1; \
 	       echo "mock-bank on $(ZHUXIN_BANK_URL) (log: instance/mock-bank.log)"; }
+
+# The national platform's simulator in the background (only with ZHUXIN_PLATFORM=1).
+platform: deps
+	@[ "$(ZHUXIN_PLATFORM)" != 1 ] || $(PY) -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$(PLATFORM_PORT)/_sim/health', timeout=1)" 2>/dev/null \
+	  || { nohup $(PY) tools/platform_sim.py --port $(PLATFORM_PORT) --appid "$$ZHUXIN_PLATFORM_APPID" \
+	         --secret "$$ZHUXIN_PLATFORM_SECRET" > instance/platform-sim.log 2>&1 & sleep 1; \
+	       echo "platform simulator on $$ZHUXIN_PLATFORM_URL (log: instance/platform-sim.log)"; }
 
 postgres:
 	@tools/ensure_postgres.sh

@@ -15,7 +15,7 @@ def target_metadata():
     from engine.models import EngineBase
 
     for module in ("domain.model", "domain.signin.model", "domain.payroll.model",
-                   "domain.roster.model"):
+                   "domain.roster.model", "domain.platform_sync"):
         importlib.import_module(module)
     return [Base.metadata, EngineBase.metadata]
 

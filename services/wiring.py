@@ -26,12 +26,20 @@ from domain.signin.makeup import decide_makeup
 from domain.signin.tokens import generate_key_pair, private_key_text
 from engine.connectors import ConnectorRegistry
 from services import (
+<<<<<<< HEAD
     bank_statements,
+=======
+>>>>>>> platform
     confirmation,
     payroll,
     payroll_jobs,
     payroll_tasks,
     pki,
+<<<<<<< HEAD
+=======
+    platform,
+    platform_jobs,
+>>>>>>> platform
     signatures,
     signin,
 )
@@ -59,6 +67,7 @@ class Wiring:
     scheduled_steps: dict[str, ScheduledStep] = field(default_factory=dict)
     key_makers: dict[str, Callable[[Path], None]] = field(default_factory=dict)
     payroll: payroll_jobs.PayrollConnectors | None = None  # the bound payroll operators
+    platform: platform_jobs.PlatformConnectors | None = None  # the national platform uploader
     # Where a worker's new activation code goes besides the operator's page (SMS: later).
     activation_notifier: ActivationNotifier = field(default_factory=LoggingNotifier)
 
@@ -76,8 +85,13 @@ def build_wiring(settings: Mapping[str, Any], session_factory: Callable[[], Sess
     wiring.scheduled_steps["payroll.settlement_reminders"] = ScheduledStep(
         lambda uow: payroll.remind_settlement_day(uow), cron={"hour": 8, "minute": 0}
     )
+<<<<<<< HEAD
     wiring.scheduled_steps["bank.statements"] = ScheduledStep(
         lambda uow: bank_statements.pull_every_project(uow), cron={"hour": 7, "minute": 30}
+=======
+    wiring.scheduled_steps["platform.sync"] = ScheduledStep(
+        lambda uow: platform.start_uploads(uow), seconds=300
+>>>>>>> platform
     )
     wiring.key_makers.update(
         {"secret_key": _secret_key, "signin_ed25519.pem": _signin_key, "pki": pki.make_pki}
@@ -90,6 +104,9 @@ def _register_connectors(wiring: Wiring) -> None:
     wiring.payroll = payroll_jobs.register(registry, factory, wiring.settings["ZHUXIN_BANK_URL"],
                                            lambda: signatures.trust_store(wiring.settings),
                                            payroll_jobs.BankTerms.of(wiring.settings))  # fmt: skip
+
+    wiring.platform = platform_jobs.register(
+        registry, factory, lambda: platform_jobs.PlatformSettings.of(wiring.settings))
 
     def decide(params: dict, ctx) -> dict:
         with factory() as session:  # its own transaction: connectors run outside instance locks

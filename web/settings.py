@@ -66,6 +66,13 @@ class Settings:
     ZHUXIN_BANK_URL: str = field(
         default_factory=lambda: _env("ZHUXIN_BANK_URL", "http://127.0.0.1:8090")
     )
+    # The national workers' platform (全国建筑工人管理服务信息平台): its OpenAPI endpoint, the
+    # appid and secret it issued; uploads are off while the URL is empty. The wait before the
+    # asynchronous results are read is an ISO 8601 duration.
+    ZHUXIN_PLATFORM_URL: str = field(default_factory=lambda: _env("ZHUXIN_PLATFORM_URL", ""))
+    ZHUXIN_PLATFORM_APPID: str = field(default_factory=lambda: _env("ZHUXIN_PLATFORM_APPID", ""))
+    ZHUXIN_PLATFORM_SECRET: str = field(default_factory=lambda: _env("ZHUXIN_PLATFORM_SECRET", ""))
+    ZHUXIN_PLATFORM_WAIT: str = field(default_factory=lambda: _env("ZHUXIN_PLATFORM_WAIT", "PT10S"))
     # ISO 8601 interval at which a batch waiting for the bank's status report polls for it.
     ZHUXIN_BANK_POLL: str = field(default_factory=lambda: _env("ZHUXIN_BANK_POLL", "PT30S"))
     # Hours the bank has to give every line of a file a final status; past it the batch shows

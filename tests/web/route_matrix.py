@@ -63,6 +63,8 @@ ROUTES: dict[str, tuple[str, str, set[str] | str, dict]] = {
     # 花名册 (domain/roster): contract 39 is assignment 39's (unit 2); teams 3, 4 are unit 2's,
     # 5, 6 unit 3's; assignment 58 (unit 3) is still assigned, 41 (unit 3) accepted and entered.
     "project.roster_list": ("GET", "/projects/1/roster", CONTRACTORS, {}),
+    "project.platform_sync": ("GET", "/projects/1/platform", GC, {}),
+    "project.platform_resend": ("POST", "/projects/1/platform/999/resend", GC, {}),
     "project.roster_dispatch": (
         "POST", "/projects/1/roster/dispatch", GC | SUB_B, {"ids": "58", "team_id": "6"},
     ),
