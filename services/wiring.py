@@ -26,20 +26,14 @@ from domain.signin.makeup import decide_makeup
 from domain.signin.tokens import generate_key_pair, private_key_text
 from engine.connectors import ConnectorRegistry
 from services import (
-<<<<<<< HEAD
     bank_statements,
-=======
->>>>>>> platform
     confirmation,
     payroll,
     payroll_jobs,
     payroll_tasks,
     pki,
-<<<<<<< HEAD
-=======
     platform,
     platform_jobs,
->>>>>>> platform
     signatures,
     signin,
 )
@@ -85,13 +79,11 @@ def build_wiring(settings: Mapping[str, Any], session_factory: Callable[[], Sess
     wiring.scheduled_steps["payroll.settlement_reminders"] = ScheduledStep(
         lambda uow: payroll.remind_settlement_day(uow), cron={"hour": 8, "minute": 0}
     )
-<<<<<<< HEAD
     wiring.scheduled_steps["bank.statements"] = ScheduledStep(
         lambda uow: bank_statements.pull_every_project(uow), cron={"hour": 7, "minute": 30}
-=======
+    )
     wiring.scheduled_steps["platform.sync"] = ScheduledStep(
         lambda uow: platform.start_uploads(uow), seconds=300
->>>>>>> platform
     )
     wiring.key_makers.update(
         {"secret_key": _secret_key, "signin_ed25519.pem": _signin_key, "pki": pki.make_pki}
