@@ -19,6 +19,19 @@
       return (replacements || {})[key] !== undefined ? replacements[key] : '{' + key + '}';
     });
   }
+  function keepUnresolvedReferences(warnings) {
+    // bpmn-moddle drops a reference it cannot resolve, such as SpiffWorkflow's
+    // <loopDataInputRef>units</loopDataInputRef> (a variable name, not an element id); a
+    // stand-in with that id is written back as the same text.
+    const moddle = modeler.get('moddle');
+    warnings.forEach(function (w) {
+      if (!w.element || !w.property || !w.value || !/^unresolved reference/.test(w.message)) return;
+      const standIn = moddle.create('bpmn:DataInput', { id: w.value });
+      const descriptor = w.element.$descriptor.propertiesByName[w.property];
+      if (descriptor && descriptor.isMany) w.element.get(w.property).push(standIn);
+      else w.element.set(w.property, standIn);
+    });
+  }
   async function getJSON(url) {
     const answer = await fetch(url, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
     return answer.json();
@@ -36,7 +49,7 @@
   });
   window.bpmnViewer = modeler; // for the browser tests and the console
   try {
-    await modeler.importXML(original);
+    keepUnresolvedReferences((await modeler.importXML(original)).warnings);
   } catch (err) {
     canvasEl.textContent = String(err);
     return;
@@ -90,7 +103,7 @@
         note.textContent = p.message;
         overlays.add(shape.id, 'check-error', { position: { top: -6, left: 0 }, html: note });
       }
-      item.append(where, document.createTextNode('：' + p.message));
+      item.append(where, document.createTextNode(': ' + p.message));
       list.append(item);
     });
     list.hidden = problems.length === 0;
