@@ -117,7 +117,9 @@ def test_every_shipped_diagram_survives_the_editor(live_server, launch, session)
             page = _open_editor(launch(), live_server, newest[process_id].id, problems, "start")
         else:
             page.goto(f"{live_server}/admin/processes/{newest[process_id].id}/editor")
-        page.wait_for_function("() => window.bpmnViewer && document.querySelector('#zhuxin-panel h4')")
+        page.wait_for_function(
+            "() => window.bpmnViewer && document.querySelector('#zhuxin-panel h4')"
+        )
         saved = page.evaluate("""async () => {
             const { xml } = await window.bpmnViewer.saveXML({ format: true });
             const answer = await fetch('/api/definitions/validate', { method: 'POST', body: xml,

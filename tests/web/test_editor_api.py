@@ -45,7 +45,8 @@ def test_validation_names_each_failing_element(client, auth):
     r = client.post("/api/definitions/validate", data=bad, content_type="application/xml")
     assert r.status_code == 400 and r.json["reason"] == "diagram_refused"
     by_element = {p["element"]: p["message"] for p in r.json["problems"]}
-    assert "quoted" in by_element["wait_timer"]  # the timer's definition: the editor finds its event
+    # The timer's problem names its definition's id: the editor marks the event that owns it.
+    assert "quoted" in by_element["wait_timer"]
     assert "nobody/Listens" in by_element["send_notice"]
     assert "foreman" in by_element["confirm"]
     ok = client.post("/api/definitions/validate", data=DIAGRAM.read_bytes(),
