@@ -1,5 +1,5 @@
 // The instance view's diagram (流程实例): the viewer shows #diagram-xml in #canvas fitted to the
-// screen and colours the elements the page lists: completed, active (waiting) and failed.
+// screen (bpmn_fit.js) and colours the elements the page lists: completed, active (waiting) and failed.
 (async function () {
   'use strict';
   const canvasEl = document.getElementById('canvas');
@@ -14,11 +14,11 @@
   }
   const canvas = viewer.get('canvas');
   const registry = viewer.get('elementRegistry');
-  canvas.zoom('fit-viewport', 'auto');
   [['completed', 'completed-task'], ['active', 'active-task'], ['failed', 'failed-task']].forEach(function ([key, marker]) {
     (canvasEl.dataset[key] || '').split(',').filter(Boolean).forEach(function (id) {
       if (registry.get(id)) canvas.addMarker(id, marker);
     });
   });
-  window.addEventListener('resize', function () { canvas.resized(); canvas.zoom('fit-viewport', 'auto'); });
+  const focus = ['failed', 'active'].flatMap(function (key) { return (canvasEl.dataset[key] || '').split(','); });
+  window.bpmnFit(viewer, focus);
 })();

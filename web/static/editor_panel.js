@@ -218,6 +218,58 @@ window.ZhuxinPanel = function (modeler, root, opts) {
     }), L.laneHint));
   }
 
+  // A user task's lane (its role) in a diagram whose lanes are not drawn: the task moves to the
+  // lane named by the chosen role (made when the process has none). Drawn lanes are changed by
+  // moving the task into another lane, as bpmn-js then rewrites the lanes' flowNodeRef.
+  function processOf(bo) {
+    let node = bo;
+    while (node && !is(node, 'bpmn:Process')) node = node.$parent;
+    return node;
+  }
+  function lanesOf(process) {
+    const found = [];
+    (function walk(sets) {
+      (sets || []).forEach(function (set) {
+        (set.lanes || []).forEach(function (l) { found.push(l); walk(l.childLaneSet ? [l.childLaneSet] : []); });
+      });
+    })(process.laneSets);
+    return found;
+  }
+  function taskLane(element, parts) {
+    const bo = element.businessObject;
+    const process = processOf(bo);
+    if (!process) return;
+    const lanes = lanesOf(process);
+    const current = lanes.find(function (l) { return (l.flowNodeRef || []).indexOf(bo) >= 0; });
+    const name = current ? current.name || '' : '';
+    if (current && registry.get(current.id)) {
+      parts.push(field('zx-task-lane', L.lane, h('input', { id: 'zx-task-lane', value: name, readonly: true }), L.laneDrawn));
+      return;
+    }
+    const choices = [['', L.noOperator]].concat(opts.roles.map(function (r) { return [r.code, r.label + ' (' + r.code + ')']; }));
+    if (name && !opts.roles.some(function (r) { return r.code === name; })) choices.push([name, name + ' — ' + L.unknownRole]);
+    parts.push(field('zx-task-lane', L.lane, select('zx-task-lane', name, choices, function (code) {
+      if (current) modeling.updateModdleProperties(element, current, { flowNodeRef: current.flowNodeRef.filter(function (n) { return n !== bo; }) });
+      if (!code) return;
+      const target = lanes.find(function (l) { return l.name === code; });
+      if (target) {
+        modeling.updateModdleProperties(element, target, { flowNodeRef: (target.flowNodeRef || []).concat([bo]) });
+        return;
+      }
+      const lane = moddle.create('bpmn:Lane', { id: moddle.ids.nextPrefixed('Lane_', {}), name: code, flowNodeRef: [bo] });
+      const set = (process.laneSets || [])[0];
+      if (set) {
+        lane.$parent = set;
+        modeling.updateModdleProperties(element, set, { lanes: (set.lanes || []).concat([lane]) });
+      } else {
+        const made = moddle.create('bpmn:LaneSet', { id: moddle.ids.nextPrefixed('LaneSet_', {}), lanes: [lane] });
+        lane.$parent = made;
+        made.$parent = process;
+        modeling.updateModdleProperties(element, process, { laneSets: [made] });
+      }
+    }), L.laneHint));
+  }
+
   function sections(element) {
     const bo = element.businessObject;
     const parts = [];
@@ -232,7 +284,7 @@ window.ZhuxinPanel = function (modeler, root, opts) {
         modeling.updateProperties(element, { scriptFormat: 'python', script: v });
       }, 5)));
     }
-    if (is(bo, 'bpmn:UserTask')) userTask(element, parts);
+    if (is(bo, 'bpmn:UserTask')) { taskLane(element, parts); userTask(element, parts); }
     (bo.eventDefinitions || []).forEach(function (def) {
       if (is(def, 'bpmn:TimerEventDefinition')) timer(element, def, parts);
     });
