@@ -54,7 +54,7 @@
     canvasEl.textContent = String(err);
     return;
   }
-  window.bpmnFit(modeler, []);
+  window.bpmnFit(modeler, [], { palette: true });
   const [connectors, roles] = await Promise.all([getJSON(config.connectorsUrl), getJSON(config.rolesUrl)]);
   window.ZhuxinPanel(modeler, document.getElementById('zhuxin-panel'),
     { labels: L, connectors: connectors.connectors || [], roles: roles.roles || [] });
