@@ -41,6 +41,14 @@ def _select(page, element_id):
     expect(panel).to_have_attribute("data-element", element_id)
 
 
+def _deploy_unchanged(page, process_id, version, session):
+    """保存并部署 on the diagram as it was loaded: the server deploys nothing and says so."""
+    expect(page.locator('[data-element-id="send_notice"]')).to_be_visible()
+    page.click("#deploy-diagram")
+    expect(page.locator(".flash-info")).to_contain_text(f"已是最新的第 {version} 版，未部署新版本")
+    assert engine.latest_definition(session, process_id).version == version
+
+
 def _set_timer(page, value):
     _select(page, "wait_a_while")
     page.fill("#zx-timer-value", value)
@@ -48,6 +56,7 @@ def _set_timer(page, value):
 
 
 def test_edit_operator_and_timer_check_fix_deploy_and_run(live_server, launch, session, shots, app):
+    app.config["WTF_CSRF_ENABLED"] = True  # as in production: 检查 sends the page's token
     calls = []
     wiring(app).connectors.register("notify/CompileOverdue",
                                     lambda params, ctx: calls.append(params) or {"sent": True})  # fmt: skip
@@ -56,6 +65,8 @@ def test_edit_operator_and_timer_check_fix_deploy_and_run(live_server, launch, s
     problems: list[str] = []
     browser = launch()
     page = _open_editor(browser, live_server, first.id, problems)
+    _deploy_unchanged(page, "editor_panel", 1, session)  # the text as deployed from the file
+    page.goto(f"{live_server}/admin/processes/{first.id}/editor")
 
     # The operator, from the server's list; its parameters come with it.
     _select(page, "send_notice")
@@ -86,10 +97,7 @@ def test_edit_operator_and_timer_check_fix_deploy_and_run(live_server, launch, s
 
     # Saved again without a change: the server deploys nothing and says so.
     page.goto(f"{live_server}/admin/processes/{second.id}/editor")
-    expect(page.locator('[data-element-id="send_notice"]')).to_be_visible()
-    page.click("#deploy-diagram")
-    expect(page.locator(".flash-info")).to_contain_text("未部署新版本")
-    assert engine.latest_definition(session, "editor_panel").version == 2
+    _deploy_unchanged(page, "editor_panel", 2, session)
 
     # The new version runs: the notice is sent through the chosen operator, the timer waits.
     instance_id = engine.start_instance(session, "editor_panel", data={"batch_id": 7, "unit_id": 3})

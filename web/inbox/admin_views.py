@@ -34,7 +34,9 @@ def processes():
 def process_deploy():
     """Deploy an uploaded or edited diagram as the next version of its process."""
     upload = request.files.get("file")
-    xml = upload.read() if upload and upload.filename else request.form.get("xml", "").encode()
+    # A form field's line breaks arrive as CRLF (HTML form encoding): the editor's text is LF.
+    edited = request.form.get("xml", "").replace("\r\n", "\n")
+    xml = upload.read() if upload and upload.filename else edited.encode()
     if not xml.strip():
         raise InvalidInput(NO_FILE, field="file")
     definition = process_services.deploy_diagram(uow(), xml, by=g.actor.username)
