@@ -85,4 +85,3 @@ def test_instance_marks_follow_the_run(app, client, auth, session):
     auth.login("admin")
     page = client.get(f"/admin/instances/{iid}").text
     assert 'data-failed="send_notice"' in page and 'data-completed="start"' in page
-
