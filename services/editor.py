@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from lxml import etree
 from SpiffWorkflow import TaskState
+from sqlalchemy import select
 
 import engine
 from domain import roles
 from engine.definitions import SPIFF_NS
 from engine.instances import load_instance
-from engine.models import ProcessDefinition
+from engine.models import HumanTask, Job, ProcessDefinition
 from services.uow import UnitOfWork
 
 _OPERATOR = f"{{{SPIFF_NS}}}serviceTaskOperator"
@@ -60,10 +61,11 @@ def instance_marks(uow: UnitOfWork, instance_id: int) -> dict[str, list[str]]:
     """BPMN ids of an instance's elements by what happened there: ``completed``, ``active``
     (waiting for a person, a job, a timer or a message) and ``failed`` (an error, or a job
     that became an incident)."""
-    info = engine.describe_instance(uow.session, instance_id)
     wf = load_instance(uow.session, instance_id)
-    incident_guids = {j["job_key"].rsplit(":", 1)[-1] for j in info["jobs"]
-                      if j["status"] == "incident" and j["kind"] == "service"}  # fmt: skip
+    incident_guids = set(uow.session.scalars(select(Job.task_guid).where(
+        Job.instance_id == instance_id, Job.status == "incident")))  # fmt: skip
+    done_rows = uow.session.scalars(select(HumanTask.bpmn_id).where(
+        HumanTask.instance_id == instance_id, HumanTask.status == "completed"))  # fmt: skip
     marks: dict[str, set[str]] = {"completed": set(), "active": set(), "failed": set()}
     for task in wf.get_tasks():
         bpmn_id = getattr(task.task_spec, "bpmn_id", None)
@@ -75,8 +77,6 @@ def instance_marks(uow: UnitOfWork, instance_id: int) -> dict[str, list[str]]:
             marks["active"].add(bpmn_id)
         elif task.state == TaskState.COMPLETED:
             marks["completed"].add(bpmn_id)
-    for row in info["human_tasks"]:  # a task of an earlier loop is completed too
-        if row["status"] == "completed" and row["bpmn_id"]:
-            marks["completed"].add(row["bpmn_id"])
+    marks["completed"].update(b for b in done_rows if b)  # a task of an earlier loop too
     marks["completed"] -= marks["active"] | marks["failed"]
     return {k: sorted(v) for k, v in marks.items()}
