@@ -79,7 +79,11 @@ _CONTROL_TABLE = dict.fromkeys(_CONTROL, None)
 def engine_error_as_domain(err: engine.EngineError) -> DomainError:
     if isinstance(err, engine.DeployRefused):
         problems = "; ".join(f"{el or '-'}: {reason}" for el, reason in err.problems)
-        return InvalidInput("diagram_refused", DEPLOY_REFUSED, field="xml", problems=problems)
+        refused = InvalidInput("diagram_refused", DEPLOY_REFUSED, field="xml", problems=problems)
+        # Each problem with its element id: the editor marks the element on the diagram.
+        refused.extra["problems"] = [{"element": el, "message": reason}
+                                     for el, reason in err.problems]  # fmt: skip
+        return refused
     if isinstance(err, engine.ProcessError):
         return Conflict("process_failed", PROCESS_FAILED, element=err.element_id or "-",
                         detail=err.detail)  # fmt: skip

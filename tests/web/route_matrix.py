@@ -106,6 +106,8 @@ ROUTES: dict[str, tuple[str, str, set[str] | str, dict]] = {
     "inbox.api_definitions": ("GET", "/api/definitions", {"admin"}, {}),
     "inbox.api_definitions_validate": ("POST", "/api/definitions/validate", {"admin"}, {}),
     "inbox.api_definitions_deploy": ("POST", "/api/definitions", {"admin"}, {}),
+    "inbox.api_connectors": ("GET", "/api/connectors", {"admin"}, {}),
+    "inbox.api_roles": ("GET", "/api/roles", {"admin"}, {}),
     "inbox.incident_retry": ("POST", "/admin/incidents/999/retry", {"admin"}, {}),
     "inbox.certificates": ("GET", "/admin/certificates", {"admin"}, {}),
     "inbox.certificate_register": ("POST", "/admin/certificates", {"admin"}, {}),

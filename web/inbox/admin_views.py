@@ -6,6 +6,7 @@ from domain import roles
 from domain.errors import InvalidInput
 from domain.i18n import Text
 from services import certificates as certificate_services
+from services import editor as editor_services
 from services import processes as process_services
 from web.access import guard
 from web.extensions import db
@@ -33,7 +34,9 @@ def processes():
 def process_deploy():
     """Deploy an uploaded or edited diagram as the next version of its process."""
     upload = request.files.get("file")
-    xml = upload.read() if upload and upload.filename else request.form.get("xml", "").encode()
+    # A form field's line breaks arrive as CRLF (HTML form encoding): the editor's text is LF.
+    edited = request.form.get("xml", "").replace("\r\n", "\n")
+    xml = upload.read() if upload and upload.filename else edited.encode()
     if not xml.strip():
         raise InvalidInput(NO_FILE, field="file")
     definition = process_services.deploy_diagram(uow(), xml, by=g.actor.username)
@@ -66,7 +69,8 @@ def instance(instance_id: int):
     definition = next(
         (d for d in engine.list_definitions(db.session) if d.id == info["definition_id"]), None
     )
-    return render_template("inbox/instance.html", info=info, definition=definition)
+    return render_template("inbox/instance.html", info=info, definition=definition,
+                           marks=editor_services.instance_marks(uow(), instance_id))  # fmt: skip
 
 
 @bp.post("/admin/instances/<int:instance_id>/<any(suspend, resume, terminate):action>")

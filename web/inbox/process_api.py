@@ -8,7 +8,7 @@ from flask import g, jsonify, request
 import engine
 from domain import roles
 from domain.masking import mask_card, mask_id_number
-from services import processes, tasks
+from services import editor, processes, tasks
 from web.access import guard
 from web.extensions import db
 from web.inbox import bp
@@ -127,7 +127,8 @@ def _op(summary: str, responses: dict, params=(), body=None) -> dict:
 
 
 _XML = {"application/xml": {"schema": {"type": "string"}}}
-_REFUSED = {"400": {"description": "Diagram refused: {reason: diagram_refused, message}"}}
+_REFUSED = {"400": {"description": "Diagram refused: {reason: diagram_refused, message, "
+                        "problems: [{element, message}]}"}}  # fmt: skip
 PATHS = {
     "/api/tasks/{human_task_id}": {"get": {**_op(
         "A task's form (title, instructions, fields)",
@@ -156,3 +157,29 @@ PATHS = {
         "Every deploy check, nothing stored", {"200": {"description": "{ok, process_id}"},
                                                **_REFUSED}, body=_XML)},
 }  # fmt: skip
+
+
+# -- the process editor's lists (流程编辑) ----------------------------------------------------
+
+
+@bp.get("/api/connectors")
+@guard(roles.PROCESS_ADMIN)
+def api_connectors():
+    """The registered service-task operators with the parameters the diagrams pass them."""
+    return jsonify(connectors=editor.connector_catalogue(uow()))
+
+
+@bp.get("/api/roles")
+@guard(roles.PROCESS_ADMIN)
+def api_roles():
+    """The roles a lane may name (a lane's name is its role code)."""
+    return jsonify(roles=editor.lane_roles(g.get("lang", "zh")))
+
+
+PATHS.update({
+    "/api/connectors": {"get": _op("Registered service-task operators and their parameters",
+                                   {"200": {"description": "connectors: [{operator, "
+                                            "parameters: [{id, type, value}], used_by}]"}})},
+    "/api/roles": {"get": _op("Roles a lane may name", {"200": {"description": "roles: "
+                                                               "[{code, label}]"}})},
+})  # fmt: skip

@@ -1,6 +1,7 @@
-// Shows the diagram of #diagram-xml in #canvas: the viewer marks active tasks, the modeler
-// puts the edited XML into #xml-field before the deploy form is submitted.
+// The instance view's diagram (流程实例): the viewer shows #diagram-xml in #canvas fitted to the
+// screen (bpmn_fit.js) and colours the elements the page lists: completed, active (waiting) and failed.
 (async function () {
+  'use strict';
   const canvasEl = document.getElementById('canvas');
   const xml = document.getElementById('diagram-xml').textContent;
   const viewer = new BpmnJS({ container: canvasEl });
@@ -12,17 +13,12 @@
     return;
   }
   const canvas = viewer.get('canvas');
-  canvas.zoom('fit-viewport');
-  (canvasEl.dataset.active || '').split(',').filter(Boolean).forEach(function (id) {
-    try { canvas.addMarker(id, 'active-task'); } catch (e) { /* not drawn */ }
-  });
-  const form = document.getElementById('deploy-form');
-  if (form) {
-    form.addEventListener('submit', async function (event) {
-      event.preventDefault();
-      const result = await viewer.saveXML({ format: true });
-      document.getElementById('xml-field').value = result.xml;
-      form.submit();
+  const registry = viewer.get('elementRegistry');
+  [['completed', 'completed-task'], ['active', 'active-task'], ['failed', 'failed-task']].forEach(function ([key, marker]) {
+    (canvasEl.dataset[key] || '').split(',').filter(Boolean).forEach(function (id) {
+      if (registry.get(id)) canvas.addMarker(id, marker);
     });
-  }
+  });
+  const focus = ['failed', 'active'].flatMap(function (key) { return (canvasEl.dataset[key] || '').split(','); });
+  window.bpmnFit(viewer, focus);
 })();
