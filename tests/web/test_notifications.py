@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from domain.model import User
 from domain.notifications import SMS_MAX_ATTEMPTS, Notification, SmsFailed
 from domain.payroll.batches import month_choices
-from domain.payroll.model import Compilation, LineConfirmation, WageBatch, WageLineRow
+from domain.payroll.model import Compilation, WageBatch, WageLineRow
 from services.pki import DEMO_ENTERPRISE_PASSWORD
 from tests.login_helpers import log_in_directly
 from tests.web.payroll_helpers import (
