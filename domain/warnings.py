@@ -148,7 +148,7 @@ class TableFacts:
 
 @dataclass(frozen=True)
 class LineFacts:
-    """A wage line with an open dispute or a bank answer other than paid."""
+    """A wage line with an open dispute, or with a bank answer other than paid."""
 
     project_id: int
     unit_id: int
@@ -159,6 +159,7 @@ class LineFacts:
     month: str
     bank_status: str = "none"
     bank_reason: str = ""
+    disputed: bool = False  # 有异议, not answered yet
 
 
 @dataclass(frozen=True)
@@ -195,11 +196,11 @@ def tables_not_submitted(tables: Iterable[TableFacts], today: date,
 
 
 def open_disputes(lines: Iterable[LineFacts]) -> list[Warning]:
-    """有异议 that nobody answered yet (the facts are the lines whose dispute is open)."""
+    """有异议 that nobody answered yet."""
     return [Warning("open_dispute", HIGH, x.project_id, x.unit_id, f"line:{x.line_id}",
                     Target("payroll.compilation", {"project_id": x.project_id,
                                                    "compilation_id": x.compilation_id}),
-                    {"worker": x.worker, "month": x.month}) for x in lines]  # fmt: skip
+                    {"worker": x.worker, "month": x.month}) for x in lines if x.disputed]  # fmt: skip
 
 
 def lines_not_repaid(lines: Iterable[LineFacts]) -> list[Warning]:

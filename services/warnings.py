@@ -8,7 +8,6 @@ settlement day, officers); a subcontractor's manager sees his unit's warnings on
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 from datetime import date, datetime
 
 from sqlalchemy import func, or_, select, true
@@ -53,7 +52,7 @@ def _project(session: Session, pid: int, units: set[int] | None, now: datetime,
     found = [
         *rules.tables_not_submitted(tables, today, submit_days),
         *rules.attendance_pay_mismatch(tables),
-        *rules.open_disputes(x for x in lines if x.bank_status == "disputed"),
+        *rules.open_disputes(lines),
         *rules.lines_not_repaid(lines),
         *rules.absent_workers(workers, today),
         *rules.contracts_ending(workers, today),
@@ -107,7 +106,7 @@ def _paid(session: Session, compilation_id: int) -> dict:
 
 
 def _lines(session: Session, pid: int, units: set[int] | None) -> list[LineFacts]:
-    """Lines with an open dispute (status "disputed") or a bank answer still not repaid."""
+    """Lines with an open dispute or a bank answer still not repaid."""
     disputed = LineConfirmation.state == "disputed"
     rows = session.execute(
         select(WageLineRow, Compilation.unit_id, disputed)
@@ -119,13 +118,9 @@ def _lines(session: Session, pid: int, units: set[int] | None) -> list[LineFacts
     ).tuples()  # fmt: skip
     out = []
     for line, unit_id, is_disputed in rows:
-        facts = LineFacts(pid, unit_id, line.compilation_id, line.batch_id, line.id,
-                          line.worker_name, line.pay_month)  # fmt: skip
-        if is_disputed:
-            out.append(replace(facts, bank_status="disputed"))
-        if line.bank_status in rules.BANK_STATUS:
-            out.append(replace(facts, bank_status=line.bank_status,
-                               bank_reason=line.bank_reason or ""))  # fmt: skip
+        out.append(LineFacts(pid, unit_id, line.compilation_id, line.batch_id, line.id,
+                             line.worker_name, line.pay_month, line.bank_status,
+                             line.bank_reason or "", bool(is_disputed)))  # fmt: skip
     return out
 
 

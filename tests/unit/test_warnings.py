@@ -31,9 +31,14 @@ def test_a_table_not_submitted_warns_from_n_days_before_the_settlement_day():
     assert kinds(w.tables_not_submitted([table()], TODAY, 5)) == ["table_not_submitted"]
     found = w.tables_not_submitted([table("rejected")], TODAY, 5)[0]
     assert found.severity == w.MEDIUM and found.params["days"] == 5
-    assert found.target.endpoint == "payroll.compilation" and found.target.args["compilation_id"] == 7
+    assert (
+        found.target.endpoint == "payroll.compilation" and found.target.args["compilation_id"] == 7
+    )
     assert "恒固劳务" in found.message("zh") and "not submitted" in found.message("en")
-    assert w.tables_not_submitted([table(period_end=date(2025, 11, 21))], TODAY, 5)[0].severity == w.HIGH
+    assert (
+        w.tables_not_submitted([table(period_end=date(2025, 11, 21))], TODAY, 5)[0].severity
+        == w.HIGH
+    )
 
 
 def test_a_submitted_table_or_a_far_settlement_day_does_not_warn():
@@ -47,10 +52,10 @@ def line(**kw):
 
 
 def test_open_disputes_warn_and_link_the_table():
-    found = w.open_disputes([line()])
+    found = w.open_disputes([line(disputed=True), line(bank_status="returned")])
     assert kinds(found) == ["open_dispute"] and found[0].object == "line:40"
     assert found[0].target.args == {"project_id": 1, "compilation_id": 7}
-    assert w.open_disputes([]) == []
+    assert w.open_disputes([line()]) == []
 
 
 def test_rejected_or_returned_lines_warn_until_paid_again():
@@ -58,7 +63,8 @@ def test_rejected_or_returned_lines_warn_until_paid_again():
     assert kinds(found) == ["line_not_repaid"] and found[0].target.endpoint == "payroll.batch"
     assert "退汇" in found[0].message("zh") and "returned" in found[0].message("en")
     assert kinds(w.lines_not_repaid([line(bank_status="rejected")])) == ["line_not_repaid"]
-    assert w.lines_not_repaid([line(bank_status="paid"), line(bank_status="sent")]) == []
+    assert w.lines_not_repaid([line(bank_status="paid"), line(bank_status="sent"),
+                               line(disputed=True)]) == []  # fmt: skip
 
 
 def test_attendance_without_pay_and_pay_without_attendance_in_a_compiled_table():
@@ -66,13 +72,18 @@ def test_attendance_without_pay_and_pay_without_attendance_in_a_compiled_table()
               paid={11: ("张三", "6000.00"), 13: ("王五", "3000.00")})  # fmt: skip
     found = w.attendance_pay_mismatch([t])
     assert [(x.kind, x.object) for x in found] == [
-        ("attendance_without_pay", "person:12"), ("pay_without_attendance", "person:13")]
+        ("attendance_without_pay", "person:12"),
+        ("pay_without_attendance", "person:13"),
+    ]
     assert "18" in found[0].message("zh") and "3000.00" in found[1].message("zh")
 
 
 def test_matching_attendance_and_pay_or_an_uncompiled_table_do_not_warn():
     both = {11: ("张三", 20)}
-    assert w.attendance_pay_mismatch([table("approved", attended=both, paid={11: ("张三", "1")})]) == []
+    assert (
+        w.attendance_pay_mismatch([table("approved", attended=both, paid={11: ("张三", "1")})])
+        == []
+    )
     assert w.attendance_pay_mismatch([table("draft", attended=both)]) == []
 
 
@@ -110,14 +121,17 @@ def test_a_project_without_a_sign_in_point_or_a_settlement_day():
 def test_no_sign_in_officer_assigned_or_none_present_today():
     morning = datetime(2025, 11, 20, 7, 30)
     assert kinds(w.officer_missing([project(officers=0, officers_present_today=0)], morning)) == [
-        "no_officer"]
+        "no_officer"
+    ]
     absent = w.officer_missing([project(officers_present_today=0)], morning)
     assert kinds(absent) == ["officer_absent"] and absent[0].params["day"] == "2025-11-20"
 
 
 def test_an_officer_present_or_before_the_sign_in_hours_does_not_warn():
     assert w.officer_missing([project()], datetime(2025, 11, 20, 7, 30)) == []
-    assert w.officer_missing([project(officers_present_today=0)], datetime(2025, 11, 20, 5, 0)) == []
+    assert (
+        w.officer_missing([project(officers_present_today=0)], datetime(2025, 11, 20, 5, 0)) == []
+    )
 
 
 def test_ordered_puts_the_urgent_first_and_counts_by_kind():

@@ -75,8 +75,10 @@ def test_the_gc_manager_sees_every_unit_and_the_project_a_sub_manager_his_unit(a
     from domain.roster.model import LabourContract
 
     soon = today_in_shanghai() + timedelta(days=10)
-    change(app, update(LabourContract).where(LabourContract.starts_on <= soon)
-           .values(effective_until=soon))  # every contract in force ends in 10 days
+    change(
+        app,
+        update(LabourContract).where(LabourContract.starts_on <= soon).values(effective_until=soon),
+    )  # every contract in force ends in 10 days
     gc = found_for(app, "gc_pm")
     assert {"no_settlement_day"} <= {w.kind for w in gc}  # the demo sets no settlement day
     assert {w.unit_id for w in gc if w.kind == "contract_expiring"} == {1, 2, 3}
