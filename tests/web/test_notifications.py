@@ -313,3 +313,20 @@ def test_json_params_keep_chinese(app):
         raw = db.session.scalar(select(Notification.params).limit(1))
         assert json.loads(raw) == {"task": "任务0"} and "任务0" in raw
         assert db.session.scalar(select(func.count()).select_from(Notification)) == 1
+
+
+def test_the_delivery_step_is_scheduled_and_the_driver_configured(app, caplog):
+    import logging
+
+    from connectors import sms
+
+    wired = app.extensions["zhuxin"]
+    assert wired.scheduled_steps["notify.deliver"].seconds == 30
+    assert isinstance(wired.sms, sms.LogSmsDriver)
+    with pytest.raises(ValueError, match="unknown SMS driver"):
+        sms.driver_for({"ZHUXIN_SMS_DRIVER": "aliyun"})
+    with caplog.at_level(logging.INFO, logger="zhuxin.sms"):
+        sms.LogSmsDriver().send("13800000004", "新的待办：总包审核")
+    assert "138****0004" in caplog.text and "13800000004" not in caplog.text
+    with pytest.raises(SmsFailed):
+        sms.LogSmsDriver().send("", "x")
