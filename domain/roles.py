@@ -86,6 +86,8 @@ ACTIONS: dict[str, tuple[str, ...] | BySide] = {
     "record_entry_exit": GC_SIDE,
     "authorise_officers": (GC_MANAGER,),
     "view_audit": (GC_MANAGER,),
+    # 预警: the GC manager every unit of his projects, a subcontractor's manager his unit
+    "view_warnings": MANAGERS,
     # 解除登录锁定: the GC manager for his project's people, the administrator for anyone
     "lift_lockout": (GC_MANAGER, PROCESS_ADMIN),
     # 维权信息告示牌 (条例 Art. 34): the GC manager keeps it; every viewer prints it

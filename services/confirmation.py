@@ -11,7 +11,7 @@ from domain.errors import Conflict
 from domain.payroll import confirmation
 from domain.payroll.confirmation import PROCESS_ID, RESOLVE_TASKS
 from domain.payroll.model import LineConfirmation
-from services import tasks
+from services import notifications, tasks
 from services.tasks import OpenTask, TaskHandler, TaskHandlers
 from services.uow import UnitOfWork, use_case
 
@@ -30,6 +30,7 @@ def dispute_line(uow: UnitOfWork, actor: Actor, line_id: int, comment: str) -> L
         uow.session, PROCESS_ID, data=confirmation.dispute_data(row),
         business_key=f"dispute-{row.line_id}-{row.id}", started_by=actor.username,
     )  # fmt: skip
+    notifications.dispute_raised(uow.session, row)
     return row
 
 
@@ -57,6 +58,7 @@ def resolve_handler(uow: UnitOfWork, actor: Actor, task: OpenTask, inputs: dict)
     the worker sees it and is asked to confirm again."""
     row = confirmation.resolve(uow.session, actor, int(task.data.get("line_id") or 0),
                                str(inputs.get("resolution") or ""))  # fmt: skip
+    notifications.dispute_resolved(uow.session, row)
     return {"resolution": row.resolution}
 
 

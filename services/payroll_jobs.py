@@ -51,6 +51,7 @@ from domain.payroll.errors import PushRefused
 from domain.payroll.lines import canonical_lines_digest, canonical_records_digest
 from domain.payroll.model import WageBatch
 from domain.payroll.period import PayPeriod, month_label
+from services import notifications
 from services.bank_adapters import BankAdapter, FileBank, adapter_of
 from services.signatures import verify_before_push
 
@@ -219,6 +220,7 @@ class PayrollConnectors:
             batch = self._batch(session, params)
             self._read_bank(session, batch)
             counts = payment.reconcile(session, batch)
+            notifications.bank_answers(session, batch)  # 工资已发放 / 被退回, to each worker
             session.commit()
             return {**counts, "watch_after": self.terms.watch_every}
 
@@ -236,6 +238,7 @@ class PayrollConnectors:
                 returned += payment.apply_late_answers(session, sub, late)
             if returned:
                 payment.tell_returned(session, batch, returned)
+                notifications.bank_answers(session, batch)
             over = payment.watch_over(session, batch, utcnow(), self.terms.watch_for)
             session.commit()
             return {"returned": returned, "over": over}

@@ -17,7 +17,7 @@ from domain.i18n import Text
 from domain.payroll import batches, compile, credentials, payment, review
 from domain.payroll.errors import NO_BATCH, NO_COMPILATION
 from domain.payroll.model import Compilation, WageBatch
-from services import signatures
+from services import notifications, signatures
 from services.payroll_jobs import BankTerms
 from services.tasks import OpenTask, TaskHandler, TaskHandlers, decision
 from services.uow import UnitOfWork
@@ -59,6 +59,8 @@ def _review(stage: str):
         approved, reason = decision(inputs)
         comp = review.review(uow.session, actor, _compilation(uow, task).id, stage, approved,
                              reason)  # fmt: skip
+        if not approved:
+            notifications.table_returned(uow.session, actor, comp, stage, reason)
         return {"approved": approved, "reason": reason, "compilation_id": comp.id}
 
     handle.__doc__ = f"{stage} review: approve, or reject back to the compiler with a reason."

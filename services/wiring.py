@@ -21,13 +21,16 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from connectors import sms
 from domain.accounts import ActivationNotifier, LoggingNotifier
+from domain.notifications import SmsDriver
 from domain.signin.makeup import decide_makeup
 from domain.signin.tokens import generate_key_pair, private_key_text
 from engine.connectors import ConnectorRegistry
 from services import (
     bank_statements,
     confirmation,
+    notifications,
     payroll,
     payroll_jobs,
     payroll_tasks,
@@ -64,6 +67,8 @@ class Wiring:
     platform: platform_jobs.PlatformConnectors | None = None  # the national platform uploader
     # Where a worker's new activation code goes besides the operator's page (SMS: later).
     activation_notifier: ActivationNotifier = field(default_factory=LoggingNotifier)
+    # The SMS channel of notifications (消息): the driver ZHUXIN_SMS_DRIVER names (default: log).
+    sms: SmsDriver = field(default_factory=sms.LogSmsDriver)
 
     def unit_of_work(self, session: Session | None = None) -> UnitOfWork:
         """A unit of work on ``session`` (the request's) or on a new session of the factory."""
@@ -84,6 +89,10 @@ def build_wiring(settings: Mapping[str, Any], session_factory: Callable[[], Sess
     )
     wiring.scheduled_steps["platform.sync"] = ScheduledStep(
         lambda uow: platform.start_uploads(uow), seconds=300
+    )
+    wiring.sms = sms.driver_for(settings)
+    wiring.scheduled_steps["notify.deliver"] = ScheduledStep(
+        notifications.deliver, seconds=float(settings.get("ZHUXIN_NOTIFY_SECONDS") or 30)
     )
     wiring.key_makers.update(
         {"secret_key": _secret_key, "signin_ed25519.pem": _signin_key, "pki": pki.make_pki}

@@ -8,11 +8,12 @@ from werkzeug.serving import run_simple
 from domain.audit import verify_chain
 from domain.demo import DEMO_PASSWORD, load_demo
 from domain.roles import LABELS
+from services import notifications
 from web.engine_cli import engine_cli
 from web.extensions import db
 from web.keys import ensure_keys
 from web.payroll import cli as payroll_cli
-from web.runtime import start_background, wiring
+from web.runtime import start_background, uow, wiring
 
 
 def register_cli(app: Flask) -> None:
@@ -72,3 +73,12 @@ def serve_command(host: str, port: int):
     start_background(app)
     # app.run() is a no-op inside the flask command; serve with werkzeug directly.
     run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+@zhuxin.command("notify-send")
+def notify_send_command():
+    """Tell users of newly arrived tasks and send the pending SMS through the configured driver
+    (ZHUXIN_SMS_DRIVER); the scheduled step ``notify.deliver`` does the same every 30 s."""
+    done = notifications.deliver(uow())
+    click.echo(f"tasks told: {done['tasks']}, SMS sent: {done['sms_sent']}, "
+               f"failed: {done['sms_failed']}")  # fmt: skip

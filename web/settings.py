@@ -109,6 +109,17 @@ class Settings:
         default_factory=lambda: int(_env("ZHUXIN_PG_LOCK_TIMEOUT_MS", "15000"))
     )
 
+    # Notifications (消息): the SMS driver by name (connectors/sms.py; "log" writes to the log),
+    # and how often (seconds) the delivery step tells new tasks and sends pending SMS.
+    ZHUXIN_SMS_DRIVER: str = field(default_factory=lambda: _env("ZHUXIN_SMS_DRIVER", "log"))
+    ZHUXIN_NOTIFY_SECONDS: float = field(
+        default_factory=lambda: float(_env("ZHUXIN_NOTIFY_SECONDS", "30"))
+    )
+    # 预警: a unit's wage table not yet submitted this many days before the settlement day warns.
+    ZHUXIN_WARN_SUBMIT_DAYS: int = field(
+        default_factory=lambda: int(_env("ZHUXIN_WARN_SUBMIT_DAYS", "5"))
+    )
+
     def as_dict(self) -> dict:
         return asdict(self)
 

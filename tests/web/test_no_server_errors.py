@@ -84,6 +84,8 @@ FORMS = {
     "inbox.process_deploy": ("admin", "/admin/processes/deploy", "/admin/processes",
                              {"xml": "<bpmn/>"}, False),
     "inbox.incident_retry": ("admin", "/admin/incidents/999/retry", "/admin/incidents", {}, False),
+    "inbox.message_read": ("gc_pm", "/messages/999999/read", "/messages", {"next": "/"}, False),
+    "inbox.messages_read_all": ("gc_pm", "/messages/read-all", "/messages", {}, False),
     "inbox.instance_control": ("admin", "/admin/instances/{instance}/terminate",
                                "/admin/instances/{instance}", {"reason": "重复发起"}, False),
     "inbox.api_instance_control": ("admin", "/api/instances/999/terminate", None,

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("inbox", __name__)
 
-from web.inbox import admin_views, api, process_api, views  # noqa: E402,F401
+from web.inbox import admin_views, api, messages_views, process_api, views  # noqa: E402,F401

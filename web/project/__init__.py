@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("project", __name__)
 
-from web.project import account_views, platform_views, roster_views, views  # noqa: E402,F401
+from web.project import account_views, platform_views, roster_views, views, warning_views  # noqa: E402,F401
