@@ -63,6 +63,11 @@ TEXTS = {
         "{month} 工资 {net} 元被银行退回（{reason}），将更正后重新支付",
         "Your {month} wage of {net} yuan came back from the bank ({reason}); it will be paid again",
     ),
+    "funding_short": Text(
+        "{project} 工资专用账户余额 {balance} 元（{day}）不足以支付待发工资 {due} 元，缺口 {gap} 元，请通知建设单位拨付人工费",
+        "{project}: the wage account's balance of {balance} yuan ({day}) does not cover the wages due, {due} yuan "
+        "({gap} short); ask the client to transfer the labour cost",
+    ),
 }
 KIND_LABELS = {
     "task_arrived": Text("待办", "Task"),
@@ -71,6 +76,7 @@ KIND_LABELS = {
     "dispute_resolved": Text("异议答复", "Dispute answered"),
     "wage_paid": Text("工资发放", "Wage paid"),
     "wage_returned": Text("工资退回", "Wage returned"),
+    "funding_short": Text("专户余额不足", "Wage account short"),
 }
 NO_MESSAGE = Text("找不到该消息", "No such message")
 

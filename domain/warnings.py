@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from domain.i18n import Text
@@ -74,6 +75,11 @@ TEXTS = {
     "no_officer": Text(
         "{project} 没有授权班前签到员", "{project} has no authorised sign-in officer"
     ),
+    "funding_short": Text(
+        "{project} 工资专用账户余额 {balance} 元（{day} 对账单）不足以支付待发工资 {due} 元，缺口 {gap} 元",
+        "{project}: the wage account's balance of {balance} yuan (statement of {day}) does not cover the "
+        "wages due, {due} yuan ({gap} short)",
+    ),
     "officer_absent": Text(
         "{project} 今日（{day}）没有班前签到员到岗签到",
         "No sign-in officer of {project} has signed in today ({day})",
@@ -93,6 +99,7 @@ KIND_LABELS = {
     "no_settlement_day": Text("未设结算日", "No settlement day"),
     "no_officer": Text("签到员缺位", "No sign-in officer"),
     "officer_absent": Text("签到员缺位", "No sign-in officer"),
+    "funding_short": Text("专户余额不足", "Wage account short"),
 }
 BANK_STATUS = {"rejected": Text("拒绝", "rejected"), "returned": Text("退汇", "returned")}
 
@@ -128,6 +135,9 @@ class ProjectFacts:
     signin_start: str = "04:00"  # HH:MM, Shanghai
     officers: int = 0  # active 班前签到员 authorisations
     officers_present_today: int = 0  # of them, signed in or scanned today
+    balance: Decimal | None = None  # the wage account's latest statement balance (None: none yet)
+    balance_day: date | None = None
+    wages_due: Decimal = Decimal("0.00")  # batches approved, being signed or sent
 
 
 @dataclass(frozen=True)
@@ -289,6 +299,19 @@ def officer_missing(projects: Iterable[ProjectFacts], now: datetime) -> list[War
         elif p.officers_present_today == 0 and now.strftime("%H:%M") >= p.signin_start:
             found.append(Warning("officer_absent", MEDIUM, p.id, None, f"project:{p.id}", target,
                                  {"project": p.name, "day": now.date().isoformat()}))  # fmt: skip
+    return found
+
+
+def funding_short(projects: Iterable[ProjectFacts]) -> list[Warning]:
+    """The wage account's latest balance does not cover the wages about to be paid."""
+    found = []
+    for p in projects:
+        if p.balance is None or p.wages_due <= p.balance:
+            continue
+        found.append(Warning("funding_short", HIGH, p.id, None, f"project:{p.id}",
+                             Target("payroll.funding", {"project_id": p.id}),
+                             {"project": p.name, "balance": f"{p.balance:,.2f}", "day": str(p.balance_day),
+                              "due": f"{p.wages_due:,.2f}", "gap": f"{p.wages_due - p.balance:,.2f}"}))  # fmt: skip
     return found
 
 

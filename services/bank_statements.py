@@ -13,6 +13,7 @@ from domain.clock import today_in_shanghai
 from domain.model import Project
 from domain.payroll import statements as rules
 from domain.payroll.batches import get_project, settings_for
+from services import notifications
 from services.uow import UnitOfWork, use_case
 
 ACTION = "export_bank_file"  # the GC side: the statements name every payee of the account
@@ -41,7 +42,7 @@ def pull_statements(uow: UnitOfWork, project_id: int) -> int:
     for body in _bank(uow).fetch_statements():
         ours = [st for st in parse_camt053(body) if st.account in mine]
         new += len(rules.store_statements(session, project_id, ours, body, "bank", mine))
-    rules.remind_shortfall(session, project_id, today_in_shanghai())
+    _watch_funding(session, project_id)
     return new
 
 
@@ -62,8 +63,15 @@ def upload_statement(uow: UnitOfWork, actor: Actor, project_id: int, content: by
     project = get_project(session, project_id)
     new = rules.store_statements(session, project_id, parse_camt053(content), content, "upload",
                                  _accounts(project), actor.user_id)  # fmt: skip
-    rules.remind_shortfall(session, project_id, today_in_shanghai())
+    _watch_funding(session, project_id)
     return len(new)
+
+
+def _watch_funding(session, project_id: int) -> None:
+    """After each import: a shortfall becomes a reminder and a message to the GC managers."""
+    today = today_in_shanghai()
+    if rules.remind_shortfall(session, project_id, today):
+        notifications.funding_short(session, project_id, rules.funding(session, project_id, f"{today:%Y-%m}"))
 
 
 def overview(uow: UnitOfWork, actor: Actor, project_id: int, month: str) -> dict:

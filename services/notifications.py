@@ -22,6 +22,7 @@ from domain import notifications as outbox
 from domain import roles
 from domain.access import Actor
 from domain.db import utcnow
+from domain.model import Project
 from domain.notifications import Notification, Target
 from domain.payroll.model import Compilation, LineConfirmation, WageBatch, WageLineRow
 from engine.inbox import _open_query  # the inbox's own filter: the count is the list's length
@@ -51,6 +52,19 @@ def table_returned(session: Session, actor: Actor, comp: Compilation, stage: str
                    {"unit": comp.unit.name, "month": batch.pay_month, "reason": reason},
                    dedupe_key=f"returned:{comp.id}:{stage}:{utcnow():%Y%m%d%H%M%S%f}",
                    project_id=batch.project_id, target=_compilation_target(comp))  # fmt: skip
+
+
+def funding_short(session: Session, project_id: int, state) -> int:
+    """专户余额不足: the project's GC managers learn the balance, the wages due and the gap
+    (``state``: domain.payroll.statements.Funding), once per statement day and gap."""
+    project = session.get(Project, project_id)
+    to = outbox.holders(session, (roles.GC_MANAGER,), project_id)
+    return outbox.post_to(session, to, "funding_short",
+                          {"project": project.name if project else "", "balance": f"{state.balance:,.2f}",
+                           "day": str(state.balance_day), "due": f"{state.upcoming_total:,.2f}",
+                           "gap": f"{state.shortfall:,.2f}"},
+                          dedupe_key=f"funding:{project_id}:{state.balance_day}:{state.shortfall}",
+                          project_id=project_id, target=Target("payroll.funding", {"project_id": project_id}))  # fmt: skip
 
 
 def _dispute_people(session: Session, line: WageLineRow) -> list[int]:

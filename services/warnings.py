@@ -17,6 +17,7 @@ from domain import warnings as rules
 from domain.access import Actor
 from domain.clock import shanghai_time
 from domain.model import Assignment, Authorisation, Person, Project, Unit
+from domain.payroll import statements
 from domain.payroll.model import Compilation, LineConfirmation, WageBatch, WageLineRow
 from domain.realname import get_project
 from domain.roster import contracts
@@ -59,7 +60,8 @@ def _project(session: Session, pid: int, units: set[int] | None, now: datetime,
     ]
     if units is None:  # the project's own set-up: for those who see all of it
         facts = [_project_facts(session, pid, today)]
-        found += [*rules.project_setup(facts), *rules.officer_missing(facts, now)]
+        found += [*rules.project_setup(facts), *rules.officer_missing(facts, now),
+                  *rules.funding_short(facts)]
     return found
 
 
@@ -155,9 +157,11 @@ def _project_facts(session: Session, pid: int, today: date) -> ProjectFacts:
     assert project is not None  # the caller asked for a project it found
     officers = set(session.scalars(select(Authorisation.person_id).where(
         Authorisation.project_id == pid, Authorisation.revoked_at.is_(None))))  # fmt: skip
+    money = statements.funding(session, pid, f"{today:%Y-%m}")
     return ProjectFacts(pid, project.name, project.signin_lat is not None, project.settlement_day,
                         project.signin_start or "00:00", len(officers),
-                        _present(session, pid, officers, today))  # fmt: skip
+                        _present(session, pid, officers, today),
+                        money.balance, money.balance_day, money.upcoming_total)  # fmt: skip
 
 
 def _present(session: Session, pid: int, officers: Iterable[int], day: date) -> int:

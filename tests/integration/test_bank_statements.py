@@ -81,6 +81,9 @@ def test_statements_reconciled_and_the_funding_watched(payroll_app, client, auth
     assert 'id="funding-short"' in page and f"{due - 100:,.2f}" in page and "请通知建设单位" in page
     _login(client, auth, "gc_pm")
     assert "不足以支付待发工资" in client.get("/projects/1/payroll/compile").text
+    dashboard = client.get("/warnings").text  # 预警, linking to 资金与对账
+    assert "专户余额不足" in dashboard and f"{due - 100:,.2f}" in dashboard and "/projects/1/payroll/funding" in dashboard
+    assert "工资专用账户余额" in client.get("/messages").text  # and a message to the GC manager
 
     credit = _post(bank_url + "/_mock/credits", {
         "account": "ZX-WAGE-STMT", "amount": int((due + 1000) * 100), "debtor": {"name": "上海某建设单位"},
@@ -89,6 +92,9 @@ def test_statements_reconciled_and_the_funding_watched(payroll_app, client, auth
     _pull(client)
     page = client.get("/projects/1/payroll/funding?month=" + credit["booking_date"][:7]).text
     assert 'id="funding-short"' not in page
+    _login(client, auth, "gc_pm")
+    assert "专户余额不足" not in client.get("/warnings").text
+    _login(client, auth, "gc_op")
     assert f"{Decimal(credit['amount']) / 100:,.2f}" in page.split('id="funding-received"')[1][:80]
 
     _login(client, auth, "gc_ent")

@@ -146,3 +146,18 @@ def test_every_kind_has_a_text_in_both_languages_and_a_label():
     assert set(w.TEXTS) == set(w.KIND_LABELS)
     for text in w.TEXTS.values():
         assert text.zh and text.en and text.placeholders()
+
+
+def test_funding_short_only_when_the_latest_balance_does_not_cover_the_wages_due():
+    from decimal import Decimal
+
+    from domain.warnings import ProjectFacts, funding_short
+
+    short = ProjectFacts(1, "徐汇项目", True, 25, balance=Decimal("100.00"), balance_day=date(2026, 12, 1),
+                         wages_due=Decimal("8350.50"))
+    (found,) = funding_short([short])
+    assert found.kind == "funding_short" and found.target.endpoint == "payroll.funding"
+    assert "缺口 8,250.50 元" in found.message()
+    covered = ProjectFacts(1, "徐汇项目", True, 25, balance=Decimal("9000.00"), wages_due=Decimal("8350.50"))
+    unknown = ProjectFacts(1, "徐汇项目", True, 25, balance=None, wages_due=Decimal("8350.50"))
+    assert funding_short([covered, unknown]) == []
