@@ -63,7 +63,7 @@ def settings_for(session: Session, project_id: int) -> PayrollSetting:
     found = session.get(PayrollSetting, project_id)
     return found or PayrollSetting(project_id=project_id, line_confirmation_required=True,
                                    remind_after_days=3, pay_factor=DEFAULT_PAY_FACTOR,
-                                   line_ceiling=DEFAULT_LINE_CEILING)  # fmt: skip
+                                   line_ceiling=DEFAULT_LINE_CEILING, bank_adapter="iso20022")  # fmt: skip
 
 
 def next_batch_number(session: Session, project: Project, pay_month: str) -> tuple[str, int]:
