@@ -1,11 +1,12 @@
 """JSON API of the inbox: the open tasks of the user, and completing one through its handler."""
 
-from flask import g, jsonify, request
+from flask import g, jsonify
 
 import engine
 from services import tasks
 from web.access import guard
 from web.extensions import db
+from web.forms import json_object, json_value
 from web.inbox import bp
 from web.runtime import uow
 
@@ -27,8 +28,8 @@ def api_tasks():
 def api_task_complete(human_task_id: int):
     """Complete a task with the fields of a JSON object (e.g. {"decision": "reject",
     "comment": "…"}); the task's handler runs exactly as on its own page."""
-    body = request.get_json(silent=True)
-    inputs = body if isinstance(body, dict) else {}
+    body = json_object()
+    inputs = {name: json_value(body, name, "scalar") for name in body}
     tasks.complete_task(uow(), g.actor, human_task_id, inputs, route=tasks.API)
     return jsonify(ok=True, id=human_task_id)
 

@@ -11,6 +11,7 @@ from domain.masking import mask_card, mask_id_number
 from services import processes, tasks
 from web.access import guard
 from web.extensions import db
+from web.forms import json_object, json_value
 from web.inbox import bp
 from web.runtime import uow
 
@@ -80,10 +81,9 @@ def api_instance(instance_id: int):
 @bp.post("/api/instances/<int:instance_id>/<any(suspend, resume, terminate):action>")
 @guard(roles.PROCESS_ADMIN)
 def api_instance_control(instance_id: int, action: str):
-    body = request.get_json(silent=True)
-    reason = body.get("reason", "") if isinstance(body, dict) else ""
+    reason = json_value(json_object(), "reason", "string", default="")
     processes.control_instance(uow(), action, instance_id, by=g.actor.username,
-                               actor_id=g.actor.user_id, reason=str(reason))  # fmt: skip
+                               actor_id=g.actor.user_id, reason=reason)  # fmt: skip
     return jsonify(ok=True, id=instance_id, action=action)
 
 
