@@ -59,8 +59,8 @@ class IdConverter(IntegerConverter):
 
 # -- JSON bodies of the API ------------------------------------------------------------------
 
-NOT_AN_OBJECT = Text("请求内容应为 JSON 对象，如 {\"code\": \"…\"}",
-                     "The request body must be a JSON object, such as {\"code\": \"…\"}")  # fmt: skip
+NOT_AN_OBJECT = Text("请求内容应为 JSON 对象（以花括号括起的字段与值）",
+                     "The request body must be a JSON object (fields and values in braces)")
 WRONG_TYPE = Text("【{label}】应为{kind}", "{label} must be {kind}")
 REQUIRED = Text("请填写【{label}】", "{label} is required")
 # JSON type → what the message calls it, and the Python types taken for it. A number may come
