@@ -84,7 +84,12 @@ def operation(summary: str, tag: str, answers: dict, **more) -> dict:
     return {"summary": summary, "tags": [tag], "responses": answers, **more}
 
 
-QUERY_ID = {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
+def or_empty(schema: dict) -> dict:
+    """A query value that may also be empty (``?unit_id=``: a form's "all"; no value)."""
+    return {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
+
+
+QUERY_ID = or_empty({"type": "integer", "minimum": 0, "maximum": 2**31 - 1})
 NULLABLE_INT = {"type": ["integer", "null"]}
 NULLABLE_STR = {"type": ["string", "null"]}
 

@@ -18,6 +18,7 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import Failure, FailureGroup
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     negative_data_rejection,
@@ -156,12 +157,12 @@ def _run(strategy, checks, client, tally: Tally, examples: int, fixed_seed: int 
             tally.server_errors += 1
         try:
             case.validate_response(response, checks=checks)
-        except Exception as err:  # one failing check (or a group of them)
-            first = str(err).strip().splitlines()
-            tally.failures.append(
-                f"{case.operation.label} [{response.status_code}] "
-                f"{' / '.join(line for line in first[:6] if line)}"[:500]
-            )
+        except (Failure, FailureGroup) as err:  # one failing check, or several
+            first = [line.strip() for line in str(err).strip().splitlines()[:8] if line.strip()]
+            sent = {k: v for k, v in (("path", case.path_parameters), ("query", case.query),
+                                      ("body", getattr(case, "body", None))) if v}  # fmt: skip
+            tally.failures.append(f"{case.operation.label} [{response.status_code}] "
+                                  f"{' / '.join(first)} — sent {sent!r}"[:700])  # fmt: skip
 
     if fixed_seed is not None:
         one = seed(fixed_seed)(one)

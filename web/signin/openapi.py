@@ -10,6 +10,7 @@ from web.openapi import (
     json_body,
     ok,
     operation,
+    or_empty,
     path_ids,
     query,
     ref,
@@ -17,7 +18,7 @@ from web.openapi import (
 
 _NUMBER_OR_TEXT = {"type": ["number", "string"]}  # text as a form posts it: "31.189384"
 _LOCATION = query(
-    ("lat", {"type": "number"}), ("lng", {"type": "number"}), ("accuracy", {"type": "number"}),
+    *((n, or_empty({"type": "number"})) for n in ("lat", "lng", "accuracy")),
     ("location_error", {"type": "string", "enum": ["denied", "missing"]}),
     description={"lat": "WGS-84 latitude from the Geolocation API", "lng": "WGS-84 longitude",
                  "accuracy": "reported accuracy, metres",
