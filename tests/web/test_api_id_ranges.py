@@ -3,8 +3,12 @@
 
 import pytest
 
-from tests.integration.test_id_ranges import PATHS, QUERIES
-from tests.integration.test_id_ranges import path_ids_are_no_page, query_ids_name_the_field
+from tests.integration.test_id_ranges import (
+    PATHS,
+    QUERIES,
+    path_ids_are_no_page,
+    query_ids_name_the_field,
+)
 
 
 @pytest.mark.parametrize("family", sorted(PATHS))
