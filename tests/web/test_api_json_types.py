@@ -88,3 +88,14 @@ def test_location_in_a_query_is_checked_too(app, query):
     r = _client(app, "w001").get(f"/api/signin/ranges?{query}")
     assert r.status_code == 400 and r.json["field"] in ("lat", "lng", "accuracy",
                                                          "location_error")  # fmt: skip
+
+
+def test_http_refusals_of_the_api_are_the_shared_error_object(app):
+    client = _client(app, "gc_pm")
+    r = client.delete("/api/ping")
+    assert r.status_code == 405 and "GET" in r.headers["Allow"]
+    assert r.json == {"ok": False, "error": "method_not_allowed", "reason": "method_not_allowed",
+                      "message": "不支持该请求方法"}  # fmt: skip
+    r = client.get("/api/tasks/2147483648")
+    assert r.status_code == 404 and r.json["error"] == "not_found" and r.json["message"]
+    assert client.delete("/projects/1/acceptance").status_code == 405  # a page: the error page
