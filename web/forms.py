@@ -98,12 +98,13 @@ def json_value(data: dict, name: str, kind: str, *, required: bool = False, defa
     shown, types = KINDS[kind]
     if isinstance(value, bool) and bool not in types or not isinstance(value, types):
         raise InvalidInput("wrong_type", WRONG_TYPE, field=name, label=label, kind=shown)
-    if isinstance(value, int | float) and not _finite(value):  # 1e400 reads as inf; 10**400 has no float
+    if isinstance(value, int | float) and not _finite(value):  # 1e400 reads as inf
         raise InvalidInput("not_a_number", inputs.NOT_A_NUMBER, field=name, label=label)
     return value
 
 
 def _finite(value: float) -> bool:
+    """Whether ``value`` is a finite number (an int of 400 digits has no float: no)."""
     try:
         return math.isfinite(value)
     except OverflowError:
