@@ -20,6 +20,7 @@ from web.cli import register_cli
 from web.enterprise import bp as enterprise_bp
 from web.errors import register_error_handlers
 from web.extensions import babel, csrf, db, login_manager, migrate
+from web.forms import IdConverter
 from web.inbox import bp as inbox_bp
 from web.limits import apply_limit
 from web.payroll import bp as payroll_bp
@@ -42,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     _init_extensions(app)
     init_wiring(app)
+    app.url_map.converters["int"] = IdConverter  # before any route: every <int:…> is bounded
     _register_blueprints(app)
     _register_request_hooks(app)
     register_error_handlers(app)

@@ -17,13 +17,13 @@ answered, after the database session is rolled back (nothing of a refused reques
 
 A request whose input holds control characters (NUL, ...) is refused before any view runs:
 no text column can store them (PostgreSQL refuses NUL; the bank's XML refuses them all). An id
-in the URL beyond what an INTEGER column holds is no page (404).
+in the URL beyond what an INTEGER column holds matches no route (``web.forms.IdConverter``): 404.
 """
 
 import io
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, g, jsonify, render_template, request, session, url_for
+from flask import current_app, g, jsonify, make_response, render_template, request, session, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
@@ -31,7 +31,6 @@ from werkzeug.exceptions import HTTPException
 import engine
 from domain.errors import AccessDenied, Conflict, DomainError, InvalidInput, NotFound
 from domain.i18n import Text
-from domain.inputs import INT_MAX
 from services.tasks import NeedsOwnPage
 from web.access import refuse, wants_json
 from web.extensions import db
@@ -257,13 +256,6 @@ def _has_control(text: str) -> bool:
     return len(text.translate(_CONTROL_TABLE)) != len(text)
 
 
-def bound_url_ids(_endpoint, values) -> None:
-    """An id in the URL larger than an INTEGER column holds names nothing: no such page."""
-    for value in (values or {}).values():
-        if isinstance(value, int) and not -INT_MAX <= value <= INT_MAX:
-            abort(404)
-
-
 # -- registration ------------------------------------------------------------------------------
 
 
@@ -271,7 +263,6 @@ def register_error_handlers(app):
     app.jinja_env.globals.update(kept=kept, kept_list=kept_list, kept_checked=kept_checked,
                                  invalid=invalid, shown_url=shown_url)  # fmt: skip
     app.before_request(refuse_control_characters)
-    app.url_value_preprocessor(bound_url_ids)
 
     @app.errorhandler(engine.EngineError)
     def engine_error(err: engine.EngineError):
@@ -295,31 +286,36 @@ def register_error_handlers(app):
 
     @app.errorhandler(404)
     def not_found(_err):
-        if wants_json():
-            return jsonify(error="not_found", message=_("页面不存在")), 404
-        return render_template("errors/error.html", status=404, message=_("页面不存在")), 404
+        return _http_error(404, "not_found", _("页面不存在"))
+
+    @app.errorhandler(405)
+    def method_not_allowed(err):
+        answer = _http_error(405, "method_not_allowed", _("不支持该请求方法"))
+        answer.headers["Allow"] = ", ".join(err.valid_methods or ())
+        return answer
 
     @app.errorhandler(413)
     def too_large(_err):
         limit = request.max_content_length or 0
         message = _("提交的内容过大（上限 %(mb)s MB），请压缩或拆分后重试",
                     mb=f"{limit / (1024 * 1024):g}")  # fmt: skip
-        if wants_json() or request.is_json:
-            return jsonify(error="too_large", reason="too_large", message=message), 413
-        return render_template("errors/error.html", status=413, message=message), 413
+        return _http_error(413, "too_large", message, json=wants_json() or request.is_json)
 
     @app.errorhandler(400)
     def bad_request(err):
-        message = getattr(err, "description", None) or _("请求不正确")
-        if wants_json():
-            return jsonify(error="bad_request", message=message), 400
-        return render_template("errors/error.html", status=400, message=message), 400
+        return _http_error(400, "bad_request", getattr(err, "description", None) or _("请求不正确"))
 
     @app.errorhandler(500)
     def server_error(_err):
         db.session.rollback()
-        if wants_json():
-            return jsonify(error="server_error", message=_("系统繁忙，请稍后再试")), 500
-        return render_template(
-            "errors/error.html", status=500, message=_("系统繁忙，请稍后再试")
-        ), 500
+        return _http_error(500, "server_error", _("系统繁忙，请稍后再试"))
+
+
+def _http_error(status: int, error: str, message: str, *, json: bool | None = None):
+    """An HTTP-level refusal: the API's error object (as a refusal's, without a field), or
+    the error page."""
+    if wants_json() if json is None else json:
+        body = {"ok": False, "error": error, "reason": error, "message": message}
+        return make_response(jsonify(body), status)
+    return make_response(render_template("errors/error.html", status=status, message=message),
+                         status)  # fmt: skip

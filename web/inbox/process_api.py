@@ -11,7 +11,18 @@ from domain.masking import mask_card, mask_id_number
 from services import editor, processes, tasks
 from web.access import guard
 from web.extensions import db
+from web.forms import json_object, json_value
 from web.inbox import bp
+from web.openapi import (
+    GUARDED,
+    NULLABLE_STR,
+    errors,
+    json_body,
+    ok,
+    operation,
+    path_ids,
+    query,
+)
 from web.runtime import uow
 
 # Task data keys whose values are personal: shown masked through the API.
@@ -80,10 +91,9 @@ def api_instance(instance_id: int):
 @bp.post("/api/instances/<int:instance_id>/<any(suspend, resume, terminate):action>")
 @guard(roles.PROCESS_ADMIN)
 def api_instance_control(instance_id: int, action: str):
-    body = request.get_json(silent=True)
-    reason = body.get("reason", "") if isinstance(body, dict) else ""
+    reason = json_value(json_object(), "reason", "string", default="")
     processes.control_instance(uow(), action, instance_id, by=g.actor.username,
-                               actor_id=g.actor.user_id, reason=str(reason))  # fmt: skip
+                               actor_id=g.actor.user_id, reason=reason)  # fmt: skip
     return jsonify(ok=True, id=instance_id, action=action)
 
 
@@ -114,48 +124,96 @@ def api_definitions_deploy():
                    unchanged=d.unchanged)  # fmt: skip
 
 
-def _op(summary: str, responses: dict, params=(), body=None) -> dict:
-    op: dict = {"summary": summary, "tags": ["processes"],
-                "responses": {**responses, "401": {"description": "Not logged in"},
-                              "403": {"description": "Not the process administrator"}}}  # fmt: skip
-    if params:
-        op["parameters"] = [{"name": p, "in": "path", "required": True,
-                             "schema": {"type": "integer"}} for p in params]  # fmt: skip
-    if body:
-        op["requestBody"] = {"required": True, "content": body}
-    return op
-
-
-_XML = {"application/xml": {"schema": {"type": "string"}}}
-_REFUSED = {"400": {"description": "Diagram refused: {reason: diagram_refused, message, "
-                        "problems: [{element, message}]}"}}  # fmt: skip
+_ADMIN = (*GUARDED, )  # 403: not the process administrator
+_OBJ = {"type": "object"}
+_LIST = lambda key, item: {"type": "object", "required": [key],  # noqa: E731
+                           "properties": {key: {"type": "array", "items": item}}}
+_INSTANCE = {
+    "type": "object",
+    "required": ["id", "process_id", "status"],
+    "properties": {"id": {"type": "integer"}, "process_id": {"type": "string"},
+                   "business_key": NULLABLE_STR, "status": {"type": "string"},
+                   "version": {"type": "integer"}, "started_by": NULLABLE_STR,
+                   "created_at": NULLABLE_STR, "updated_at": NULLABLE_STR},
+}
+_FORM = {
+    "type": "object",
+    "required": ["id", "instance_id", "process_id", "bpmn_id", "fields"],
+    "properties": {"id": {"type": "integer"}, "instance_id": {"type": "integer"},
+                   "process_id": {"type": "string"}, "bpmn_id": {"type": "string"},
+                   "title": {"type": "string"}, "instructions": {"type": "string"},
+                   "kind": {"type": "string", "enum": ["fields", "approval"]},
+                   "status": {"type": "string"},
+                   "fields": {"type": "array", "items": {"type": "object", "properties": {
+                       "name": {"type": "string"}, "label": {"type": "string"},
+                       "type": {"type": "string"}, "required": {"type": "boolean"}}}}},
+}
+_DETAIL = {
+    "type": "object",
+    "required": ["id", "process_id", "status", "tasks", "jobs", "incidents", "history",
+                 "actions", "data"],
+    "properties": {"id": {"type": "integer"}, "process_id": {"type": "string"},
+                   "business_key": NULLABLE_STR, "status": {"type": "string"},
+                   "version": {"type": "integer"},
+                   **{k: {"type": "array", "items": _OBJ}
+                      for k in ("tasks", "jobs", "incidents", "history", "actions")},
+                   "data": _OBJ},
+}
+_DEFINITION = {
+    "type": "object",
+    "required": ["id", "process_id", "version", "sha256"],
+    "properties": {"id": {"type": "integer"}, "process_id": {"type": "string"},
+                   "name": NULLABLE_STR, "version": {"type": "integer"},
+                   "sha256": {"type": "string"}, "deployed_by": NULLABLE_STR,
+                   "deployed_at": NULLABLE_STR},
+}
+_XML = {"required": True, "content": {"application/xml": {"schema": {"type": "string"}}}}
+_REFUSED = "The diagram was refused (`reason`: diagram_refused; the message names each problem)"
+_IID = path_ids("instance_id")
+_P = "processes"
 PATHS = {
-    "/api/tasks/{human_task_id}": {"get": {**_op(
-        "A task's form (title, instructions, fields)",
-        {"200": {"description": "The form"}, "404": {"description": "No such task"}},
-        ["human_task_id"]), "tags": ["tasks"]}},
-    "/api/instances": {"get": _op("Process instances, newest first (?process_id, status, "
-                                  "business_key)", {"200": {"description": "instances: […]"}})},
-    "/api/instances/{instance_id}": {"get": _op(
-        "One instance with its tasks, jobs, incidents, history and data (masked)",
-        {"200": {"description": "The instance"}, "404": {"description": "No such instance"}},
-        ["instance_id"])},
-    **{f"/api/instances/{{instance_id}}/{a}": {"post": _op(
-        f"{a.capitalize()} the instance" + (" (body {reason}, required)" if a == "terminate"
-                                            else ""),
-        {"200": {"description": "Done"}, "400": {"description": "Reason missing"},
-         "404": {"description": "No such instance"},
-         "409": {"description": "Not running / not suspended"}},
-        ["instance_id"], {"application/json": {"schema": {"type": "object"}}})}
+    "/api/tasks/{human_task_id}": {"get": operation(
+        "A task's form (title, instructions, fields)", "tasks",
+        {**ok("The form", _FORM), **errors(*GUARDED, 404)},
+        parameters=path_ids("human_task_id"))},
+    "/api/instances": {"get": operation(
+        "Process instances, newest first", _P,
+        {**ok("The instances", _LIST("instances", _INSTANCE)), **errors(*_ADMIN)},
+        parameters=query(("process_id", {"type": "string"}), ("status", {"type": "string"}),
+                         ("business_key", {"type": "string"})))},
+    "/api/instances/{instance_id}": {"get": operation(
+        "One instance with its tasks, jobs, incidents, history and data (personal data "
+        "masked)", _P, {**ok("The instance", _DETAIL), **errors(*_ADMIN, 404)},
+        parameters=_IID)},
+    **{f"/api/instances/{{instance_id}}/{a}": {"post": operation(
+        f"{a.capitalize()} the instance" + (" (`reason` required)" if a == "terminate" else ""),
+        _P, {**ok("Done", {"type": "object", "required": ["ok", "id", "action"], "properties": {
+            "ok": {"const": True}, "id": {"type": "integer"}, "action": {"const": a}}}),
+            **errors(*_ADMIN, 404, 413, _409="Not running, or not suspended")},
+        parameters=_IID,
+        requestBody=json_body({"type": "object", "properties": {"reason": {"type": "string"}}},
+                              required=False))}
        for a in ("suspend", "resume", "terminate")},
     "/api/definitions": {
-        "get": _op("Deployed versions", {"200": {"description": "definitions: […]"}}),
-        "post": _op("Deploy BPMN XML", {"200": {"description": "{id, version, unchanged}"},
-                                        **_REFUSED}, body=_XML),
+        "get": operation("Deployed versions", _P,
+                         {**ok("The versions", _LIST("definitions", _DEFINITION)),
+                          **errors(*_ADMIN)}),
+        "post": operation(
+            "Deploy BPMN XML (the newest version's text again: `unchanged`, nothing stored)", _P,
+            {**ok("Deployed", {"type": "object", "required": ["ok", "id", "version"],
+                               "properties": {"ok": {"const": True}, "id": {"type": "integer"},
+                                              "process_id": {"type": "string"},
+                                              "version": {"type": "integer"},
+                                              "unchanged": {"type": "boolean"}}}),
+             **errors(*_ADMIN, 409, 413, _400=_REFUSED)},
+            requestBody=_XML),
     },
-    "/api/definitions/validate": {"post": _op(
-        "Every deploy check, nothing stored", {"200": {"description": "{ok, process_id}"},
-                                               **_REFUSED}, body=_XML)},
+    "/api/definitions/validate": {"post": operation(
+        "Every deploy check on the BPMN XML; nothing is stored", _P,
+        {**ok("Valid", {"type": "object", "required": ["ok", "process_id"], "properties": {
+            "ok": {"const": True}, "process_id": {"type": "string"}}}),
+         **errors(*_ADMIN, 413, _400=_REFUSED)},
+        requestBody=_XML)},
 }  # fmt: skip
 
 
@@ -177,9 +235,11 @@ def api_roles():
 
 
 PATHS.update({
-    "/api/connectors": {"get": _op("Registered service-task operators and their parameters",
-                                   {"200": {"description": "connectors: [{operator, "
-                                            "parameters: [{id, type, value}], used_by}]"}})},
-    "/api/roles": {"get": _op("Roles a lane may name", {"200": {"description": "roles: "
-                                                               "[{code, label}]"}})},
+    "/api/connectors": {"get": operation(
+        "Registered service-task operators, each with the parameters the diagrams pass it", _P,
+        {**ok("The operators: [{operator, parameters: [{id, type, value}], used_by}]",
+              _LIST("connectors", _OBJ)), **errors(*_ADMIN)})},
+    "/api/roles": {"get": operation(
+        "The roles a lane may name", _P,
+        {**ok("The roles: [{code, label}]", _LIST("roles", _OBJ)), **errors(*_ADMIN)})},
 })  # fmt: skip

@@ -6,6 +6,8 @@ from flask import g, jsonify, request, url_for
 
 from domain import inputs, photos, roles
 from domain.clock import today_in_shanghai
+from domain.errors import InvalidInput
+from domain.i18n import Text
 from domain.model import Project
 from domain.realname import get_project
 from domain.signin import queries, service
@@ -16,10 +18,15 @@ from domain.signin.tokens import LIFETIME_SECONDS, issue_code
 from services import signin as signin_services
 from web.access import guard
 from web.extensions import db
-from web.forms import int_arg
+from web.forms import LABELS, int_arg, json_object, json_value
 from web.runtime import uow
 from web.signin import bp
-from web.signin.common import body, code_keys, device, now, parse_fix
+from web.signin.common import code_keys, device, now, parse_fix
+
+LOCATION = ("lat", "lng", "accuracy")
+LOCATION_ERRORS = ("denied", "missing")  # what signin.js sends when the phone gives no fix
+BAD_LOCATION_ERROR = Text("【定位错误】应为 denied 或 missing",
+                          "location_error must be denied or missing")  # fmt: skip
 
 
 def issue_for_me(with_svg: bool = True) -> dict:
@@ -60,12 +67,25 @@ def result_json(result: service.SignInResult) -> dict:
     }
 
 
+def location(source, *, json: bool) -> tuple:
+    """The location fix of a JSON body (numbers) or a query (number text): a value of another
+    type, or text that is no number, is refused naming its field; none at all is no fix."""
+    for name in LOCATION:
+        value = json_value(source, name, "number") if json else source.get(name)
+        inputs.decimal_number(value, name, LABELS[name])
+    error = json_value(source, "location_error", "string") if json else source.get("location_error")
+    if error and error not in LOCATION_ERRORS:
+        raise InvalidInput("invalid_location_error", BAD_LOCATION_ERROR, field="location_error")
+    return parse_fix(source)
+
+
 def _scan(sign_in, *scope) -> dict:
     """Parse code + location from the JSON body, sign in with ``sign_in``: the answer."""
-    data = body()
-    fix, error = parse_fix(data)
+    data = json_object()
+    code = json_value(data, "code", "string", required=True)
+    fix, error = location(data, json=True)
     result = sign_in(
-        uow(), g.actor, *scope, str(data.get("code", "")), fix, now(), device(),
+        uow(), g.actor, *scope, code, fix, now(), device(),
         codes=code_keys().check, location_error=error,
     )  # fmt: skip
     return result_json(result)
@@ -124,7 +144,7 @@ def _reason(err: SignInRefused) -> dict:
 @guard(roles.WORKER)
 def api_ranges():
     """The worker's projects and whether his location is inside each sign-in range."""
-    fix, error = parse_fix(request.args)
+    fix, error = location(request.args, json=False)
     ids = sorted(g.actor.project_ids("sign_in"))
     sites = [_site_json(db.session.get(Project, pid), fix, error) for pid in ids]
     return jsonify(sites=sites, can_sign_in=any(s["inside"] for s in sites))
@@ -134,7 +154,7 @@ def api_ranges():
 @guard(roles.GC_MANAGER)
 def api_point_test(project_id: int):
     """ "Test at my location": distance from the manager's phone to the sign-in point."""
-    fix, error = parse_fix(request.args)
+    fix, error = location(request.args, json=False)
     return jsonify(_site_json(get_project(db.session, project_id), fix, error))
 
 
@@ -142,17 +162,17 @@ def api_point_test(project_id: int):
 @guard(roles.GC_MANAGER)
 def api_point_set(project_id: int):
     """手动录入坐标: lng, lat, system (gcj02|wgs84|bd09), radius, start, end."""
-    data = body()
+    data = json_object()
     project = signin_services.set_signin_point(
         uow(),
         g.actor,
         project_id,
-        data.get("lng"),
-        data.get("lat"),
-        str(data.get("system") or "gcj02"),
-        data.get("radius", 300),
-        data.get("start") or None,
-        data.get("end") or None,
+        json_value(data, "lng", "number", required=True),
+        json_value(data, "lat", "number", required=True),
+        json_value(data, "system", "string", default="gcj02"),
+        json_value(data, "radius", "integer", default=300),
+        json_value(data, "start", "string") or None,
+        json_value(data, "end", "string") or None,
     )
     return jsonify(point_json(project))
 

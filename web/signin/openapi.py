@@ -1,136 +1,113 @@
 """OpenAPI description of /api/signin/... (merged into /api/openapi.json by web/api.py)."""
 
 from domain.signin.errors import MESSAGES
+from web.openapi import (
+    GUARDED,
+    NULLABLE_INT,
+    NULLABLE_STR,
+    QUERY_ID,
+    errors,
+    json_body,
+    ok,
+    operation,
+    or_empty,
+    path_ids,
+    query,
+    ref,
+)
 
-_REFUSAL = {
-    "description": "Refused (422), or already signed in today (409)",
-    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SignInRefused"}}},
+_NUMBER_OR_TEXT = {"type": ["number", "string"]}  # text as a form posts it: "31.189384"
+_LOCATION = query(
+    *((n, or_empty({"type": "number"})) for n in ("lat", "lng", "accuracy")),
+    ("location_error", {"type": "string", "enum": ["denied", "missing"]}),
+    description={"lat": "WGS-84 latitude from the Geolocation API", "lng": "WGS-84 longitude",
+                 "accuracy": "reported accuracy, metres",
+                 "location_error": "why the phone gave no location"},
+)  # fmt: skip
+_REFUSED = {
+    "description": "Sign-in refused by a rule (`reason`), e.g. out of range, code expired",
+    "content": {"application/json": {"schema": ref("SignInRefused")}},
 }
-_INVALID = {
-    "description": "Invalid input: ``field`` names the value at fault",
-    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Refusal"}}},
+_SCAN_ANSWERS = {
+    **errors(*GUARDED, 404, 413, _409="Already signed in today (`reason`: already_signed), or a "
+             "concurrent update"),
+    "422": _REFUSED,
 }
-_LOCATION = [
-    {"name": n, "in": "query", "schema": {"type": "number"}, "description": d}
-    for n, d in (
-        ("lat", "WGS-84 latitude from the Geolocation API"),
-        ("lng", "WGS-84 longitude"),
-        ("accuracy", "reported accuracy, metres"),
-    )
-] + [
-    {
-        "name": "location_error",
-        "in": "query",
-        "schema": {"type": "string", "enum": ["denied", "missing"]},
-    }
-]
-_SCAN_BODY = {
-    "required": True,
-    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ScanRequest"}}},
-}
-_OK = {
-    "description": "Signed in",
-    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SignInResult"}}},
-}
-_PID = [{"name": "project_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+_PID = path_ids("project_id")
 
 PATHS = {
-    "/api/signin/code": {
-        "get": {
-            "summary": "个人建设码: a fresh Ed25519-signed code (120 s) with its QR as SVG",
-            "tags": ["signin"],
-            "responses": {"200": {"description": "token, issued_at, expires_at, svg"}},
-        }
-    },
-    "/api/signin/ranges": {
-        "get": {
-            "summary": "Is the worker's location inside each of his projects' sign-in ranges?",
-            "tags": ["signin"],
-            "parameters": _LOCATION,
-            "responses": {"200": {"description": "sites[], can_sign_in"}},
-        }
-    },
-    "/api/signin/worker-scan": {
-        "post": {
-            "summary": "工人扫班前签到员建设码 (worker scanned an officer's code)",
-            "tags": ["signin"],
-            "requestBody": _SCAN_BODY,
-            "responses": {"200": _OK, "409": _REFUSAL, "422": _REFUSAL},
-        }
-    },
-    "/api/signin/projects/{project_id}/officer-scan": {
-        "post": {
-            "summary": "班前签到员扫工人建设码 (officer scanned a worker's code)",
-            "tags": ["signin"],
-            "parameters": _PID,
-            "requestBody": _SCAN_BODY,
-            "responses": {"200": _OK, "409": _REFUSAL, "422": _REFUSAL},
-        }
-    },
-    "/api/signin/projects/{project_id}/point": {
-        "post": {
-            "summary": "手动录入坐标: set the sign-in point (stored as WGS-84)",
-            "tags": ["signin"],
-            "parameters": _PID,
-            "requestBody": {
-                "content": {
-                    "application/json": {"schema": {"$ref": "#/components/schemas/PointRequest"}}
-                }
-            },
-            "responses": {
-                "200": {"description": "the point in WGS-84, GCJ-02 and BD-09"},
-                "400": _INVALID,
-            },
-        }
-    },
-    "/api/signin/projects/{project_id}/point-test": {
-        "get": {
-            "summary": "Test at my location: distance to the sign-in point and the range verdict",
-            "tags": ["signin"],
-            "parameters": _PID + _LOCATION,
-            "responses": {"200": {"description": "inside, distance_m, reason, message"}},
-        }
-    },
-    "/api/signin/projects/{project_id}/attendance": {
-        "get": {
-            "summary": "考勤记录 with filters",
-            "tags": ["signin"],
-            "parameters": _PID
-            + [
-                {"name": n, "in": "query", "schema": {"type": t}}
-                for n, t in (
-                    ("from", "string"),
-                    ("to", "string"),
-                    ("unit_id", "integer"),
-                    ("name", "string"),
-                    ("method", "string"),
-                )
-            ],
-            "responses": {"200": {"description": "attendance[]"}},
-        }
-    },
-    "/api/signin/me/attendance": {
-        "get": {
-            "summary": "我的考勤: the logged-in worker's sign-ins of one month",
-            "tags": ["signin"],
-            "parameters": [{"name": "month", "in": "query", "schema": {"type": "string"}}],
-            "responses": {"200": {"description": "month, signed_days, attendance[]"}},
-        }
-    },
-}
+    "/api/signin/code": {"get": operation(
+        "个人建设码: a fresh Ed25519-signed code (120 s) with its QR as SVG", "signin",
+        {**ok("The code", ref("PersonalCode")), **errors(*GUARDED)},
+        parameters=query(("svg", {"type": "string"}),
+                         description={"svg": "0: without the QR's SVG"}),
+    )},
+    "/api/signin/ranges": {"get": operation(
+        "Is the worker's location inside each of his projects' sign-in ranges?", "signin",
+        {**ok("Each project's verdict", ref("Ranges")), **errors(*GUARDED)},
+        parameters=_LOCATION,
+    )},
+    "/api/signin/worker-scan": {"post": operation(
+        "工人扫班前签到员建设码 (worker scanned an officer's code)", "signin",
+        {**ok("Signed in", ref("SignInResult")), **_SCAN_ANSWERS},
+        requestBody=json_body(ref("ScanRequest")),
+    )},
+    "/api/signin/projects/{project_id}/officer-scan": {"post": operation(
+        "班前签到员扫工人建设码 (officer scanned a worker's code); the answer, a refusal too, "
+        "links the worker's photo", "signin",
+        {**ok("Signed in", {"allOf": [ref("SignInResult"), ref("Photo")]}), **_SCAN_ANSWERS},
+        parameters=_PID, requestBody=json_body(ref("ScanRequest")),
+    )},
+    "/api/signin/projects/{project_id}/point": {"post": operation(
+        "手动录入坐标: set the sign-in point (stored as WGS-84), radius and hours", "signin",
+        {**ok("The point in WGS-84, GCJ-02 and BD-09", ref("Point")),
+         **errors(*GUARDED, 404, 409, 413)},
+        parameters=_PID, requestBody=json_body(ref("PointRequest")),
+    )},
+    "/api/signin/projects/{project_id}/point-test": {"get": operation(
+        "Test at my location: distance to the sign-in point and the range verdict", "signin",
+        {**ok("The verdict", ref("Site")), **errors(*GUARDED, 404)},
+        parameters=_PID + _LOCATION,
+    )},
+    "/api/signin/projects/{project_id}/attendance": {"get": operation(
+        "考勤记录 with the filters of the page (an unreadable day is the default)", "signin",
+        {**ok("Sign-ins", {"type": "object", "required": ["attendance"], "properties": {
+            "attendance": {"type": "array", "items": ref("Attendance")}}}),
+         **errors(*GUARDED, 404)},
+        parameters=_PID + query(
+            ("from", {"type": "string"}), ("to", {"type": "string"}), ("unit_id", QUERY_ID),
+            ("team_id", QUERY_ID), ("name", {"type": "string"}), ("method", {"type": "string"}),
+            description={"from": "YYYY-MM-DD (default: 6 days ago)", "to": "YYYY-MM-DD"}),
+    )},
+    "/api/signin/me/attendance": {"get": operation(
+        "我的考勤: the logged-in worker's sign-ins of one month", "signin",
+        {**ok("The month", ref("MyMonth")), **errors(*GUARDED)},
+        parameters=query(("month", {"type": "string"}),
+                         description={"month": "YYYY-MM; unreadable or empty: this month"}),
+    )},
+}  # fmt: skip
 
-_REFUSAL_PROPERTIES = {
-    "ok": {"type": "boolean", "example": False},
-    "error": {
-        "type": "string",
-        "description": "the kind: invalid_input, not_found, conflict, signin_refused, ...",
+_SITE = {
+    "type": "object",
+    "required": ["project_id", "project_name", "inside"],
+    "properties": {
+        "project_id": {"type": "integer"}, "project_name": {"type": "string"},
+        "radius_m": NULLABLE_INT, "hours": {"type": "string"}, "inside": {"type": "boolean"},
+        "distance_m": {"type": ["integer", "number", "null"]}, "reason": NULLABLE_STR,
+        "message": {"type": "string"},
     },
-    "reason": {"type": "string", "description": "a stable code, e.g. invalid_coordinates"},
-    "message": {"type": "string", "description": "in the request's language"},
-    "field": {"type": ["string", "null"], "description": "the input at fault"},
-    "fields": {"type": "array", "items": {"type": "string"}},
-    "params": {"type": "object", "description": "the values the message names"},
-}
+}  # fmt: skip
+_ATTENDANCE = {
+    "type": "object",
+    "required": ["id", "day", "person_id", "method"],
+    "properties": {
+        "id": {"type": "integer"}, "day": {"type": "string", "format": "date"},
+        "time": {"type": "string"}, "person_id": {"type": "integer"}, "name": {"type": "string"},
+        "unit_id": NULLABLE_INT, "method": {"type": "string"}, "officer": NULLABLE_STR,
+        "distance_m": NULLABLE_INT, "accuracy_m": {"type": ["number", "null"]},
+        "makeup": {"type": ["boolean", "null"]}, "project_name": {"type": "string"},
+    },
+}  # fmt: skip
 
 SCHEMAS = {
     "ScanRequest": {
@@ -138,48 +115,80 @@ SCHEMAS = {
         "required": ["code"],
         "properties": {
             "code": {"type": "string", "description": "the scanned PCC1: code"},
-            "lat": {"type": "number"},
-            "lng": {"type": "number"},
-            "accuracy": {"type": "number"},
+            "lat": _NUMBER_OR_TEXT, "lng": _NUMBER_OR_TEXT, "accuracy": _NUMBER_OR_TEXT,
             "location_error": {"type": "string", "enum": ["denied", "missing"]},
         },
     },
     "SignInResult": {
         "type": "object",
+        "required": ["ok", "attendance_id", "person_id", "project_id", "time", "method"],
         "properties": {
-            "ok": {"type": "boolean"},
-            "attendance_id": {"type": "integer"},
-            "person_name": {"type": "string"},
-            "project_name": {"type": "string"},
+            "ok": {"const": True}, "attendance_id": {"type": "integer"},
+            "person_id": {"type": "integer"}, "person_name": {"type": "string"},
+            "project_id": {"type": "integer"}, "project_name": {"type": "string"},
+            "signed_at": {"type": "string", "format": "date-time"},
             "time": {"type": "string", "example": "07:12"},
             "method": {"type": "string", "enum": ["worker_scan", "officer_scan", "makeup"]},
-            "distance_m": {"type": "integer"},
+            "distance_m": NULLABLE_INT,
         },
     },
-    "Refusal": {
+    "Photo": {
         "type": "object",
-        "description": "Every refusal of the API (and of a page asked for JSON)",
-        "properties": _REFUSAL_PROPERTIES,
+        "properties": {"photo_url": {**NULLABLE_STR, "description": "null: no photo on file"}},
     },
     "SignInRefused": {
-        "type": "object",
+        "allOf": [ref("Error")],
         "properties": {
-            **_REFUSAL_PROPERTIES,
-            "error": {"type": "string", "enum": ["signin_refused"]},
+            "error": {"const": "signin_refused"},
             "reason": {"type": "string", "enum": sorted(MESSAGES)},
-            "person_name": {"type": "string"},
+            "person_id": {"type": "integer"}, "person_name": {"type": "string"},
+            "photo_url": NULLABLE_STR,
         },
     },
     "PointRequest": {
         "type": "object",
         "required": ["lng", "lat"],
         "properties": {
-            "lng": {"type": "number"},
-            "lat": {"type": "number"},
+            "lng": _NUMBER_OR_TEXT, "lat": _NUMBER_OR_TEXT,
             "system": {"type": "string", "enum": ["gcj02", "wgs84", "bd09"], "default": "gcj02"},
-            "radius": {"type": "integer", "default": 300},
+            "radius": {"type": ["integer", "string"], "default": 300,
+                       "description": "metres (a whole number, as text too)"},
             "start": {"type": "string", "example": "04:00"},
             "end": {"type": "string", "example": "12:00"},
         },
     },
-}
+    "Point": {
+        "type": "object",
+        "required": ["project_id", "set"],
+        "properties": {
+            "project_id": {"type": "integer"}, "set": {"type": "boolean"},
+            "radius_m": NULLABLE_INT, "start": NULLABLE_STR, "end": NULLABLE_STR,
+            "points": {"type": ["object", "null"], "additionalProperties": {
+                "type": "object", "properties": {"lat": {"type": "number"},
+                                                 "lng": {"type": "number"}}}},
+        },
+    },
+    "PersonalCode": {
+        "type": "object",
+        "required": ["token", "issued_at", "expires_at", "lifetime_s"],
+        "properties": {
+            "token": {"type": "string"}, "issued_at": {"type": "integer"},
+            "expires_at": {"type": "integer"}, "lifetime_s": {"type": "integer"},
+            "svg": {"type": "string"},
+        },
+    },
+    "Site": _SITE,
+    "Ranges": {
+        "type": "object",
+        "required": ["sites", "can_sign_in"],
+        "properties": {"sites": {"type": "array", "items": _SITE},
+                       "can_sign_in": {"type": "boolean"}},
+    },
+    "Attendance": _ATTENDANCE,
+    "MyMonth": {
+        "type": "object",
+        "required": ["month", "signed_days", "attendance"],
+        "properties": {"month": {"type": "string"}, "signed_days": {"type": "integer"},
+                       "attendance": {"type": "array", "items": _ATTENDANCE}},
+    },
+}  # fmt: skip
