@@ -96,7 +96,7 @@ FORMS = {
     "inbox.certificate_revoke": ("admin", "/admin/certificates/999/revoke", "/admin/certificates",
                                  {}, False),
     "signin.point_edit": ("gc_pm", "/projects/1/signin/point", "/projects/1/signin/point", {
-        "lng": "121.46558", "lat": "31.189384", "system": "gcj02", "radius": "300",
+        "point": "121.46558,31.189384", "system": "gcj02", "radius": "300",
         "start": "04:00", "end": "12:00"}, False),
     "signin.makeup_request": ("worker", "/signin/makeup", "/signin/makeup",
                               {"project_id": "1", "day": LONG_AGO, "reason": "手机没电"}, False),

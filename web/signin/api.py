@@ -143,7 +143,7 @@ def api_point_test(project_id: int):
 def api_point_set(project_id: int):
     """手动录入坐标: lng, lat, system (gcj02|wgs84|bd09), radius, start, end."""
     data = body()
-    project = signin_services.set_signin_point(
+    saved = signin_services.set_signin_point(
         uow(),
         g.actor,
         project_id,
@@ -153,8 +153,10 @@ def api_point_set(project_id: int):
         data.get("radius", 300),
         data.get("start") or None,
         data.get("end") or None,
+        point=data.get("point"),  # the page's one field, any form AMap gives
     )
-    return jsonify(point_json(project))
+    notes = [{"code": n.code, "message": n.message(g.lang)} for n in saved.notes]
+    return jsonify(point_json(saved.project) | {"notes": notes})
 
 
 def point_json(project: Project) -> dict:
@@ -168,7 +170,10 @@ def point_json(project: Project) -> dict:
         "points": {k: {"lat": round(p.lat, 7), "lng": round(p.lng, 7)} for k, p in views.items()}
         if views
         else None,
-    }
+        "typed": None if project.signin_typed_lat is None else {
+            "lat": project.signin_typed_lat, "lng": project.signin_typed_lng,
+            "system": project.signin_typed_system},
+    }  # fmt: skip
 
 
 def _day(name: str, default: date) -> date:

@@ -80,17 +80,13 @@ def point_edit(project_id: int):
     project = get_project(db.session, project_id)
     form = request.form
     if request.method == "POST":
-        signin_services.set_signin_point(
-            uow(),
-            g.actor,
-            project_id,
-            form.get("lng", ""),
-            form.get("lat", ""),
-            form.get("system", "gcj02"),
-            form.get("radius", ""),
-            form.get("start") or None,
-            form.get("end") or None,
-        )
+        saved = signin_services.set_signin_point(
+            uow(), g.actor, project_id, None, None, form.get("system", "gcj02"),
+            form.get("radius", ""), form.get("start") or None, form.get("end") or None,
+            point=form.get("point", ""), confirm=form.get("confirm") == "1",
+        )  # fmt: skip
+        for note in saved.notes:
+            flash(note.message(g.lang), "info")
         flash(_("签到地址已保存"), "success")
         return redirect(url_for(".point_edit", project_id=project_id))
     return render_template(
@@ -98,6 +94,7 @@ def point_edit(project_id: int):
         project=project,
         point=point_json(project),
         systems=[(s, SYSTEM_LABELS[s]) for s in SYSTEMS],
+        labels=SYSTEM_LABELS,
     )
 
 
