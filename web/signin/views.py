@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from flask import Response, flash, g, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from sqlalchemy import select
@@ -199,4 +199,6 @@ def makeup_request():
         projects=projects,
         requests=my_requests(db.session, g.actor),
         today=today_in_shanghai(),
-    )
+        earliest=today_in_shanghai() - timedelta(days=int(current_app.config.get(
+            "ZHUXIN_MAKEUP_WINDOW_DAYS", 31))),
+    )  # fmt: skip
