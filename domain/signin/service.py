@@ -33,7 +33,13 @@ from domain.roster.model import LabourContract
 from domain.signin.coords import SYSTEMS, Point, from_wgs84, to_wgs84
 from domain.signin.errors import SignInRefused
 from domain.signin.geofence import LocationFix, check_range
-from domain.signin.hours import SignInHours, clock_label, require_within_hours, sign_in_day
+from domain.signin.hours import (
+    SignInHours,
+    clock_label,
+    require_within_hours,
+    sign_in_day,
+    within_hours,
+)
 from domain.signin.model import Attendance
 from domain.signin.point_input import PointNotes, TypedPoint, parse_point, point_notes
 from domain.signin.tokens import verify_code
@@ -560,3 +566,39 @@ def check_point_at(project: Project, fix: LocationFix | None, location_error: st
     if point is None:
         raise SignInRefused("point_not_set")
     return check_range(point["wgs84"], project.signin_radius_m, _fix_or_refuse(fix, location_error))
+
+
+@dataclass(frozen=True)
+class WorkerDay:
+    """A worker's sign-in day on one project before he scans: the hours, whether they are open
+    now, and his sign-in today (so the page says 今日已签到 07:12 and keeps the button grey)."""
+
+    project_id: int
+    hours: str  # "04:00–12:00"
+    open_now: bool
+    signed_at: datetime | None  # UTC
+
+    @property
+    def refusal(self) -> SignInRefused | None:
+        """Why he cannot sign in now, whatever his location (None: he can, once inside)."""
+        if self.signed_at is not None:
+            return SignInRefused("already_signed", time=clock_label(self.signed_at))
+        if not self.open_now:
+            start, _, end = self.hours.partition("–")
+            return SignInRefused("outside_hours", start=start, end=end)
+        return None
+
+
+def worker_days(session: Session, person_id: int, projects: list[Project], now: datetime):
+    """``WorkerDay`` of each project (in order) for the person at ``now``."""
+    day = sign_in_day(now)
+    ids = [p.id for p in projects]
+    signed = dict(session.execute(select(Attendance.project_id, Attendance.signed_at).where(
+        Attendance.person_id == person_id, Attendance.day == day,
+        Attendance.project_id.in_(ids))).tuples().all())  # fmt: skip
+    return [
+        WorkerDay(p.id, f"{p.signin_start}–{p.signin_end}",
+                  within_hours(now, project_hours(p.signin_start, p.signin_end)),
+                  signed[p.id].replace(tzinfo=UTC) if p.id in signed else None)  # fmt: skip
+        for p in projects
+    ]

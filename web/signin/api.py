@@ -120,14 +120,31 @@ def _reason(err: SignInRefused) -> dict:
     return {"reason": err.reason, "message": err.message(g.lang)}
 
 
+def worker_day_json(day: service.WorkerDay) -> dict:
+    """The hours and today's sign-in of one of the worker's projects (before he scans)."""
+    refusal = day.refusal
+    return {
+        "open_now": day.open_now,
+        "signed_today": None if day.signed_at is None else clock_label(day.signed_at),
+        "blocked": None if refusal is None else _reason(refusal),
+    }
+
+
+def my_projects() -> list[Project]:
+    return [db.session.get(Project, pid) for pid in sorted(g.actor.project_ids("sign_in"))]
+
+
 @bp.route("/api/signin/ranges")
 @guard(roles.WORKER)
 def api_ranges():
-    """The worker's projects and whether his location is inside each sign-in range."""
+    """The worker's projects: inside each sign-in range, the hours open, signed in today?"""
     fix, error = parse_fix(request.args)
-    ids = sorted(g.actor.project_ids("sign_in"))
-    sites = [_site_json(db.session.get(Project, pid), fix, error) for pid in ids]
-    return jsonify(sites=sites, can_sign_in=any(s["inside"] for s in sites))
+    projects = my_projects()
+    days = service.worker_days(db.session, g.actor.person_id, projects, now())
+    sites = [_site_json(p, fix, error) | worker_day_json(d) for p, d in zip(projects, days, strict=True)]
+    for site in sites:  # green only inside the range, inside the hours, not yet signed in
+        site["can_sign_in"] = bool(site["inside"] and site["blocked"] is None)
+    return jsonify(sites=sites, can_sign_in=any(s["can_sign_in"] for s in sites))
 
 
 @bp.route("/api/signin/projects/<int:project_id>/point-test")

@@ -183,3 +183,51 @@ SCHEMAS = {
         },
     },
 }
+
+# -- the worker's day before he scans (issue 13 item 8); appended so the entries above stay ----
+SCHEMAS["RangesAnswer"] = {
+    "type": "object",
+    "properties": {
+        "can_sign_in": {"type": "boolean", "description": "some site has can_sign_in"},
+        "sites": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "project_id": {"type": "integer"},
+                    "project_name": {"type": "string"},
+                    "radius_m": {"type": "integer"},
+                    "hours": {"type": "string", "example": "04:00–12:00"},
+                    "inside": {"type": "boolean", "description": "inside the sign-in range"},
+                    "distance_m": {"type": "integer", "nullable": True},
+                    "reason": {"type": "string", "nullable": True},
+                    "message": {"type": "string"},
+                    "open_now": {"type": "boolean", "description": "inside the sign-in hours"},
+                    "signed_today": {"type": "string", "nullable": True, "example": "07:12"},
+                    "blocked": {
+                        "type": "object",
+                        "nullable": True,
+                        "description": "why not now whatever the location: already_signed or "
+                        "outside_hours, with its message",
+                        "properties": {"reason": {"type": "string"}, "message": {"type": "string"}},
+                    },
+                    "can_sign_in": {
+                        "type": "boolean",
+                        "description": "inside the range and the hours, not yet signed in today",
+                    },
+                },
+            },
+        },
+    },
+}
+PATHS["/api/signin/ranges"]["get"]["responses"]["200"] = {
+    "description": "sites[] with the range, the hours and today's sign-in; can_sign_in",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RangesAnswer"}}},
+}
+SCHEMAS["PointRequest"]["properties"]["point"] = {
+    "type": "string",
+    "description": "instead of lng and lat: what AMap gives (121.46558,31.189384, a full-width "
+    "comma, a space, or a share URL with position= or lng=&lat=); latitude first is swapped",
+    "example": "121.46558,31.189384",
+}
+SCHEMAS["PointRequest"].pop("required", None)  # lng and lat, or point
