@@ -26,7 +26,11 @@ def test_every_amap_form_is_saved_and_shown_as_typed(gc_pm, point):
     page = save(gc_pm, point).text
     assert "签到地址已保存" in page
     assert '<td id="typed">121.465580, 31.189384</td>' in page  # as typed, GCJ-02
-    assert "录入值（GCJ-02（高德/腾讯））" in page and "WGS-84（GPS, 保存值）" in page
+    assert "录入值（GCJ-02）" in page and "WGS-84（GPS, 保存值）" in page
+    assert (
+        'name="point" required autocomplete="off" placeholder="121.46558,31.189384" value="121.465580,31.189384"'
+        in page
+    )
     home = gc_pm.get("/projects/1").text
     assert '<span id="typed-point">121.465580, 31.189384</span>' in home
 

@@ -107,7 +107,6 @@ def point_edit(project_id: int):
         project=project,
         point=point_json(project),
         systems=[(s, SYSTEM_LABELS[s]) for s in SYSTEMS],
-        labels=SYSTEM_LABELS,
     )
 
 
