@@ -143,6 +143,8 @@ def decide_makeup(session: Session, request_id: int, approved: bool, comment: st
     comment = (comment or "").strip()[:300]
     if not approved and not comment:
         raise InvalidInput("reason_required", NO_DECISION_REASON, field="comment")
+    if approved:  # the day's table may have been submitted since he asked
+        refuse_closed_period(session, req.project_id, req.person_id, req.day)
     before = snapshot(req)
     req.state = "approved" if approved else "rejected"
     req.decided_at, req.decision_note, req.decided_by = utcnow(), comment or None, decided_by

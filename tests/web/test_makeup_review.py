@@ -51,9 +51,9 @@ def test_a_day_outside_the_window_is_refused(window):
     assert f'min="{TODAY - timedelta(days=31)}"' in page
 
 
-def test_a_day_of_a_submitted_table_is_refused(window):
-    day = free_day(window)
-    with window.app_context():
+def submit_the_table_of(app, day):
+    """The pay-month table of worker 1's unit covering ``day``, as submitted."""
+    with app.app_context():
         month = pay_month_of(day, db.session.get(Project, 1).settlement_day)
         unit_id = db.session.scalar(select(Assignment.unit_id).where(
             Assignment.person_id == 1, Assignment.project_id == 1))  # fmt: skip
@@ -71,6 +71,11 @@ def test_a_day_of_a_submitted_table_is_refused(window):
             db.session.add(table)
         table.state = "submitted"
         db.session.commit()
+
+
+def test_a_day_of_a_submitted_table_is_refused(window):
+    day = free_day(window)
+    submit_the_table_of(window, day)
     r = ask(window, day)
     assert r.status_code == 409 and "工资表已提交或已发放，不能再补签" in r.text
     with window.app_context():
@@ -144,3 +149,18 @@ def test_an_approval_on_the_api_adds_the_day_as_the_reviewers(window):
     with window.app_context():
         row = db.session.scalar(select(Attendance).where(Attendance.makeup_request_id == req.id))
         assert row.day == day and row.makeup
+
+
+def test_an_approval_after_the_table_was_submitted_is_refused(window):
+    day = free_day(window)
+    assert ask(window, day).status_code == 302
+    submit_the_table_of(window, day)
+    gc, task_id = open_review(window)
+    r = gc.post(f"/api/tasks/{task_id}/complete", json={"decision": "approve"})
+    assert r.status_code == 409 and r.json["reason"] == "makeup_period_closed"
+    req, entry, _ = decided(window)
+    assert req.state == "pending" and entry is None
+    done = gc.post(
+        f"/api/tasks/{task_id}/complete", json={"decision": "reject", "comment": "已发放"}
+    )
+    assert done.json["ok"] and decided(window)[0].state == "rejected"
