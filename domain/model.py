@@ -48,6 +48,10 @@ class Project(Base):
     # Sign-in point, stored in WGS-84 (GPS); None until the GC manager sets it.
     signin_lat: Mapped[float | None] = mapped_column(Float)
     signin_lng: Mapped[float | None] = mapped_column(Float)
+    # the point as the manager typed it (e.g. GCJ-02 from AMap), shown beside the WGS-84
+    signin_typed_lat: Mapped[float | None] = mapped_column(Float)
+    signin_typed_lng: Mapped[float | None] = mapped_column(Float)
+    signin_typed_system: Mapped[str | None] = mapped_column(String(5))
     signin_radius_m: Mapped[int] = mapped_column(Integer, default=300)
     signin_start: Mapped[str] = mapped_column(String(5), default="04:00")
     signin_end: Mapped[str] = mapped_column(String(5), default="12:00")

@@ -15,9 +15,10 @@ from pathlib import Path
 from sqlalchemy import select
 
 import engine
+from domain import inputs
 from domain.access import Actor
 from domain.clock import shanghai_time
-from domain.errors import Conflict, InvalidInput, NotFound
+from domain.errors import Conflict, DomainError, InvalidInput, NotFound
 from domain.i18n import Text
 from domain.model import User
 from domain.payroll import (
@@ -46,6 +47,8 @@ NOT_THIS_STEP = Text("流程当前不在这一步，或您无权办理", "The pr
 BAD_STAGE = Text("审核环节不正确", "Unknown review stage")
 SHORT_PASSWORD = Text("签署密码至少 8 位", "The signing password needs at least 8 characters")
 NO_USER = Text("用户不存在", "No such user")
+NOTHING_CHECKED = Text("请勾选要审核通过的编制记录", "Tick the tables to approve")
+BAD_SOURCE = Text("日工资来源不正确", "Unknown source of day rates")
 NO_INCIDENT = Text("该批次没有这个故障", "This batch has no such incident")
 
 
@@ -169,6 +172,18 @@ def save_draft(uow: UnitOfWork, actor: Actor, compilation_id: int, lines: dict) 
 
 
 @use_case
+def fill_day_rates(uow: UnitOfWork, actor: Actor, compilation_id: int, source: str,
+                   lines: dict | None = None) -> int:  # fmt: skip
+    """按工种日工资填充 (``trade_rates``) / 复制上月日工资 (``last_month``): the page's last
+    edits are saved first, then every line gets its rate (audited); → lines changed."""
+    if source not in rates.FILL_SOURCES:
+        raise InvalidInput("unknown_rate_source", BAD_SOURCE, field="source")
+    if lines:
+        compile.save_draft(uow.session, actor, compilation_id, lines)
+    return rates.fill_day_rates(uow.session, actor, compilation_id, source)
+
+
+@use_case
 def import_excel(uow: UnitOfWork, actor: Actor, compilation_id: int, data: bytes):
     """导入: the lines from an edited export; returns the per-cell errors."""
     return compile.import_excel(uow.session, actor, compilation_id, data)
@@ -195,6 +210,53 @@ def review_compilation(uow: UnitOfWork, actor: Actor, compilation_id: int, stage
     _complete_step(uow, actor, comp.batch, (REVIEW_TASKS[stage],),
                    {"approved": approve, "reason": reason}, unit_id=comp.unit_id)  # fmt: skip
     return comp
+
+
+def review_stage(actor: Actor, comp) -> str | None:
+    """The review the actor may do on the table now: ``sub`` (分包审核), ``gc`` (总包审核)."""
+    pid, uid = comp.batch.project_id, comp.unit_id
+    if comp.state == "submitted" and actor.may("review_sub", pid, uid):
+        return "sub"
+    if comp.state == "sub_approved" and actor.may("review_gc", pid):
+        return "gc"
+    return None
+
+
+@dataclass(frozen=True)
+class UnitReview:
+    """One table of a bulk approval: approved (``refusal`` None) or why not."""
+
+    compilation_id: int
+    unit_name: str
+    refusal: DomainError | None = None
+
+
+def approve_compilations(uow: UnitOfWork, actor: Actor, project_id: int,
+                         compilation_ids) -> list[UnitReview]:  # fmt: skip
+    """批量审核通过: each table is approved by its own ``review_compilation`` (its own unit of
+    work, the same checks and process step as approving it alone); a refused table is
+    reported and the others go on. Not a use case itself, so that one refusal rolls back only
+    its own table."""
+    ids = [inputs.whole_number(raw, "compilation_id", lo=1) for raw in compilation_ids]
+    if not any(ids):
+        raise InvalidInput("nothing_checked", NOTHING_CHECKED, field="compilation_id")
+    outcomes = []
+    for compilation_id in dict.fromkeys(i for i in ids if i is not None):
+        try:
+            comp = compile.get_compilation(uow.session, actor, compilation_id, project_id)
+        except DomainError as refusal:
+            outcomes.append(UnitReview(compilation_id, "#" + str(compilation_id), refusal))
+            continue
+        unit_name, stage = comp.unit.name, review_stage(actor, comp)
+        try:
+            if stage is None:
+                raise Conflict("not_at_this_step", NOT_THIS_STEP)
+            review_compilation(uow, actor, compilation_id, stage, True)
+        except DomainError as refusal:  # its own unit of work has rolled back
+            outcomes.append(UnitReview(compilation_id, unit_name, refusal))
+            continue
+        outcomes.append(UnitReview(compilation_id, unit_name))
+    return outcomes
 
 
 @use_case

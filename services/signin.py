@@ -9,14 +9,10 @@ from __future__ import annotations
 import engine
 from domain.access import Actor
 from domain.clock import SHANGHAI
-from domain.errors import InvalidInput
-from domain.i18n import Text
 from domain.model import Assignment, Project
 from domain.signin import makeup, service
 from services.tasks import OpenTask, TaskHandler, TaskHandlers, decision
 from services.uow import UnitOfWork, use_case
-
-REASON_REQUIRED = Text("驳回补签申请时须填写原因", "A reason is required to reject the request")
 
 
 @use_case
@@ -24,8 +20,9 @@ def request_makeup(uow: UnitOfWork, actor: Actor, form: dict) -> int:
     """补签申请: record the request and start its ``makeup_signin`` process together."""
     session = uow.session
     today = uow.clock().astimezone(SHANGHAI).date()
+    window = int(uow.settings.get("ZHUXIN_MAKEUP_WINDOW_DAYS", makeup.WINDOW_DAYS))
     req = makeup.request_makeup(session, actor, form.get("project_id", ""), form.get("day", ""),
-                                form.get("reason", ""), today)  # fmt: skip
+                                form.get("reason", ""), today, window)  # fmt: skip
     project_id, day = req.project_id, req.day
     session.flush()
     unit_id = session.query(Assignment.unit_id).filter_by(
@@ -45,15 +42,18 @@ def request_makeup(uow: UnitOfWork, actor: Actor, form: dict) -> int:
 
 
 def review_makeup(uow: UnitOfWork, actor: Actor, task: OpenTask, inputs: dict) -> dict:
-    """审核补签申请: approve, or reject with a reason; ``signin/DecideMakeup`` applies it."""
-    approved, comment = decision(inputs)
-    if not approved and not comment:
-        raise InvalidInput("reason_required", REASON_REQUIRED, field="comment")
+    """审核补签申请: approve, or reject with a reason. The decision is applied here, as the
+    reviewer's (``decided_by``, the audit entry), on every route that completes the task;
+    ``signin/DecideMakeup`` then finds it decided."""
+    approved, comment = decision(inputs)  # a rejection without a reason is refused there
+    makeup.decide_makeup(uow.session, int(task.data["request_id"]), approved, comment,
+                         decided_by=actor.user_id)  # fmt: skip
     return {"approved": approved, "comment": comment}
 
 
 def register(handlers: TaskHandlers) -> None:
-    handlers.register(makeup.PROCESS_ID, "review_makeup", TaskHandler(review_makeup))
+    handlers.register(makeup.PROCESS_ID, "review_makeup",
+                      TaskHandler(review_makeup, page="signin.makeup_task"))  # fmt: skip
 
 
 @use_case

@@ -20,6 +20,9 @@ TEST_CONFIG = {
     "REMEMBER_COOKIE_SECURE": False,
     "SECRET_KEY": "test-secret",
     "WTF_CSRF_ENABLED": False,  # tests/web/test_security.py checks CSRF with it on
+    # older tests ask for make-ups months back (before the demo's sign-ins); the window's own
+    # tests (tests/web/test_makeup_review.py) set the default 31 days
+    "ZHUXIN_MAKEUP_WINDOW_DAYS": 3650,
 }
 
 

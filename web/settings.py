@@ -108,6 +108,11 @@ class Settings:
     ZHUXIN_PG_LOCK_TIMEOUT_MS: int = field(
         default_factory=lambda: int(_env("ZHUXIN_PG_LOCK_TIMEOUT_MS", "15000"))
     )
+    # 补签: how many days back a worker may ask for a make-up sign-in (and never for a day whose
+    # pay period's table is already submitted or paid).
+    ZHUXIN_MAKEUP_WINDOW_DAYS: int = field(
+        default_factory=lambda: int(_env("ZHUXIN_MAKEUP_WINDOW_DAYS", "31"))
+    )
 
     # Notifications (消息): the SMS driver by name (connectors/sms.py; "log" writes to the log),
     # and how often (seconds) the delivery step tells new tasks and sends pending SMS.

@@ -113,11 +113,11 @@ def visible_compilations(session: Session, actor: Actor, batch: WageBatch) -> li
     ]  # fmt: skip
 
 
-def _require_compiler(actor: Actor, comp: Compilation) -> None:
+def require_compiler(actor: Actor, comp: Compilation) -> None:
     actor.must("compile_unit", comp.batch.project_id, comp.unit)
 
 
-def _require_editable(comp: Compilation) -> None:
+def require_editable(comp: Compilation) -> None:
     if comp.state not in EDITABLE_STATES:
         raise Conflict("table_locked", LOCKED)
 
@@ -193,8 +193,8 @@ def compile_from_attendance(session: Session, actor: Actor, compilation_id: int)
     which do not, and why).  A line already on the table whose worker is no longer listed is
     cleared, never deleted."""
     comp = get_compilation(session, actor, compilation_id)
-    _require_compiler(actor, comp)
-    _require_editable(comp)
+    require_compiler(actor, comp)
+    require_editable(comp)
     batch = comp.batch
     counts, _notes = counted_attendance(session, comp)
     existing = {line.person_id: line for line in comp.lines}
@@ -293,8 +293,8 @@ def save_draft(session: Session, actor: Actor, compilation_id: int, form: dict[s
     row and column of the first bad cell and every bad cell's input (``cell_name``), so that
     nothing is half-saved. The rule checks are shown, not enforced, until submit."""
     comp = get_compilation(session, actor, compilation_id)
-    _require_compiler(actor, comp)
-    _require_editable(comp)
+    require_compiler(actor, comp)
+    require_editable(comp)
     rows = {str(r.id): (number, r) for number, r in enumerate(comp.lines, start=1)}
     changes: list[tuple[WageLineRow, str, object]] = []
     refusals: list[tuple[int, WageLineRow, str, DomainError]] = []
@@ -347,8 +347,8 @@ def export_excel(session: Session, actor: Actor, compilation_id: int) -> tuple[s
 def import_excel(session: Session, actor: Actor, compilation_id: int, data: bytes):
     """Merge an edited export; returns the per-cell errors (nothing applied from a bad row)."""
     comp = get_compilation(session, actor, compilation_id)
-    _require_compiler(actor, comp)
-    _require_editable(comp)
+    require_compiler(actor, comp)
+    require_editable(comp)
     existing = [as_wage_line(r, comp.unit.name) for r in comp.lines]
     merged, errors = excel.import_compile_table(data, existing)
     rows = {r.id: r for r in comp.lines}
@@ -365,8 +365,8 @@ def submit(session: Session, actor: Actor, compilation_id: int) -> Compilation:
     """提交审核: refused while any line has an error, and (when the project requires it) while a
     worker has not confirmed his line or his dispute is open; warnings go to the reviewers."""
     comp = get_compilation(session, actor, compilation_id)
-    _require_compiler(actor, comp)
-    _require_editable(comp)
+    require_compiler(actor, comp)
+    require_editable(comp)
     if comp.compiled_at is None:
         raise Conflict("not_compiled", NOT_COMPILED)
     for row in comp.lines:  # the card on each worker's record now (he may have changed it)

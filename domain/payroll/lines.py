@@ -26,6 +26,29 @@ TEXT_LIMITS = {"deduction_reason": 200, "amount_reason": 200, "bank_card": 19, "
 # Findings an operator's amount reason (金额说明) turns from a blocking error into a warning.
 EXPLAINABLE = ("GROSS_ABOVE_ATTENDANCE", "GROSS_ABOVE_CEILING", "PAID_WITHOUT_ATTENDANCE")
 
+# The checks the wage table's page also runs as the compiler types (web/static/wage_table.js),
+# with these very messages: code → text (its {placeholders} filled in there as here).
+LIVE_CHECKS: dict[str, Text] = {
+    "AMOUNT_MISSING": Text("金额未填写", "Amount is missing"),
+    "AMOUNT_INVALID": Text(
+        "金额须不小于 0 且最多两位小数：{value}",
+        "Amount must be ≥ 0 with at most two decimals: {value}",
+    ),
+    "NET_ABOVE_GROSS": Text(
+        "实发工资 {net} 大于应发工资 {gross}", "Net pay {net} is more than gross pay {gross}"
+    ),
+    "NET_MISMATCH": Text(
+        "实发工资应等于应发工资减扣款（{want}）",
+        "Net pay must equal gross pay minus deductions ({want})",
+    ),
+    "DEDUCTION_REASON_REQUIRED": Text(
+        "有扣款时须填写扣款原因", "A reason is required when there are deductions"
+    ),
+    "ATTENDANCE_WITHOUT_PAY": Text(
+        "出勤 {days} 天但实发工资为 0", "Attended {days} days but is paid nothing"
+    ),
+}
+
 
 @dataclass(frozen=True)
 class AmountLimits:
@@ -164,17 +187,14 @@ def _check_amounts(line, add) -> bool:
         value = getattr(line, name)
         if value is None:
             if name != "day_rate":
-                add(name, "AMOUNT_MISSING", ERROR, Text("金额未填写", "Amount is missing"))
+                add(name, "AMOUNT_MISSING", ERROR, LIVE_CHECKS["AMOUNT_MISSING"])
                 ok = False
         elif not is_money(value):
             add(
                 name,
                 "AMOUNT_INVALID",
                 ERROR,
-                Text(
-                    "金额须不小于 0 且最多两位小数：{value}",
-                    "Amount must be ≥ 0 with at most two decimals: {value}",
-                ),
+                LIVE_CHECKS["AMOUNT_INVALID"],
                 value=str(value),
             )
             ok = False
@@ -212,10 +232,7 @@ def _check_arithmetic(line, add):
             "net",
             "NET_ABOVE_GROSS",
             ERROR,
-            Text(
-                "实发工资 {net} 大于应发工资 {gross}",
-                "Net pay {net} is more than gross pay {gross}",
-            ),
+            LIVE_CHECKS["NET_ABOVE_GROSS"],
             net=plain(line.net),
             gross=plain(line.gross),
         )
@@ -224,10 +241,7 @@ def _check_arithmetic(line, add):
             "net",
             "NET_MISMATCH",
             ERROR,
-            Text(
-                "实发工资应等于应发工资减扣款（{want}）",
-                "Net pay must equal gross pay minus deductions ({want})",
-            ),
+            LIVE_CHECKS["NET_MISMATCH"],
             want=plain(line.gross - line.deductions),
         )
     if line.deductions > 0 and not (line.deduction_reason or "").strip():
@@ -235,7 +249,7 @@ def _check_arithmetic(line, add):
             "deduction_reason",
             "DEDUCTION_REASON_REQUIRED",
             ERROR,
-            Text("有扣款时须填写扣款原因", "A reason is required when there are deductions"),
+            LIVE_CHECKS["DEDUCTION_REASON_REQUIRED"],
         )
 
 
@@ -252,7 +266,7 @@ def _check_attendance_and_minimum(line, period, table, add):
             "net",
             "ATTENDANCE_WITHOUT_PAY",
             WARNING,
-            Text("出勤 {days} 天但实发工资为 0", "Attended {days} days but is paid nothing"),
+            LIVE_CHECKS["ATTENDANCE_WITHOUT_PAY"],
             days=line.days_worked,
         )
     if line.days_worked == 0 or line.net == 0:

@@ -15,8 +15,9 @@ from domain.audit import record
 from domain.errors import DomainError, InvalidInput
 from domain.i18n import Text
 from domain.model import Assignment, Person
+from domain.payroll import compile, last_month
 from domain.payroll.compile import DEFAULT_DAY_RATES
-from domain.payroll.model import TradeRate
+from domain.payroll.model import TradeRate, WageLineRow
 from domain.payroll.money import parse_amount
 
 MAX_TRADE = 30
@@ -110,3 +111,52 @@ def set_trade_rates(session: Session, actor: Actor, project_id: int, values: dic
     if changed:
         record(session, actor.user_id, "payroll.trade_rates", None, changed, project_id)
     return changed
+
+
+# -- 按工种日工资填充 / 复制上月日工资: day rates put on every line of a table --------------------
+
+FILL_SOURCES = ("trade_rates", "last_month")
+
+
+def rate_line(line: WageLineRow, rate: Decimal) -> bool:
+    """Give ``line`` the day rate ``rate``; gross follows days × rate (and net gross −
+    deductions) unless the gross was typed over (it differed from days × the old rate).
+    → whether anything changed."""
+    days = (line.days or 0) + (line.makeup_days or 0)
+    derived = line.gross is None or line.day_rate is None or line.gross == line.day_rate * days
+    before = (line.day_rate, line.gross, line.net)
+    line.day_rate = rate
+    if derived:
+        line.gross = rate * days
+        line.net = line.gross - (line.deductions or Decimal("0.00"))
+    return before != (line.day_rate, line.gross, line.net)
+
+
+def fill_day_rates(session: Session, actor: Actor, compilation_id: int, source: str) -> int:
+    """Put a day rate on every line of an editable table: the trade's rate (``trade_rates``:
+    the project's 工种日工资, else the platform's) or the worker's own rate of his latest
+    earlier month on the project (``last_month``). A line without such a rate is left as it is.
+    Audited with each changed line's rate before and after; → the number of lines changed."""
+    comp = compile.get_compilation(session, actor, compilation_id)
+    compile.require_compiler(actor, comp)
+    compile.require_editable(comp)
+    project_id = comp.batch.project_id
+    if source == "trade_rates":
+        by_trade = compile.day_rates_for(session, project_id, {line.trade for line in comp.lines})
+        rates = {line.id: by_trade.get(line.trade) for line in comp.lines}
+    elif source == "last_month":
+        before = last_month.previous_lines(session, project_id, comp.batch.pay_month,
+                                           [line.person_id for line in comp.lines])  # fmt: skip
+        rates = {line.id: before[line.person_id].day_rate if line.person_id in before else None
+                 for line in comp.lines}  # fmt: skip
+    else:
+        raise ValueError(f"unknown source of day rates {source!r}; expected {FILL_SOURCES}")
+    changed = {}
+    for line in comp.lines:
+        old, rate = line.day_rate, rates.get(line.id)
+        if rate is not None and rate_line(line, rate):
+            changed[str(line.id)] = [str(old) if old is not None else None, str(rate)]
+    session.flush()
+    record(session, actor.user_id, "payroll.day_rates_filled", comp, None, project_id,
+           facts={"source": source, "lines": changed})  # fmt: skip
+    return len(changed)

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from domain import gates, inputs, roles
 from domain.access import Actor
 from domain.audit import record, snapshot
-from domain.errors import InvalidInput
+from domain.errors import Conflict, InvalidInput
 from domain.i18n import Text
 from domain.model import Assignment, Authorisation, Person, Project, Unit
 from domain.realname import get_project
@@ -33,14 +33,25 @@ from domain.roster.model import LabourContract
 from domain.signin.coords import SYSTEMS, Point, from_wgs84, to_wgs84
 from domain.signin.errors import SignInRefused
 from domain.signin.geofence import LocationFix, check_range
-from domain.signin.hours import SignInHours, clock_label, require_within_hours, sign_in_day
+from domain.signin.hours import (
+    SignInHours,
+    clock_label,
+    require_within_hours,
+    sign_in_day,
+    within_hours,
+)
 from domain.signin.model import Attendance
+from domain.signin.point_input import PointNotes, TypedPoint, parse_point, point_notes
 from domain.signin.tokens import verify_code
 
 RADIUS_RANGE_M = (20, 3000)
 BAD_SYSTEM = Text("坐标系应为 GCJ-02、WGS-84 或 BD-09", "Choose GCJ-02, WGS-84 or BD-09")
 BAD_RADIUS = Text("签到半径应在 {lo}–{hi} 米之间", "The radius must be {lo}–{hi} m")
 BAD_COORD = Text("请输入有效的经纬度（经度在前）", "Enter a valid longitude and latitude")
+NEEDS_CONFIRM = Text(
+    "{notes}。确认无误请勾选“仍然保存”后再保存",
+    "{notes}. If it is right, tick “Save anyway” and save again",
+)
 BAD_HOURS = Text("签到时间格式应为 HH:MM，且开始早于结束", "Hours must be HH:MM, start before end")
 RADIUS = Text("签到半径", "Radius")
 _CLOCK = re.compile(r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$")
@@ -461,20 +472,32 @@ def insert_once(session: Session, values: dict) -> int | None:
         return None
 
 
+@dataclass(frozen=True)
+class SavedPoint:
+    """The project with its new sign-in point, and what to tell the manager about it."""
+
+    project: Project
+    notes: PointNotes
+
+
 def set_signin_point(
     session: Session,
     actor: Actor,
     project_id: int,
-    lng: float | str,
-    lat: float | str,
+    lng: float | str | None,
+    lat: float | str | None,
     system: str = "gcj02",
     radius: int | str | None = 300,
     start: str | None = None,
     end: str | None = None,
-) -> Project:
-    """项目班前签到定位调整 → 手动录入坐标: store the point as WGS-84 (exact inverse).
-
-    The values may be given as typed (text): each is parsed here and refused naming its field.
+    *,
+    point: str | None = None,
+    confirm: bool = True,
+) -> SavedPoint:
+    """项目班前签到定位调整 → 手动录入坐标: store the point as WGS-84 (exact inverse) and as
+    typed. ``point`` is the one field of the page (any form ``point_input`` reads); without it
+    ``lng`` and ``lat`` are the two numbers. A point outside Shanghai or more than 1 km from the
+    previous one is refused until ``confirm`` (仍然保存); the notes say why, and a swap.
     """
     project = get_project(session, project_id)
     actor.must("set_signin_point", project_id)
@@ -485,8 +508,9 @@ def set_signin_point(
     radius = inputs.whole_number(radius, "radius", RADIUS, default=300)
     if radius is None or not lo <= radius <= hi:
         raise InvalidInput("invalid_radius", BAD_RADIUS, field="radius", lo=lo, hi=hi)
+    typed = _typed_point(point, lng, lat)
     try:
-        point = to_wgs84(_coordinate(lng, "lng"), _coordinate(lat, "lat"), system)
+        wgs = to_wgs84(typed.lng, typed.lat, system)
     except (ValueError, TypeError):
         raise InvalidInput("invalid_coordinates", BAD_COORD, field="lng", fields=("lat",)) from None
     start, end = start or project.signin_start, end or project.signin_end
@@ -497,12 +521,25 @@ def set_signin_point(
         project_hours(start, end)
     except ValueError:
         raise InvalidInput("invalid_hours", BAD_HOURS, field="start", fields=("end",)) from None
+    previous = None if project.signin_lat is None or project.signin_lng is None else Point(
+        project.signin_lat, project.signin_lng)  # fmt: skip
+    notes = point_notes(typed, wgs, previous)
+    if not confirm and any(n.needs_confirm for n in notes):
+        raise Conflict("point_needs_confirm", NEEDS_CONFIRM, field="confirm", notes=notes)
     before = snapshot(project)
-    project.signin_lat, project.signin_lng = round(point.lat, 8), round(point.lng, 8)
+    project.signin_lat, project.signin_lng = round(wgs.lat, 8), round(wgs.lng, 8)
+    project.signin_typed_lat, project.signin_typed_lng = typed.lat, typed.lng
+    project.signin_typed_system = system
     project.signin_radius_m = radius
     project.signin_start, project.signin_end = start, end
     record(session, actor.user_id, "signin.point_set", project, before, project_id=project.id)
-    return project
+    return SavedPoint(project, notes)
+
+
+def _typed_point(point: str | None, lng, lat) -> TypedPoint:
+    if point is not None and str(point).strip():
+        return parse_point(point)
+    return TypedPoint(_coordinate(lng, "lng"), _coordinate(lat, "lat"))
 
 
 def _coordinate(raw, field: str) -> float:
@@ -529,3 +566,39 @@ def check_point_at(project: Project, fix: LocationFix | None, location_error: st
     if point is None:
         raise SignInRefused("point_not_set")
     return check_range(point["wgs84"], project.signin_radius_m, _fix_or_refuse(fix, location_error))
+
+
+@dataclass(frozen=True)
+class WorkerDay:
+    """A worker's sign-in day on one project before he scans: the hours, whether they are open
+    now, and his sign-in today (so the page says 今日已签到 07:12 and keeps the button grey)."""
+
+    project_id: int
+    hours: str  # "04:00–12:00"
+    open_now: bool
+    signed_at: datetime | None  # UTC
+
+    @property
+    def refusal(self) -> SignInRefused | None:
+        """Why he cannot sign in now, whatever his location (None: he can, once inside)."""
+        if self.signed_at is not None:
+            return SignInRefused("already_signed", time=clock_label(self.signed_at))
+        if not self.open_now:
+            start, _, end = self.hours.partition("–")
+            return SignInRefused("outside_hours", start=start, end=end)
+        return None
+
+
+def worker_days(session: Session, person_id: int, projects: list[Project], now: datetime):
+    """``WorkerDay`` of each project (in order) for the person at ``now``."""
+    day = sign_in_day(now)
+    ids = [p.id for p in projects]
+    signed = dict(session.execute(select(Attendance.project_id, Attendance.signed_at).where(
+        Attendance.person_id == person_id, Attendance.day == day,
+        Attendance.project_id.in_(ids))).tuples().all())  # fmt: skip
+    return [
+        WorkerDay(p.id, f"{p.signin_start}–{p.signin_end}",
+                  within_hours(now, project_hours(p.signin_start, p.signin_end)),
+                  signed[p.id].replace(tzinfo=UTC) if p.id in signed else None)  # fmt: skip
+        for p in projects
+    ]

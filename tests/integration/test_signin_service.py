@@ -225,7 +225,7 @@ def test_only_the_gc_manager_sets_the_point(session):
         signin_services.set_signin_point(uow(), gc_pm, 1, 31.2, 121.4)  # latitude 121 is no latitude
     with pytest.raises(InvalidInput):
         signin_services.set_signin_point(uow(), gc_pm, 1, 121.4, 31.2, start="13:00", end="12:00")
-    p = signin_services.set_signin_point(uow(), gc_pm, 1, 121.4, 31.2, "bd09", 250, "05:00", "10:30")
+    p = signin_services.set_signin_point(uow(), gc_pm, 1, 121.4, 31.2, "bd09", 250, "05:00", "10:30").project
     views = service.point_views(p)
     assert abs(views["bd09"].lng - 121.4) < 1e-7 and abs(views["bd09"].lat - 31.2) < 1e-7
     assert (p.signin_radius_m, p.signin_start, p.signin_end) == (250, "05:00", "10:30")

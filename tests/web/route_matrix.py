@@ -126,6 +126,7 @@ ROUTES: dict[str, tuple[str, str, set[str] | str, dict]] = {
             "scan_show": ("GET", "/signin/scan", PERSONS, {}),
             "my_attendance": ("GET", "/signin/my", PERSONS, {}),
             "makeup_request": ("GET", "/signin/makeup", PERSONS, {}),
+            "makeup_task": ("GET", "/signin/makeup/tasks/999", EVERYONE, {}),
             "officer_projects": ("GET", "/signin/officer", {"officer"}, {}),
             "officer_scan": ("GET", "/signin/officer/projects/1", {"officer"}, {}),
             "point_edit": ("GET", "/projects/1/signin/point", {"gc_pm"}, {}),

@@ -28,6 +28,8 @@ PAYROLL_ROUTES = {
     "payroll.compilation_export": ("GET", C + "/export.xlsx", VIEWERS, {}),
     "payroll.compilation_import": ("POST", C + "/import", COMPILERS, {}),
     "payroll.compilation_review": ("POST", C + "/review", MANAGERS, {"decision": "approve"}),
+    "payroll.compilation_fill_rates": ("POST", C + "/fill-rates", COMPILERS, {"source": "trade_rates"}),
+    "payroll.batch_approve_units": ("POST", B + "/approve-units", MANAGERS, {"compilation_id": "999"}),
     "payroll.review_index": ("GET", P + "/review", VIEWERS, {}),
     "payroll.batch": ("GET", B, VIEWERS, {}),
     "payroll.batch_progress": ("GET", B + "/progress", VIEWERS, {}),

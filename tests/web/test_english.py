@@ -278,7 +278,7 @@ def test_makeup_request_and_task_pages_are_english(app, client, auth):
     login(client, auth, "gc_pm")
     inbox = client.get("/inbox")
     assert check_english(client, "/inbox", data, leftovers)
-    task_urls = sorted(set(re.findall(r'href="(/(?:payroll/)?tasks/\d+)"', inbox.text)))
+    task_urls = sorted(set(re.findall(r'href="(/(?:payroll/|signin/makeup/)?tasks/\d+)"', inbox.text)))
     assert task_urls, "the make-up request is in the GC manager's inbox"
     for url in task_urls:
         assert check_english(client, url, data, leftovers), url

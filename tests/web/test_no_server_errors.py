@@ -98,7 +98,7 @@ FORMS = {
     "inbox.certificate_revoke": ("admin", "/admin/certificates/999/revoke", "/admin/certificates",
                                  {}, False),
     "signin.point_edit": ("gc_pm", "/projects/1/signin/point", "/projects/1/signin/point", {
-        "lng": "121.46558", "lat": "31.189384", "system": "gcj02", "radius": "300",
+        "point": "121.46558,31.189384", "system": "gcj02", "radius": "300",
         "start": "04:00", "end": "12:00"}, False),
     "signin.makeup_request": ("worker", "/signin/makeup", "/signin/makeup",
                               {"project_id": "1", "day": LONG_AGO, "reason": "手机没电"}, False),
@@ -131,6 +131,14 @@ FORMS = {
     "payroll.compilation_review": ("suba_pm", "/projects/1/payroll/compilations/{comp2}/review",
                                    "/projects/1/payroll/compilations/{comp2}",
                                    {"decision": "reject", "reason": ""}, False),
+    "payroll.compilation_fill_rates": ("gc_op", "/projects/1/payroll/compilations/{comp}/fill-rates",
+                                       "/projects/1/payroll/compilations/{comp}",
+                                       {"source": "trade_rates"}, False),
+    "payroll.batch_approve_units": ("suba_pm", "/projects/1/payroll/batches/{batch}/approve-units",
+                                    "/projects/1/payroll/batches/{batch}",
+                                    {"compilation_id": "{comp2}"}, False),
+    "signin.makeup_task": ("gc_pm", "/signin/makeup/tasks/{task}", "/signin/makeup/tasks/{task}",
+                           {"decision": "reject", "comment": "不同意"}, False),
     "payroll.summary_generate": ("gc_pm", "/projects/1/payroll/batches/{batch}/summary",
                                  "/projects/1/payroll/batches/{batch}", {}, False),
     "payroll.pm_sign": ("gc_pm", "/projects/1/payroll/batches/{batch}/sign",
@@ -212,7 +220,7 @@ def world(app, client, auth, open_all_day):
     ok(client.post("/signin/makeup", data={"project_id": "1", "day": LONG_AGO,
                                            "reason": "手机没电"}))  # fmt: skip
     login(client, "gc_pm")
-    tasks = re.findall(r'href="/tasks/(\d+)"', client.get("/inbox").text)
+    tasks = re.findall(r'href="(?:/signin/makeup)?/tasks/(\d+)"', client.get("/inbox").text)
     with app.app_context():
         person = db.session.scalar(select(User.person_id).where(User.username == "w001"))
         mine = db.session.scalar(select(WageLineRow.id).where(WageLineRow.person_id == person))

@@ -83,7 +83,7 @@ def test_ranges_say_inside_or_why_not(app, open_all_day):
 
 def test_point_page_stores_gcj02_as_wgs84_and_links_to_amap(app):
     client = login(app, "gc_pm")
-    form = {"lng": "121.478223", "lat": "31.228458", "system": "gcj02", "radius": "150"}
+    form = {"point": "121.478223,31.228458", "system": "gcj02", "radius": "150", "confirm": "1"}
     r = client.post("/projects/1/signin/point", data={**form, "start": "05:00", "end": "11:00"})
     assert r.status_code == 302
     page = client.get("/projects/1/signin/point").text
@@ -92,9 +92,9 @@ def test_point_page_stores_gcj02_as_wgs84_and_links_to_amap(app):
     assert "在我的位置测试" in page
     test = client.get("/api/signin/projects/1/point-test?lat=31.2304&lng=121.4737&accuracy=5")
     assert test.json["inside"] and test.json["distance_m"] == 0
-    bad = client.post("/projects/1/signin/point", data={**form, "system": "mars", "lng": "121.5"})
+    bad = client.post("/projects/1/signin/point", data={**form, "system": "mars", "point": "121.5,31.2"})
     assert bad.status_code == 400 and "坐标系应为" in bad.text
-    assert 'name="lng" inputmode="decimal" required placeholder="121.46558" value="121.5"' in bad.text
+    assert 'placeholder="121.46558,31.189384" value="121.5,31.2"' in bad.text
     assert '<select name="system" aria-invalid="true"' in bad.text  # the field at fault
 
 

@@ -18,12 +18,13 @@ from domain.payroll import (
     compile,
     confirmation,
     documents,
+    last_month,
     payment,
     rates,
     review,
 )
 from domain.payroll.errors import NO_BATCH
-from domain.payroll.lines import ERROR
+from domain.payroll.lines import ERROR, LIVE_CHECKS
 from domain.payroll.model import SigningCredential, WageBatch
 from domain.payroll.period import month_label
 from domain.roles import CONTRACTOR
@@ -175,7 +176,8 @@ def compilation(project_id: int, compilation_id: int):
         states=states, confirm_counts=confirmation.counts(states), confirm_labels=CONFIRM_LABELS,
         confirm_required=confirmation.required(db.session, project_id),
         totals=compile.totals(comp.lines), review_stage=_review_stage(comp), **_ctx(project_id),
-        **_by_team(comp),
+        live_checks={code: text.pick(g.lang) for code, text in LIVE_CHECKS.items()},
+        changes=last_month.month_changes(db.session, comp), **_by_team(comp),
     )  # fmt: skip
 
 
@@ -201,12 +203,34 @@ def _by_team(comp) -> dict:
 
 
 def _review_stage(comp) -> str | None:
-    pid, uid = comp.batch.project_id, comp.unit_id
-    if comp.state == "submitted" and g.actor.may("review_sub", pid, uid):
-        return "sub"
-    if comp.state == "sub_approved" and g.actor.may("review_gc", pid):
-        return "gc"
-    return None
+    return payroll.review_stage(g.actor, comp)
+
+
+@bp.post(BASE + "/compilations/<int:compilation_id>/fill-rates")
+@guard(*roles.COMPILERS)
+def compilation_fill_rates(project_id: int, compilation_id: int):
+    """按工种日工资填充 / 复制上月日工资 (server-side, audited), after saving the page's edits."""
+    compile.get_compilation(db.session, g.actor, compilation_id, project_id)
+    source = request.form.get("source", "")
+    n = payroll.fill_day_rates(uow(), g.actor, compilation_id, source, _form_lines())
+    flash(_("已按工种日工资填充 %(n)d 人", n=n) if source == "trade_rates"
+          else _("已复制上月日工资 %(n)d 人", n=n), "success")  # fmt: skip
+    return redirect(url_for(".compilation", project_id=project_id, compilation_id=compilation_id))
+
+
+@bp.post(BASE + "/batches/<int:batch_id>/approve-units")
+@guard(*roles.MANAGERS)
+def batch_approve_units(project_id: int, batch_id: int):
+    """批量审核通过: the checked tables, each approved alone; each refusal is said per unit."""
+    batches.get_batch(db.session, g.actor, batch_id, project_id)
+    checked = request.form.getlist("compilation_id")
+    for outcome in payroll.approve_compilations(uow(), g.actor, project_id, checked):
+        if outcome.refusal is None:
+            flash(_("%(unit)s：已审核通过", unit=outcome.unit_name), "success")
+        else:
+            flash(_("%(unit)s：未通过审核（%(why)s）", unit=outcome.unit_name,
+                    why=outcome.refusal.message(g.lang)), "error")  # fmt: skip
+    return redirect(url_for(".batch", project_id=project_id, batch_id=batch_id))
 
 
 @bp.post(BASE + "/compilations/<int:compilation_id>/submit")
@@ -274,7 +298,8 @@ def batch(project_id: int, batch_id: int):
     my_tasks = _my_tasks(row)
     return render_template(
         "payroll/batch.html", batch=row,
-        tables=compile.visible_compilations(db.session, g.actor, row),
+        tables=(tables := compile.visible_compilations(db.session, g.actor, row)),
+        reviewable={c.id for c in tables if _review_stage(c)},
         summary=payment.summary_of(db.session, row, 0),
         summaries=payment.summaries_of(db.session, row),
         payments=payment.payments_of(db.session, row) if g.actor.may("view_payments", project_id) else [],

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("signin", __name__)
 
-from web.signin import api, views  # noqa: E402,F401
+from web.signin import api, makeup_views, views  # noqa: E402,F401

@@ -140,14 +140,31 @@ def _reason(err: SignInRefused) -> dict:
     return {"reason": err.reason, "message": err.message(g.lang)}
 
 
+def worker_day_json(day: service.WorkerDay) -> dict:
+    """The hours and today's sign-in of one of the worker's projects (before he scans)."""
+    refusal = day.refusal
+    return {
+        "open_now": day.open_now,
+        "signed_today": None if day.signed_at is None else clock_label(day.signed_at),
+        "blocked": None if refusal is None else _reason(refusal),
+    }
+
+
+def my_projects() -> list[Project]:
+    return [db.session.get(Project, pid) for pid in sorted(g.actor.project_ids("sign_in"))]
+
+
 @bp.route("/api/signin/ranges")
 @guard(roles.WORKER)
 def api_ranges():
-    """The worker's projects and whether his location is inside each sign-in range."""
+    """The worker's projects: inside each sign-in range, the hours open, signed in today?"""
     fix, error = location(request.args, json=False)
-    ids = sorted(g.actor.project_ids("sign_in"))
-    sites = [_site_json(db.session.get(Project, pid), fix, error) for pid in ids]
-    return jsonify(sites=sites, can_sign_in=any(s["inside"] for s in sites))
+    projects = my_projects()
+    days = service.worker_days(db.session, g.actor.person_id, projects, now())
+    sites = [_site_json(p, fix, error) | worker_day_json(d) for p, d in zip(projects, days, strict=True)]
+    for site in sites:  # green only inside the range, inside the hours, not yet signed in
+        site["can_sign_in"] = bool(site["inside"] and site["blocked"] is None)
+    return jsonify(sites=sites, can_sign_in=any(s["can_sign_in"] for s in sites))
 
 
 @bp.route("/api/signin/projects/<int:project_id>/point-test")
@@ -163,18 +180,21 @@ def api_point_test(project_id: int):
 def api_point_set(project_id: int):
     """手动录入坐标: lng, lat, system (gcj02|wgs84|bd09), radius, start, end."""
     data = json_object()
-    project = signin_services.set_signin_point(
+    typed = json_value(data, "point", "string")  # the page's one field, any form AMap gives
+    saved = signin_services.set_signin_point(
         uow(),
         g.actor,
         project_id,
-        json_value(data, "lng", "number", required=True),
-        json_value(data, "lat", "number", required=True),
+        json_value(data, "lng", "number", required=not typed),
+        json_value(data, "lat", "number", required=not typed),
         json_value(data, "system", "string", default="gcj02"),
         json_value(data, "radius", "integer", default=300),
         json_value(data, "start", "string") or None,
         json_value(data, "end", "string") or None,
+        point=typed,
     )
-    return jsonify(point_json(project))
+    notes = [{"code": n.code, "message": n.message(g.lang)} for n in saved.notes]
+    return jsonify(point_json(saved.project) | {"notes": notes})
 
 
 def point_json(project: Project) -> dict:
@@ -188,7 +208,10 @@ def point_json(project: Project) -> dict:
         "points": {k: {"lat": round(p.lat, 7), "lng": round(p.lng, 7)} for k, p in views.items()}
         if views
         else None,
-    }
+        "typed": None if project.signin_typed_lat is None else {
+            "lat": project.signin_typed_lat, "lng": project.signin_typed_lng,
+            "system": project.signin_typed_system},
+    }  # fmt: skip
 
 
 def _day(name: str, default: date) -> date:

@@ -95,6 +95,12 @@ _SITE = {
         "radius_m": NULLABLE_INT, "hours": {"type": "string"}, "inside": {"type": "boolean"},
         "distance_m": {"type": ["integer", "number", "null"]}, "reason": NULLABLE_STR,
         "message": {"type": "string"},
+        # the worker's day before he scans: the hours open, today's sign-in, why not now
+        "open_now": {"type": "boolean"}, "signed_today": NULLABLE_STR,
+        "blocked": {"type": ["object", "null"], "properties": {
+            "reason": {"type": "string"}, "message": {"type": "string"}}},
+        "can_sign_in": {"type": "boolean",
+                        "description": "inside the range and the hours, not yet signed in today"},
     },
 }  # fmt: skip
 _ATTENDANCE = {
@@ -147,8 +153,12 @@ SCHEMAS = {
     },
     "PointRequest": {
         "type": "object",
-        "required": ["lng", "lat"],
+        "description": "lng and lat, or point",
         "properties": {
+            "point": {"type": "string", "example": "121.46558,31.189384",
+                      "description": "instead of lng and lat: what AMap gives (lng,lat, a full-width "
+                                     "comma, a space, a share URL with position= or lng=&lat=); "
+                                     "latitude first is swapped"},
             "lng": _NUMBER_OR_TEXT, "lat": _NUMBER_OR_TEXT,
             "system": {"type": "string", "enum": ["gcj02", "wgs84", "bd09"], "default": "gcj02"},
             "radius": {"type": ["integer", "string"], "default": 300,
@@ -166,6 +176,9 @@ SCHEMAS = {
             "points": {"type": ["object", "null"], "additionalProperties": {
                 "type": "object", "properties": {"lat": {"type": "number"},
                                                  "lng": {"type": "number"}}}},
+            "typed": {"type": ["object", "null"], "description": "the point as typed, its system"},
+            "notes": {"type": "array", "items": {"type": "object", "properties": {
+                "code": {"type": "string"}, "message": {"type": "string"}}}},
         },
     },
     "PersonalCode": {

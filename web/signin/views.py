@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from flask import Response, flash, g, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from sqlalchemy import select
@@ -13,7 +13,7 @@ from domain.model import Project
 from domain.realname import get_project
 from domain.roster import roster as roster_queries
 from domain.roster import teams as roster_teams
-from domain.signin import queries
+from domain.signin import queries, service
 from domain.signin.coords import SYSTEMS
 from domain.signin.export import attendance_workbook
 from domain.signin.makeup import my_requests
@@ -23,7 +23,15 @@ from web.access import guard
 from web.extensions import db
 from web.runtime import uow
 from web.signin import bp
-from web.signin.api import attendance_query, issue_for_me, month_arg, point_json
+from web.signin.api import (
+    attendance_query,
+    issue_for_me,
+    month_arg,
+    my_projects,
+    point_json,
+    worker_day_json,
+)
+from web.signin.common import now
 
 RENEW_BEFORE_S = 20  # the page fetches a new code this long before the old one expires
 SYSTEM_LABELS = {
@@ -49,8 +57,13 @@ def code_fragment():
 @bp.route("/signin/scan")
 @guard(roles.WORKER)
 def scan_show():
-    """班前签到 (worker): green button inside the range, then scan the officer's code."""
-    return render_template("signin/scan_show.html")
+    """班前签到 (worker): his projects' hours and today's sign-in; the button turns green inside
+    the range, inside the hours and not yet signed in; then he scans the officer's code."""
+    projects = my_projects()
+    days = service.worker_days(db.session, g.actor.person_id, projects, now())
+    sites = [{"project_name": p.name, **worker_day_json(d), "hours": d.hours}
+             for p, d in zip(projects, days, strict=True)]  # fmt: skip
+    return render_template("signin/scan_show.html", sites=sites)
 
 
 def _officer_projects() -> list[Project]:
@@ -80,17 +93,13 @@ def point_edit(project_id: int):
     project = get_project(db.session, project_id)
     form = request.form
     if request.method == "POST":
-        signin_services.set_signin_point(
-            uow(),
-            g.actor,
-            project_id,
-            form.get("lng", ""),
-            form.get("lat", ""),
-            form.get("system", "gcj02"),
-            form.get("radius", ""),
-            form.get("start") or None,
-            form.get("end") or None,
-        )
+        saved = signin_services.set_signin_point(
+            uow(), g.actor, project_id, None, None, form.get("system", "gcj02"),
+            form.get("radius", ""), form.get("start") or None, form.get("end") or None,
+            point=form.get("point", ""), confirm=form.get("confirm") == "1",
+        )  # fmt: skip
+        for note in saved.notes:
+            flash(note.message(g.lang), "info")
         flash(_("签到地址已保存"), "success")
         return redirect(url_for(".point_edit", project_id=project_id))
     return render_template(
@@ -202,4 +211,6 @@ def makeup_request():
         projects=projects,
         requests=my_requests(db.session, g.actor),
         today=today_in_shanghai(),
-    )
+        earliest=today_in_shanghai() - timedelta(days=int(current_app.config.get(
+            "ZHUXIN_MAKEUP_WINDOW_DAYS", 31))),
+    )  # fmt: skip

@@ -92,6 +92,21 @@ window.ZhuxinSignin = (function () {
     return p;
   }
 
+  // One of the worker's projects: its hours, then today's sign-in, the reason the hours or the
+  // range give, or the distance; green (inside) only when he can sign in now.
+  function siteItem(s, text) {
+    var li = document.createElement("li");
+    li.className = s.signed_today ? "signed" : (s.can_sign_in ? "inside" : "outside");
+    li.innerHTML = "<strong></strong><br><small class=\"hours\"></small><br><small class=\"state\"></small>";
+    li.querySelector("strong").textContent = s.project_name;
+    li.querySelector(".hours").textContent = text.hours + " " + s.hours;
+    li.querySelector(".state").textContent = s.signed_today ? fmt(text.signed, { t: s.signed_today })
+      : !s.inside ? s.message
+      : s.blocked ? s.blocked.message
+      : fmt(text.inside, { d: s.distance_m });
+    return li;
+  }
+
   function workerPage(cfg) {
     var button = document.getElementById("signin-button"), sites = document.getElementById("sites");
     var result = document.getElementById("result");
@@ -100,12 +115,7 @@ window.ZhuxinSignin = (function () {
       getJSON(cfg.ranges, withFix({})).then(function (data) {
         sites.innerHTML = "";
         data.sites.forEach(function (s) {
-          var li = document.createElement("li");
-          li.className = s.inside ? "inside" : "outside";
-          li.innerHTML = "<strong></strong><br><small></small>";
-          li.querySelector("strong").textContent = s.project_name;
-          li.querySelector("small").textContent = s.inside ? fmt(cfg.text.inside, { d: s.distance_m }) : s.message;
-          sites.appendChild(li);
+          sites.appendChild(siteItem(s, cfg.text));
           if (!state.fix) { document.getElementById("where").textContent = s.message; }
         });
         button.disabled = !data.can_sign_in;
@@ -121,7 +131,7 @@ window.ZhuxinSignin = (function () {
           result.appendChild(data.ok
             ? resultHTML(true, cfg.text.success, data.project_name + " " + data.time)
             : resultHTML(false, data.message, ""));
-          button.disabled = false;
+          refresh();  // signed in now (grey, 今日已签到) or still able to try again
         });
         return false;
       }, function (e) { result.innerHTML = ""; result.appendChild(resultHTML(false, cfg.text.cameraError, e)); });
