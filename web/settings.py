@@ -50,6 +50,13 @@ class Settings:
     BABEL_DEFAULT_TIMEZONE: str = SHANGHAI.key
     # Start the job executor and scheduler threads inside the web process.
     ZHUXIN_BACKGROUND: bool = field(default_factory=lambda: _env("ZHUXIN_BACKGROUND", "1") == "1")
+    # This machine's name among the nodes sharing the database (default: the host name); each
+    # process running jobs takes a slot of it (a lock file in ZHUXIN_NODE_DIR, a local folder),
+    # so a restarted process reclaims the job claims of the dead one at once (engine/node.py).
+    ZHUXIN_NODE_ID: str = field(default_factory=lambda: _env("ZHUXIN_NODE_ID", ""))
+    ZHUXIN_NODE_DIR: str = field(
+        default_factory=lambda: _env("ZHUXIN_NODE_DIR", str(INSTANCE / "nodes"))
+    )
     # CSRF tokens on every form (Flask-WTF); tests switch it off only where they say so.
     WTF_CSRF_ENABLED: bool = True
     WTF_CSRF_TIME_LIMIT: int | None = None
