@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from connectors import pause_points
 from domain.accounts import ActivationNotifier, LoggingNotifier
 from domain.signin.makeup import decide_makeup
 from domain.signin.tokens import generate_key_pair, private_key_text
@@ -87,6 +88,9 @@ def _register_connectors(wiring: Wiring) -> None:
             return result
 
     registry.register("signin/DecideMakeup", decide)
+    if wiring.settings.get("ZHUXIN_PAUSE_AT"):  # the crash matrix's kill points (test-only)
+        pause_points.install(registry, wiring.payroll, wiring.settings["ZHUXIN_PAUSE_AT"],
+                             wiring.settings.get("ZHUXIN_PAUSE_MARKER", ""))  # fmt: skip
 
 
 def _secret_key(path: Path) -> None:

@@ -57,6 +57,10 @@ class Settings:
     ZHUXIN_NODE_DIR: str = field(
         default_factory=lambda: _env("ZHUXIN_NODE_DIR", str(INSTANCE / "nodes"))
     )
+    # Test-only: pause a service operation at a point and write a marker file, for the crash
+    # matrix to SIGKILL the process there (connectors/pause_points.py); empty = never.
+    ZHUXIN_PAUSE_AT: str = field(default_factory=lambda: _env("ZHUXIN_PAUSE_AT", ""))
+    ZHUXIN_PAUSE_MARKER: str = field(default_factory=lambda: _env("ZHUXIN_PAUSE_MARKER", ""))
     # CSRF tokens on every form (Flask-WTF); tests switch it off only where they say so.
     WTF_CSRF_ENABLED: bool = True
     WTF_CSRF_TIME_LIMIT: int | None = None
