@@ -12,10 +12,15 @@ known point instead of by luck:
 
 Only the first arrival pauses (the marker exists afterwards), so a restarted process with the
 same settings runs through.
+
+``record_tick`` is the two-node check's scheduled step (``tools/two_nodes.py``,
+``ZHUXIN_TEST_TICK_FILE``): each run appends its time and process id to a file that both nodes
+share, so that the check counts how often each tick fired.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from pathlib import Path
@@ -85,3 +90,13 @@ class _PausingBank(BankClient):
         answer = super()._call(method, path, **kwargs)
         self.pause.reached("during")
         return answer
+
+
+def record_tick(path: str):
+    """A scheduled step's ``run(uow)`` that appends ``<unix time> <pid>`` to ``path``."""
+
+    def run(uow) -> None:
+        with open(path, "a") as f:  # one short write: appends of both nodes do not interleave
+            f.write(f"{time.time():.3f} {os.getpid()}\n")
+
+    return run

@@ -68,6 +68,11 @@ def build_wiring(settings: Mapping[str, Any], session_factory: Callable[[], Sess
     wiring.scheduled_steps["payroll.settlement_reminders"] = ScheduledStep(
         lambda uow: payroll.remind_settlement_day(uow), cron={"hour": 8, "minute": 0}
     )
+    if settings.get("ZHUXIN_TEST_TICK_FILE"):  # the two-node check's observable step
+        wiring.scheduled_steps["test.tick"] = ScheduledStep(
+            pause_points.record_tick(settings["ZHUXIN_TEST_TICK_FILE"]),
+            seconds=float(settings.get("ZHUXIN_TEST_TICK_SECONDS", 2)),
+        )
     wiring.key_makers.update(
         {"secret_key": _secret_key, "signin_ed25519.pem": _signin_key, "pki": pki.make_pki}
     )

@@ -61,6 +61,12 @@ class Settings:
     # matrix to SIGKILL the process there (connectors/pause_points.py); empty = never.
     ZHUXIN_PAUSE_AT: str = field(default_factory=lambda: _env("ZHUXIN_PAUSE_AT", ""))
     ZHUXIN_PAUSE_MARKER: str = field(default_factory=lambda: _env("ZHUXIN_PAUSE_MARKER", ""))
+    # Test-only: a scheduled step appending each run to this file every N seconds, for the
+    # two-node check (tools/two_nodes.py); empty = no such step.
+    ZHUXIN_TEST_TICK_FILE: str = field(default_factory=lambda: _env("ZHUXIN_TEST_TICK_FILE", ""))
+    ZHUXIN_TEST_TICK_SECONDS: float = field(
+        default_factory=lambda: float(_env("ZHUXIN_TEST_TICK_SECONDS", "2"))
+    )
     # CSRF tokens on every form (Flask-WTF); tests switch it off only where they say so.
     WTF_CSRF_ENABLED: bool = True
     WTF_CSRF_TIME_LIMIT: int | None = None
