@@ -16,7 +16,9 @@ signs the batch from this process through the use cases.  The victim runs with
 ``ZHUXIN_PAUSE_AT=<operation>:<point>`` (``connectors/pause_points.py``): when it writes the
 marker it is SIGKILLed and restarted without the pause.  Kill points: ``before`` (job claimed,
 connector entered), ``during`` (the bank answered, nothing recorded), ``after`` (the work
-committed, the answer not on the job).  Checked per scenario: the instance completed, the batch
+committed, the answer not on the job).  "restarted" is the time from the kill until the new
+process is ready (its start-up: imports, app, node slot), "recovered" until the killed job is
+done — the difference is the resume, which does not wait for the lease.  Checked per scenario: the instance completed, the batch
 paid, each wage line has exactly one accepted payment at the bank (``GET /_mock/payments``),
 no incident.  Every database made here is dropped at the end.
 """
@@ -69,6 +71,7 @@ class Outcome:
     duplicates: int
     lost: int
     problem: str = ""
+    restarted_s: float | None = None  # kill → the restarted process is ready
 
     @property
     def ok(self) -> bool:
@@ -232,11 +235,22 @@ class AppProcess:
             args = [*flask, "zhuxin", "serve", "--port", str(self.port)]
         else:
             args = [*flask, "engine", "worker", "--poll", "0.5"]
+        starts = self._starts()
         self.process = subprocess.Popen(args, cwd=ROOT, env={**self.env, **extra},
                                         stdout=self.log.open("ab"), stderr=subprocess.STDOUT)  # fmt: skip
         if self.kind == "serve":
             wait_http(f"http://127.0.0.1:{self.port}/api/ping", self.process)
+        else:  # ready once it says so (after taking its node slot and reclaiming)
+            deadline = time.monotonic() + 120
+            while self._starts() == starts and time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"engine worker exited with {self.process.returncode}")
+                time.sleep(0.1)
         return self
+
+    def _starts(self) -> int:
+        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        return text.count("running due jobs")
 
     def kill(self) -> None:
         self.process.send_signal(signal.SIGKILL)
@@ -270,11 +284,10 @@ def run_scenario(dbs: Databases, pki: Path, batch_id: int, work: Path, victim: s
     marker = work / f"paused-{victim}-{operation.replace('/', '-')}-{point}"
     marker.unlink(missing_ok=True)
     env = base_env(url, bank.url, pki, work)
-    log = work / "app.log"
     serve = AppProcess("serve", {**env, "ZHUXIN_NODE_ID": "crash-serve",
                                  "ZHUXIN_BACKGROUND": "1" if victim == "serve" else "0"},
-                       log, free_port())  # fmt: skip
-    worker = AppProcess("worker", {**env, "ZHUXIN_NODE_ID": "crash-worker"}, log)
+                       work / "serve.log", free_port())  # fmt: skip
+    worker = AppProcess("worker", {**env, "ZHUXIN_NODE_ID": "crash-worker"}, work / "worker.log")
     victim_process = serve if victim == "serve" else worker
     pause = {"ZHUXIN_PAUSE_AT": f"{operation}:{point}", "ZHUXIN_PAUSE_MARKER": str(marker)}
     started = []
@@ -294,7 +307,7 @@ def _watch(url, pki, batch_id, bank, victim_process, marker, victim, operation, 
     """Sign when the summary is rendered; kill and restart at the marker; until completed."""
     engine = sa.create_engine(url)
     signed = killed = False
-    killed_at = recovered = None
+    killed_at = recovered = restarted = None
     deadline = time.monotonic() + TIMEOUT_S
     try:
         while time.monotonic() < deadline:
@@ -303,6 +316,7 @@ def _watch(url, pki, batch_id, bank, victim_process, marker, victim, operation, 
                 victim_process.kill()
                 killed_at, killed = time.monotonic(), True
                 victim_process.start()  # the same node id, no pause
+                restarted = time.monotonic() - killed_at
             if killed and recovered is None and state["job"] == "done":
                 recovered = time.monotonic() - killed_at
             if state["rendered"] and not signed:
@@ -311,7 +325,10 @@ def _watch(url, pki, batch_id, bank, victim_process, marker, victim, operation, 
             if state["instance"] == "completed" or state["incidents"]:
                 break
             time.sleep(0.1)
-        return _check(engine, bank, batch_id, victim, operation, point, killed, recovered, state)
+        outcome = _check(engine, bank, batch_id, victim, operation, point, killed, recovered,
+                         state)  # fmt: skip
+        outcome.restarted_s = restarted
+        return outcome
     finally:
         engine.dispose()
 
@@ -407,16 +424,18 @@ def run_matrix(pg: str, chosen, work: Path, echo=print, prefix="zx_crash") -> li
         dbs.admin.dispose()
 
 
-HEADER = (f"{'scenario':<8} {'kill point':<26} {'attempts':>8} {'recovered':>10} "
-          f"{'lines paid':>10} {'duplicates':>10} {'lost':>5}  result")  # fmt: skip
+HEADER = (f"{'scenario':<11} {'kill point':<26} {'attempts':>8} {'restarted':>9} "
+          f"{'recovered':>9} {'lines paid':>10} {'duplicates':>10} {'lost':>5}  result")  # fmt: skip
 
 
 def row(o: Outcome) -> str:
-    recovered = f"{o.recovered_s:.1f} s" if o.recovered_s is not None else "-"
+    def secs(value):
+        return f"{value:.1f} s" if value is not None else "-"
+
     verdict = "ok" if o.ok else f"FAIL {o.problem}"
-    return (f"{'kill ' + o.victim:<8} {o.operation + ' ' + o.point:<26} {o.attempts:>8} "
-            f"{recovered:>10} {f'{o.paid}/{o.lines}':>10} {o.duplicates:>10} {o.lost:>5}  "
-            f"{verdict}")  # fmt: skip
+    return (f"{'kill ' + o.victim:<11} {o.operation + ' ' + o.point:<26} {o.attempts:>8} "
+            f"{secs(o.restarted_s):>9} {secs(o.recovered_s):>9} {f'{o.paid}/{o.lines}':>10} "
+            f"{o.duplicates:>10} {o.lost:>5}  {verdict}")  # fmt: skip
 
 
 def main(argv=None) -> int:
