@@ -17,6 +17,7 @@ from sqlalchemy.orm import sessionmaker
 
 import engine
 from engine import node as engine_node
+from engine import settings as engine_settings
 from engine.scheduler import EngineScheduler, install_job_poller
 from services.uow import UnitOfWork
 from services.wiring import Wiring, build_wiring
@@ -71,6 +72,7 @@ def start_background(app: Flask) -> None:
 
 def start_node(app: Flask) -> str:
     """Take this process's node slot and reclaim the claims its dead predecessor held."""
+    engine_settings.configure(lease_seconds=int(app.config["ZHUXIN_JOB_LEASE_SECONDS"]))
     node = app.config.get("ZHUXIN_NODE_ID") or re.sub(r"[^A-Za-z0-9._-]", "-", gethostname())
     with wiring(app).session_factory() as session:
         identity = engine_node.start_node(session, node, Path(app.config["ZHUXIN_NODE_DIR"]))

@@ -57,6 +57,11 @@ class Settings:
     ZHUXIN_NODE_DIR: str = field(
         default_factory=lambda: _env("ZHUXIN_NODE_DIR", str(INSTANCE / "nodes"))
     )
+    # Seconds a running job's claim lasts unless its heartbeat renews it (every third of it):
+    # how long a job of a crashed node that does not come back waits for another node.
+    ZHUXIN_JOB_LEASE_SECONDS: int = field(
+        default_factory=lambda: int(_env("ZHUXIN_JOB_LEASE_SECONDS", "30"))
+    )
     # Test-only: pause a service operation at a point and write a marker file, for the crash
     # matrix to SIGKILL the process there (connectors/pause_points.py); empty = never.
     ZHUXIN_PAUSE_AT: str = field(default_factory=lambda: _env("ZHUXIN_PAUSE_AT", ""))

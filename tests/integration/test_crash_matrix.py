@@ -24,6 +24,6 @@ def test_killed_mid_push_and_mid_poll_every_line_is_paid_once(tmp_path):
         assert o.ok, crash_matrix.row(o)
         assert o.attempts == 2  # the killed attempt counted, then one that finished
         assert o.duplicates == 0 and o.lost == 0 and o.paid == o.lines > 0
-        # Resumed once restarted, without waiting for the dead claim's lease (30 s) to lapse.
+        # Resumed by its restart: the processes' lease is 600 s, nothing here waits for it.
         assert o.recovered_s is not None and o.restarted_s is not None
-        assert o.recovered_s - o.restarted_s < 20
+        assert o.recovered_s < crash_matrix.LEASE_S / 4
