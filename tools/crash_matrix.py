@@ -204,7 +204,11 @@ class MockBank:
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen([str(VENV_BIN / "mock-bank"), "--port", str(self.port),
                                          "-q"], stdout=log.open("ab"), stderr=subprocess.STDOUT)  # fmt: skip
-        wait_http(self.url + "/_mock/health", self.process, 20)
+        try:
+            wait_http(self.url + "/_mock/health", self.process, 60)
+        except Exception:
+            self.stop()
+            raise
 
     def register_wage_account(self, url: str) -> None:
         from connectors.bank_client import BankClient
@@ -223,7 +227,11 @@ class MockBank:
 
     def stop(self) -> None:
         self.process.terminate()
-        self.process.wait(10)
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(5)
 
 
 class AppProcess:
@@ -241,22 +249,32 @@ class AppProcess:
         starts = self._starts()
         self.process = subprocess.Popen(args, cwd=ROOT, env={**self.env, **extra},
                                         stdout=self.log.open("ab"), stderr=subprocess.STDOUT)  # fmt: skip
+        try:
+            self._wait_ready(starts)
+        except Exception:  # not ready: do not leave it running
+            self.kill()
+            raise
+        return self
+
+    def _wait_ready(self, starts: int) -> None:
         if self.kind == "serve":
             wait_http(f"http://127.0.0.1:{self.port}/api/ping", self.process)
-        else:  # ready once it says so (after taking its node slot and reclaiming)
-            deadline = time.monotonic() + 240
-            while self._starts() == starts and time.monotonic() < deadline:
-                if self.process.poll() is not None:
-                    raise RuntimeError(f"engine worker exited with {self.process.returncode}")
-                time.sleep(0.1)
-        return self
+            return
+        deadline = time.monotonic() + 240  # ready once it says so (node slot taken, reclaimed)
+        while self._starts() == starts:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"engine worker exited with {self.process.returncode}")
+            if time.monotonic() > deadline:
+                raise RuntimeError("engine worker did not start")
+            time.sleep(0.1)
 
     def _starts(self) -> int:
         text = self.log.read_text(errors="replace") if self.log.exists() else ""
         return text.count("running due jobs")
 
     def kill(self) -> None:
-        self.process.send_signal(signal.SIGKILL)
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
         self.process.wait(10)
 
     def stop(self) -> None:

@@ -81,7 +81,7 @@ class Node:
                 "-b", f"127.0.0.1:{self.port}", "--log-level", "warning", "web.wsgi:app"]  # fmt: skip
         self.process = subprocess.Popen(args, cwd=ROOT, env={**env, "ZHUXIN_NODE_ID": name},
                                         stdout=log.open("ab"), stderr=subprocess.STDOUT)  # fmt: skip
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 240
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"{name} exited with {self.process.returncode} (see {log})")
@@ -90,6 +90,7 @@ class Node:
                 return
             except requests.RequestException:
                 time.sleep(0.2)
+        self.stop()  # not left running
         raise RuntimeError(f"{name} did not start")
 
     def stop(self) -> None:
@@ -255,7 +256,8 @@ def run(pg: str, workers: int, makeups: int, seconds: float, work: Path,
                "ZHUXIN_BACKGROUND": "1", "ZHUXIN_SECURE_COOKIES": "0",
                "ZHUXIN_NODE_DIR": str(work / "nodes"), "ZHUXIN_TEST_TICK_FILE": str(tick_file),
                "ZHUXIN_TEST_TICK_SECONDS": str(TICK_SECONDS)}  # fmt: skip
-        nodes = [Node(name, env, work / f"{name}.log") for name in ("node-a", "node-b")]
+        for name in ("node-a", "node-b"):
+            nodes.append(Node(name, env, work / f"{name}.log"))
         started = time.monotonic()
         officer = log_in(nodes[0].base, "w004", "/signin/officer")  # used on both nodes
         manager = log_in(nodes[1].base, "gc_pm", "/inbox")
