@@ -6,13 +6,13 @@ instance lock, stores its answer, then completes the task under the lock.  A cla
 short lease, renewed by a heartbeat while the connector runs; a job whose executor died is
 claimed again when the lease runs out, and that crash counts as an attempt.  Failures back
 off; the last one (crash or error) becomes an incident.  Each claiming thread has its own
-worker id, so two executors of one process never finish each other's jobs.
+worker id, so two executors of one process never finish each other's jobs; the ids start with
+the process's node identity, so a restarted process hands back its predecessor's claims at once
+(``engine.node.start_node``).
 """
 
 from __future__ import annotations
 
-import os
-import socket
 import threading
 import traceback
 import uuid
@@ -26,6 +26,7 @@ from engine import settings as engine_settings
 from engine.clock import utcnow
 from engine.incidents import open_incident
 from engine.models import Job, ProcessInstance
+from engine.node import node_identity
 from engine.serializer import dump_value
 from engine.store import Loaded, is_postgres
 
@@ -34,15 +35,16 @@ CRASHED = "the worker running this job stopped {n} times before finishing it (le
 
 
 def new_worker_id() -> str:
-    """host:pid:random — a fresh identity (one per executor)."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    """<node identity>:random — a fresh identity (one per executor); the node identity is
+    ``node#slot`` (``engine.node``), else ``host:pid``."""
+    return f"{node_identity()}:{uuid.uuid4().hex[:8]}"
 
 
 def default_worker_id() -> str:
     """The calling thread's identity, fixed for the thread — who holds a claim."""
-    pid, known = os.getpid(), getattr(_thread_ids, "ids", None)
-    if known is None or known[0] != pid:  # a new thread, or a forked process
-        known = _thread_ids.ids = (pid, new_worker_id())
+    node, known = node_identity(), getattr(_thread_ids, "ids", None)
+    if known is None or known[0] != node:  # a new thread, a forked process, a node started
+        known = _thread_ids.ids = (node, new_worker_id())
     return known[1]
 
 

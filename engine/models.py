@@ -113,7 +113,7 @@ class Job(EngineBase):
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     job_key: Mapped[str] = mapped_column(String(300), unique=True)
-    kind: Mapped[str] = mapped_column(String(20))  # service|timer
+    kind: Mapped[str] = mapped_column(String(20))  # service|timer|step (a fired scheduler tick)
     instance_id: Mapped[int | None] = mapped_column(ForeignKey("engine_process_instance.id"))
     task_guid: Mapped[str | None] = mapped_column(String(36))
     operation: Mapped[str | None] = mapped_column(String(200))

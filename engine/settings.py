@@ -13,7 +13,9 @@ class EngineSettings:
     unit_key: str = "unit_id"  # task-data key giving a human task's unit scope
     max_attempts: int = 3  # service-job attempts when the diagram has no spiffworkflow:retry
     backoff_seconds: int = 30  # first retry delay; doubles each attempt
-    lease_seconds: int = 60  # a running job not renewed by then is claimed again (a crash)
+    # A running job not renewed by then is claimed again (a crash on a node that does not come
+    # back; a restarted node reclaims its own dead claims at once, engine.node).
+    lease_seconds: int = 30
     # How often a running connector's lease is renewed (a share of the lease).
     heartbeat_share: float = 1 / 3
     cas_retries: int = 20  # SQLite compare-and-set retries before ConcurrentUpdate

@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from connectors import sms
+from connectors import pause_points, sms
 from domain.accounts import ActivationNotifier, LoggingNotifier
 from domain.notifications import SmsDriver
 from domain.signin.makeup import decide_makeup
@@ -94,6 +94,11 @@ def build_wiring(settings: Mapping[str, Any], session_factory: Callable[[], Sess
     wiring.scheduled_steps["notify.deliver"] = ScheduledStep(
         notifications.deliver, seconds=float(settings.get("ZHUXIN_NOTIFY_SECONDS") or 30)
     )
+    if settings.get("ZHUXIN_TEST_TICK_FILE"):  # the two-node check's observable step
+        wiring.scheduled_steps["test.tick"] = ScheduledStep(
+            pause_points.record_tick(settings["ZHUXIN_TEST_TICK_FILE"]),
+            seconds=float(settings.get("ZHUXIN_TEST_TICK_SECONDS", 2)),
+        )
     wiring.key_makers.update(
         {"secret_key": _secret_key, "signin_ed25519.pem": _signin_key, "pki": pki.make_pki}
     )
@@ -117,6 +122,9 @@ def _register_connectors(wiring: Wiring) -> None:
             return result
 
     registry.register("signin/DecideMakeup", decide)
+    if wiring.settings.get("ZHUXIN_PAUSE_AT"):  # the crash matrix's kill points (test-only)
+        pause_points.install(registry, wiring.payroll, wiring.settings["ZHUXIN_PAUSE_AT"],
+                             wiring.settings.get("ZHUXIN_PAUSE_MARKER", ""))  # fmt: skip
 
 
 def _secret_key(path: Path) -> None:

@@ -15,7 +15,7 @@ from domain.errors import DomainError
 from domain.model import User
 from services import processes, tasks
 from web.extensions import db
-from web.runtime import BPMN_DIR, uow, wiring
+from web.runtime import BPMN_DIR, start_node, uow, wiring
 
 
 @click.group("engine", cls=AppGroup)  # AppGroup: every command runs in the app's context
@@ -97,8 +97,9 @@ def control_command(action, instance_id, reason):
 @click.option("--poll", default=2.0, help="Seconds between polls when idle.")
 def worker_command(poll):
     """Run the job executor in this process (for separate worker processes)."""
-    click.echo("engine worker: running due jobs (Ctrl-C stops)")
-    wired = wiring(current_app._get_current_object())
+    app = current_app._get_current_object()
+    click.echo(f"engine worker {start_node(app)}: running due jobs (Ctrl-C stops)")
+    wired = wiring(app)
     executor = engine.JobExecutor(wired.session_factory, wired.connectors, poll_seconds=poll)
     try:
         executor.run_forever()

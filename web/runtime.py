@@ -8,11 +8,16 @@ session factory; views take ``uow()`` and call one use case with it.
 from __future__ import annotations
 
 import logging
+import re
+from pathlib import Path
+from socket import gethostname
 
 from flask import Flask, current_app, url_for
 from sqlalchemy.orm import sessionmaker
 
 import engine
+from engine import node as engine_node
+from engine import settings as engine_settings
 from engine.scheduler import EngineScheduler, install_job_poller
 from services.uow import UnitOfWork
 from services.wiring import Wiring, build_wiring
@@ -52,6 +57,7 @@ def start_background(app: Flask) -> None:
     if not app.config.get("ZHUXIN_BACKGROUND") or app.extensions.get("zhuxin_background"):
         return
     app.extensions["zhuxin_background"] = True
+    start_node(app)
     wired = wiring(app)
     engine.JobExecutor(wired.session_factory, wired.connectors).start()
     with app.app_context():
@@ -62,6 +68,16 @@ def start_background(app: Flask) -> None:
                                 cron=step.cron)  # fmt: skip
     scheduler.start()
     app.extensions["zhuxin_scheduler"] = scheduler
+
+
+def start_node(app: Flask) -> str:
+    """Take this process's node slot and reclaim the claims its dead predecessor held."""
+    engine_settings.configure(lease_seconds=int(app.config["ZHUXIN_JOB_LEASE_SECONDS"]))
+    node = app.config.get("ZHUXIN_NODE_ID") or re.sub(r"[^A-Za-z0-9._-]", "-", gethostname())
+    with wiring(app).session_factory() as session:
+        identity = engine_node.start_node(session, node, Path(app.config["ZHUXIN_NODE_DIR"]))
+    log.info("engine node %s", identity)
+    return identity
 
 
 def _runner(wired: Wiring, run):

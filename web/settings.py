@@ -50,6 +50,28 @@ class Settings:
     BABEL_DEFAULT_TIMEZONE: str = SHANGHAI.key
     # Start the job executor and scheduler threads inside the web process.
     ZHUXIN_BACKGROUND: bool = field(default_factory=lambda: _env("ZHUXIN_BACKGROUND", "1") == "1")
+    # This machine's name among the nodes sharing the database (default: the host name); each
+    # process running jobs takes a slot of it (a lock file in ZHUXIN_NODE_DIR, a local folder),
+    # so a restarted process reclaims the job claims of the dead one at once (engine/node.py).
+    ZHUXIN_NODE_ID: str = field(default_factory=lambda: _env("ZHUXIN_NODE_ID", ""))
+    ZHUXIN_NODE_DIR: str = field(
+        default_factory=lambda: _env("ZHUXIN_NODE_DIR", str(INSTANCE / "nodes"))
+    )
+    # Seconds a running job's claim lasts unless its heartbeat renews it (every third of it):
+    # how long a job of a crashed node that does not come back waits for another node.
+    ZHUXIN_JOB_LEASE_SECONDS: int = field(
+        default_factory=lambda: int(_env("ZHUXIN_JOB_LEASE_SECONDS", "30"))
+    )
+    # Test-only: pause a service operation at a point and write a marker file, for the crash
+    # matrix to SIGKILL the process there (connectors/pause_points.py); empty = never.
+    ZHUXIN_PAUSE_AT: str = field(default_factory=lambda: _env("ZHUXIN_PAUSE_AT", ""))
+    ZHUXIN_PAUSE_MARKER: str = field(default_factory=lambda: _env("ZHUXIN_PAUSE_MARKER", ""))
+    # Test-only: a scheduled step appending each run to this file every N seconds, for the
+    # two-node check (tools/two_nodes.py); empty = no such step.
+    ZHUXIN_TEST_TICK_FILE: str = field(default_factory=lambda: _env("ZHUXIN_TEST_TICK_FILE", ""))
+    ZHUXIN_TEST_TICK_SECONDS: float = field(
+        default_factory=lambda: float(_env("ZHUXIN_TEST_TICK_SECONDS", "2"))
+    )
     # CSRF tokens on every form (Flask-WTF); tests switch it off only where they say so.
     WTF_CSRF_ENABLED: bool = True
     WTF_CSRF_TIME_LIMIT: int | None = None

@@ -15,6 +15,7 @@ from sqlalchemy.orm import sessionmaker
 
 from engine.connectors import ConnectorRegistry
 from engine.executor import run_due_jobs
+from engine.node import start_node
 from engine.settings import configure
 
 
@@ -43,6 +44,8 @@ def main(url: str) -> None:
     connectors.register("test/Effect", effect_connector(bind, os.environ.get("CRASH_MARKER")))
     idle = 0
     with sessionmaker(bind)() as session:
+        if os.environ.get("NODE_ID"):
+            start_node(session, os.environ["NODE_ID"], Path(os.environ["NODE_DIR"]))
         while idle < idle_polls:
             if run_due_jobs(session, connectors, limit=int(os.environ.get("BATCH", "10"))):
                 idle = 0
