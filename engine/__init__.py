@@ -6,9 +6,11 @@ raises ``ConcurrentUpdate`` so that the caller runs its whole use case again.  O
 executor, the engine's own orchestration, commits its claims, completions and failures.
 
 Definitions — ``engine.definitions``
-    deploy(session, xml, *, known_roles, connectors, deployed_by=None, process_id=None)
+    deploy(session, xml, *, known_roles, connectors, deployed_by=None, process_id=None, dmn=())
         -> ProcessDefinition                       # raises DeployRefused([(element_id, reason)])
-    validate(xml, *, known_roles, connectors, process_id=None) -> Parsed   # the same checks
+    validate(xml, *, known_roles, connectors, process_id=None, dmn=(), session=None) -> Parsed
+        (process_id: the main process or collaboration; dmn: DMN texts; calls to processes of
+        other files bind their stored versions — ``engine.documents``)
     list_definitions(session, process_id=None) -> [ProcessDefinition]
     latest_definition(session, process_id) -> ProcessDefinition
 Instances — ``engine.instances``

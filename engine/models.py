@@ -53,6 +53,9 @@ class ProcessDefinition(EngineBase):
     bpmn_xml: Mapped[str] = mapped_column(Text)
     spec_json: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64))
+    # The DMN texts deployed with it and the versions its calls to other files were bound to
+    # ({"dmn": [...], "calls": {process id: version}}); None when it has neither.
+    documents_json: Mapped[str | None] = mapped_column(Text)
     deployed_by: Mapped[str | None] = mapped_column(String(200))
     deployed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # Set by ``deploy`` (not stored): the text was already the newest version, nothing stored.
@@ -187,3 +190,21 @@ class PendingMessage(EngineBase):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     instance_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class TaskHistory(EngineBase):
+    """A task of an instance that finished (任务历史): completed or cancelled, by whom (None:
+    the engine), when, and the task data it changed (raw here; pages mask personal data)."""
+
+    __tablename__ = "engine_task_history"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("engine_process_instance.id"), index=True)
+    task_guid: Mapped[str] = mapped_column(String(36))
+    bpmn_id: Mapped[str | None] = mapped_column(String(200))
+    name: Mapped[str | None] = mapped_column(String(300))
+    kind: Mapped[str | None] = mapped_column(String(40))  # the spec class: UserTask, ScriptTask…
+    outcome: Mapped[str] = mapped_column(String(20))  # completed|cancelled
+    by: Mapped[str | None] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    changes_json: Mapped[str | None] = mapped_column(Text)  # {"set": {...}, "deleted": [...]}

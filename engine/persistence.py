@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from engine.errors import ConcurrentUpdate, EngineError, InstanceNotRunning, ProcessError
 from engine.inbox import rebuild_inbox
 from engine.jobs import record_service_jobs
-from engine.messages import deliver_parked_messages
+from engine.messages import catch_own_messages, deliver_parked_messages
 from engine.store import Loaded, StaleInstance, lock_and_load, run_engine, save
 from engine.timers import sync_timers
 
@@ -52,7 +52,7 @@ def after_action(session: Session, loaded: Loaded) -> None:
     last, the messages it threw go to the other instances with its business key."""
     run_engine(loaded.wf)
     deliver_parked_messages(session, loaded)
-    thrown = loaded.wf.get_events()  # taken out: thrown events never pile up in the state
+    thrown = catch_own_messages(loaded.wf)  # taken out: thrown events never pile up in the state
     save(session, loaded)
     record_service_jobs(session, loaded)
     sync_timers(session, loaded)

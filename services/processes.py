@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
+from lxml import etree
 from sqlalchemy import select
 
 import engine
@@ -14,10 +16,13 @@ from domain import roles
 from domain.errors import InvalidInput
 from domain.i18n import Text
 from domain.model import AuditEntry
+from engine.documents import called_versions, is_dmn, xml_root
 from engine.instances import get_instance
 from engine.models import ProcessDefinition
 from services.uow import UnitOfWork, use_case
 
+NO_BPMN = Text("请选择要部署的 BPMN 文件（可同时选择它用到的 DMN 决策文件）",
+               "Please choose a BPMN file to deploy (with the DMN decision files it uses)")
 REASON_REQUIRED = Text("终止流程须填写原因", "A reason is required to terminate a process")
 CONTROLS = {"suspend": engine.suspend_instance, "resume": engine.resume_instance,
             "terminate": engine.terminate_instance}  # fmt: skip
@@ -39,16 +44,62 @@ def control_instance(uow: UnitOfWork, action: str, instance_id: int, *, by: str,
 
 
 @use_case
-def deploy_diagram(uow: UnitOfWork, xml: str | bytes, *, by: str) -> ProcessDefinition:
-    """Validate and store a diagram as the next version of its process (DeployRefused: nothing)."""
-    return engine.deploy(uow.session, xml, known_roles=roles.ALL,
+def deploy_diagram(uow: UnitOfWork, xml: str | bytes, *, by: str, dmn: Sequence[bytes | str] = (),
+                   main: str | None = None) -> ProcessDefinition:  # fmt: skip
+    """Validate and store a diagram (with the DMN files its business rule tasks use) as the
+    next version of its process, ``main`` naming it when the file has several (DeployRefused:
+    nothing stored)."""
+    return engine.deploy(uow.session, xml, known_roles=roles.ALL, dmn=dmn, process_id=main,
                          connectors=uow.wiring.connectors, deployed_by=by)  # fmt: skip
 
 
-def validate_diagram(uow: UnitOfWork, xml: str | bytes) -> str:
+def validate_diagram(uow: UnitOfWork, xml: str | bytes, *, dmn: Sequence[bytes | str] = (),
+                     main: str | None = None) -> str:  # fmt: skip
     """Every deploy check, storing nothing: the process id (DeployRefused lists the problems)."""
-    parsed = engine.validate(xml, known_roles=roles.ALL, connectors=uow.wiring.connectors)
+    parsed = engine.validate(xml, known_roles=roles.ALL, connectors=uow.wiring.connectors,
+                             dmn=dmn, process_id=main, session=uow.session)  # fmt: skip
     return parsed.process_id
+
+
+def split_documents(documents: Sequence[bytes]) -> tuple[list[bytes], list[bytes]]:
+    """(BPMN documents, DMN documents) of an upload; at least one BPMN, or InvalidInput.
+    BPMN files whose processes the others call come first (a call binds a stored version)."""
+    dmn = [d for d in documents if is_dmn(d)]
+    bpmn = [d for d in documents if d.strip() and not is_dmn(d)]
+    if not bpmn:
+        raise InvalidInput(NO_BPMN, field="file")
+    defined = [_ids_of(d) for d in bpmn]
+
+    def calls_others(i: int) -> int:
+        called = set(called_versions(_root(bpmn[i])))
+        return sum(1 for j, ids in enumerate(defined) if j != i and ids & called)
+
+    order = sorted(range(len(bpmn)), key=calls_others)
+    return [bpmn[i] for i in order], dmn
+
+
+def _root(document: bytes):
+    try:
+        return xml_root(document)
+    except (etree.XMLSyntaxError, ValueError):
+        return etree.Element("none")  # the deploy says what is wrong with it
+
+
+def _ids_of(document: bytes, kinds=("process",)) -> set[str]:
+    """Ids of the document's elements of those kinds (processes, collaborations)."""
+    return {n.get("id") for n in _root(document).iter() if isinstance(n.tag, str)
+            and etree.QName(n).localname in kinds}  # fmt: skip
+
+
+@use_case
+def deploy_documents(uow: UnitOfWork, documents: Sequence[bytes], *, by: str,
+                     main: str | None = None) -> list[ProcessDefinition]:  # fmt: skip
+    """Deploy an upload of several files in one unit of work: each BPMN file with the DMN
+    files among them; ``main`` names the main process of the file that has it."""
+    bpmn, dmn = split_documents(documents)
+    return [deploy_diagram(uow, xml, by=by, dmn=dmn,
+                           main=main if main and main in _ids_of(xml, ("process", "collaboration")) else None)
+            for xml in bpmn]  # fmt: skip
 
 
 @use_case

@@ -26,17 +26,22 @@ def engine_cli():
 @engine_cli.command("deploy")
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--by", default="cli", help="Recorded as the deployer.")
-def deploy_command(files, by):
-    """Deploy FILES as new versions; without FILES, every changed diagram in bpmn/."""
+@click.option("--main", default=None, metavar="PROCESS_ID",
+              help="The main process (or collaboration) of a file that has several.")
+def deploy_command(files, by, main):
+    """Deploy FILES as new versions: each BPMN file with the DMN files among FILES (one unit
+    of work); without FILES, every changed diagram in bpmn/."""
     try:
         if not files:
             done = processes.deploy_changed(uow(), BPMN_DIR, by=by)
             click.echo("\n".join(done) if done else "bpmn/: nothing changed")
             return
-        for path in files:
-            d = processes.deploy_diagram(uow(), path.read_bytes(), by=by)
+        documents = [path.read_bytes() for path in files]
+        for d in processes.deploy_documents(uow(), documents, by=by, main=main):
             note = " (unchanged: already the newest version)" if d.unchanged else ""
             click.echo(f"{d.process_id} v{d.version} sha256={d.sha256[:12]}{note}")
+    except DomainError as err:
+        raise click.ClickException(err.message("zh")) from None
     except engine.DeployRefused as err:
         for element, reason in err.problems:
             click.echo(f"refused: {element or '-'}: {reason}", err=True)

@@ -31,18 +31,22 @@ def processes():
 @bp.post("/admin/processes/deploy")
 @guard(roles.PROCESS_ADMIN)
 def process_deploy():
-    """Deploy an uploaded or edited diagram as the next version of its process."""
-    upload = request.files.get("file")
-    xml = upload.read() if upload and upload.filename else request.form.get("xml", "").encode()
-    if not xml.strip():
+    """Deploy an uploaded or edited diagram as the next version of its process; an upload may
+    hold several files (a BPMN file with its DMN files) and name the main process."""
+    documents = [f.read() for f in request.files.getlist("file") if f and f.filename]
+    if not documents and request.form.get("xml", "").strip():
+        documents = [request.form["xml"].encode()]
+    if not documents:
         raise InvalidInput(NO_FILE, field="file")
-    definition = process_services.deploy_diagram(uow(), xml, by=g.actor.username)
-    if definition.unchanged:
-        flash(_("%(p)s 未改变：已是最新的第 %(v)d 版，未部署新版本", p=definition.process_id,
-                v=definition.version), "info")  # fmt: skip
-    else:
-        flash(_("已部署 %(p)s 第 %(v)d 版", p=definition.process_id, v=definition.version),
-              "success")  # fmt: skip
+    main = request.form.get("main", "").strip() or None
+    for definition in process_services.deploy_documents(uow(), documents, by=g.actor.username,
+                                                        main=main):  # fmt: skip
+        if definition.unchanged:
+            flash(_("%(p)s 未改变：已是最新的第 %(v)d 版，未部署新版本", p=definition.process_id,
+                    v=definition.version), "info")  # fmt: skip
+        else:
+            flash(_("已部署 %(p)s 第 %(v)d 版", p=definition.process_id, v=definition.version),
+                  "success")  # fmt: skip
     return redirect(url_for(".processes"))
 
 

@@ -101,17 +101,32 @@ def api_definitions():
 @guard(roles.PROCESS_ADMIN)
 def api_definitions_validate():
     """Every deploy check on the BPMN XML of the body; nothing is stored."""
-    process_id = processes.validate_diagram(uow(), request.get_data())
+    documents, main = _documents()
+    bpmn, dmn = processes.split_documents(documents)
+    process_id = processes.validate_diagram(uow(), bpmn[0], dmn=dmn, main=main)
     return jsonify(ok=True, process_id=process_id)
+
+
+def _documents() -> tuple[list[bytes], str | None]:
+    """The deployed files: multipart ``file`` parts (BPMN and DMN), else the body; ``main``
+    from the form or the query string."""
+    files = [f.read() for f in request.files.getlist("file") if f and f.filename]
+    main = (request.form.get("main") or request.args.get("main") or "").strip() or None
+    return files or [request.get_data()], main
 
 
 @bp.post("/api/definitions")
 @guard(roles.PROCESS_ADMIN)
 def api_definitions_deploy():
-    """Deploy the BPMN XML of the body (the newest text again: ``unchanged``, nothing stored)."""
-    d = processes.deploy_diagram(uow(), request.get_data(), by=g.actor.username)
+    """Deploy the BPMN XML of the body, or multipart files (a BPMN file with its DMN files);
+    ``?main=`` names the main process (the newest text again: ``unchanged``, nothing stored)."""
+    documents, main = _documents()
+    deployed = processes.deploy_documents(uow(), documents, by=g.actor.username, main=main)
+    d = deployed[-1]
     return jsonify(ok=True, id=d.id, process_id=d.process_id, version=d.version,
-                   unchanged=d.unchanged)  # fmt: skip
+                   unchanged=d.unchanged,
+                   deployed=[{"id": x.id, "process_id": x.process_id, "version": x.version,
+                              "unchanged": x.unchanged} for x in deployed])  # fmt: skip
 
 
 def _op(summary: str, responses: dict, params=(), body=None) -> dict:
@@ -126,7 +141,11 @@ def _op(summary: str, responses: dict, params=(), body=None) -> dict:
     return op
 
 
-_XML = {"application/xml": {"schema": {"type": "string"}}}
+_XML = {"application/xml": {"schema": {"type": "string"}},
+        "multipart/form-data": {"schema": {"type": "object", "properties": {
+            "file": {"type": "array", "items": {"type": "string", "format": "binary"},
+                     "description": "a BPMN file and the DMN files it uses"},
+            "main": {"type": "string", "description": "the main process or collaboration"}}}}}
 _REFUSED = {"400": {"description": "Diagram refused: {reason: diagram_refused, message}"}}
 PATHS = {
     "/api/tasks/{human_task_id}": {"get": {**_op(

@@ -1,0 +1,50 @@
+"""engine: DMN documents and bound calls of a definition; the history of an instance's tasks
+
+Revision ID: 0019_engine
+Revises: 0018_audit_chain
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0019_engine"
+down_revision = "0018_audit_chain"
+branch_labels = None
+depends_on = None
+
+Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+def upgrade():
+    with op.batch_alter_table("engine_process_definition", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("documents_json", sa.Text(), nullable=True))
+    op.create_table(
+        "engine_task_history",
+        sa.Column("id", Id, nullable=False),
+        sa.Column(
+            "instance_id",
+            Id,
+            sa.ForeignKey(
+                "engine_process_instance.id",
+                name="fk_engine_task_history_instance_id_engine_process_instance",
+            ),
+            nullable=False,
+        ),
+        sa.Column("task_guid", sa.String(36), nullable=False),
+        sa.Column("bpmn_id", sa.String(200), nullable=True),
+        sa.Column("name", sa.String(300), nullable=True),
+        sa.Column("kind", sa.String(40), nullable=True),
+        sa.Column("outcome", sa.String(20), nullable=False),
+        sa.Column("by", sa.String(200), nullable=True),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("changes_json", sa.Text(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name="pk_engine_task_history"),
+    )
+    op.create_index("ix_engine_task_history_instance_id", "engine_task_history", ["instance_id"])
+
+
+def downgrade():
+    op.drop_index("ix_engine_task_history_instance_id", table_name="engine_task_history")
+    op.drop_table("engine_task_history")
+    with op.batch_alter_table("engine_process_definition", schema=None) as batch_op:
+        batch_op.drop_column("documents_json")
