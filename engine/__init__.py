@@ -30,7 +30,9 @@ Jobs, incidents, events — ``engine.executor``, ``engine.incidents``, ``engine.
     JobExecutor(session_factory, connectors).start() / .stop() / .run_forever()
     list_incidents(session, *, open_only=True, instance_id=None); retry_incident(session, id, by=);
     retrying_jobs(session, instance_id); record_failure(session, ProcessError); list_failures()
-    deliver_message(session, name, business_key, payload=None) -> [instance ids]
+    deliver_message(session, name, business_key, payload=None, *, correlations=None) -> [ids]
+        (by business key and/or BPMN correlation values {key: {property: value}}; parked early)
+    broadcast_signal(session, name, payload=None) -> [ids]   # every instance waiting for it
     fire_timers(session, instance_id)
 Connectors — ``engine.connectors``: ConnectorRegistry().register("bank/SubmitBatch", fn);
     fn(params: dict, ctx: ConnectorContext) -> dict (the composition root owns the registry);
@@ -57,7 +59,7 @@ from engine.errors import (
     TaskNotAllowed,
     TaskNotOpen,
 )
-from engine.events import deliver_message, fire_timers
+from engine.events import broadcast_signal, deliver_message, fire_timers
 from engine.executor import JobExecutor, run_due_jobs
 from engine.forms import TaskForm, form_to_data, task_form
 from engine.inbox import Grant, InboxItem, inbox_counts, list_inbox
@@ -73,7 +75,7 @@ from engine.jobs import claim_jobs, default_worker_id
 from engine.tasks import complete_task
 
 __all__ = [
-    "BpmnError", "InstanceNotRunning", "resume_instance", "suspend_instance",
+    "BpmnError", "broadcast_signal", "InstanceNotRunning", "resume_instance", "suspend_instance",
     "terminate_instance", "validate", "claim_jobs", "default_worker_id", "list_failures", "record_failure", "ConcurrentUpdate", "ConnectorContext", "ConnectorRegistry", "DeployRefused", "EngineError",
     "Grant", "InboxItem", "JobExecutor", "NotFound", "ProcessError", "TaskForm", "TaskNotAllowed", "TaskNotOpen",
     "complete_task", "deliver_message", "deploy", "describe_instance", "fire_timers",

@@ -23,7 +23,7 @@ from engine.errors import NotFound, TaskNotOpen
 from engine.models import HumanTask, ProcessInstance
 from engine.runtime import EngineScriptEngine, attach_engine
 from engine.serializer import SERIALIZER_VERSION, dump_state, load_state
-from engine.waiting import timer_dues
+from engine.waiting import timer_dues, waits_of
 
 
 class StaleInstance(Exception):
@@ -43,6 +43,7 @@ class Loaded:
     closed: set[str] = field(default_factory=set)  # user tasks this mutation completed
     human_task: TaskRef | None = None  # the inbox row the instance was locked through
     close: dict | None = None  # close this open inbox row with the save (see close_human_task)
+    waits: tuple | None = None  # what it waited for at load (``engine.event_index``); None: new
 
 
 def close_human_task(loaded: Loaded, human_task_id: int, user: str) -> None:
@@ -136,6 +137,7 @@ def lock_and_load(session: Session, instance_id: int | None, via_task: int | Non
         raise NotFound(f"process instance {instance_id or 'of task ' + str(via_task)} not found")
     wf, engine = load_workflow(session, row)
     loaded = Loaded(row, wf, engine, row.version, bool(row.has_timers), ready_user_tasks(wf))
+    loaded.waits = waits_of(wf)
     if via_task is not None:
         loaded.human_task = TaskRef(*(getattr(row, c.name) for c in _TASK_COLUMNS))
     return loaded

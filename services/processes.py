@@ -129,9 +129,18 @@ def retry_incident(uow: UnitOfWork, incident_id: int, *, by: str) -> None:
 
 
 @use_case
-def deliver_message(uow: UnitOfWork, name: str, business_key: str, payload=None) -> list[int]:
-    """Correlate an external event (e.g. the bank's status report) by business key."""
-    return engine.deliver_message(uow.session, name, business_key, payload)
+def deliver_message(uow: UnitOfWork, name: str, business_key: str | None, payload=None, *,
+                    correlations: dict | None = None) -> list[int]:  # fmt: skip
+    """Correlate an external event (e.g. the bank's status report) by business key and/or
+    BPMN correlation values ({key: {property: value}})."""
+    return engine.deliver_message(uow.session, name, business_key, payload,
+                                  correlations=correlations)  # fmt: skip
+
+
+@use_case
+def send_signal(uow: UnitOfWork, name: str, payload=None) -> list[int]:
+    """Broadcast a signal to every running instance that waits for it."""
+    return engine.broadcast_signal(uow.session, name, payload)
 
 
 def run_due_jobs(uow: UnitOfWork, *, limit: int = 20) -> int:
