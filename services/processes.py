@@ -13,16 +13,20 @@ from sqlalchemy import select
 
 import engine
 from domain import roles
-from domain.errors import InvalidInput
+from domain.errors import Conflict, InvalidInput
 from domain.i18n import Text
 from domain.model import AuditEntry
 from engine.documents import called_versions, is_dmn, xml_root
 from engine.instances import get_instance
+from engine.migration import MigrationPlan, MigrationRefused, plan_migration
+from engine.migration import migrate_instance as engine_migrate
 from engine.models import ProcessDefinition
 from services.uow import UnitOfWork, use_case
 
 NO_BPMN = Text("请选择要部署的 BPMN 文件（可同时选择它用到的 DMN 决策文件）",
                "Please choose a BPMN file to deploy (with the DMN decision files it uses)")
+VERSION_REQUIRED = Text("请填写要迁移到的版本号", "Please give the version to move to")
+MIGRATION_REFUSED = Text("不能迁移到第 {version} 版：{detail}", "Cannot move to version {version}: {detail}")
 REASON_REQUIRED = Text("终止流程须填写原因", "A reason is required to terminate a process")
 CONTROLS = {"suspend": engine.suspend_instance, "resume": engine.resume_instance,
             "terminate": engine.terminate_instance}  # fmt: skip
@@ -37,10 +41,42 @@ def control_instance(uow: UnitOfWork, action: str, instance_id: int, *, by: str,
     if action == "terminate" and not reason:
         raise InvalidInput("reason_required", REASON_REQUIRED, field="reason")
     CONTROLS[action](uow.session, instance_id, by=by, reason=reason)
+    _audit(uow, action, instance_id, actor_id, {"by": by, "reason": reason})
+
+
+def _audit(uow: UnitOfWork, action: str, instance_id: int, actor_id: int | None, after: dict):
     uow.session.add(AuditEntry(actor_user_id=actor_id, action=f"process.{action}",
                                entity="engine_process_instance", entity_id=instance_id,
-                               after=json.dumps({"by": by, "reason": reason},
-                                                ensure_ascii=False)))  # fmt: skip
+                               after=json.dumps(after, ensure_ascii=False)))  # fmt: skip
+
+
+def target_version(raw) -> int:
+    """The target version of a migration as typed (``3`` or ``v3``), or InvalidInput."""
+    text = str(raw if raw is not None else "").strip().lower().removeprefix("v")
+    if not text.isdigit() or int(text) < 1:
+        raise InvalidInput("version_required", VERSION_REQUIRED, field="to_version")
+    return int(text)
+
+
+@use_case
+def migrate_instance(uow: UnitOfWork, instance_id: int, to_version: int, *, by: str,
+                     actor_id: int | None = None, reason: str = "",
+                     dry_run: bool = False) -> MigrationPlan:  # fmt: skip
+    """迁移 a running instance to a newer version of its process when its active tasks exist
+    there; ``dry_run`` only lists what would move and what cannot.  Audited as
+    ``process.migrate``; a refused move changes nothing (Conflict with the reasons)."""
+    get_instance(uow.session, instance_id)
+    if dry_run:
+        return plan_migration(uow.session, instance_id, to_version)
+    try:
+        plan = engine_migrate(uow.session, instance_id, to_version, by=by, reason=reason.strip())
+    except MigrationRefused as refused:
+        raise Conflict("migration_refused", MIGRATION_REFUSED, version=to_version,
+                       detail=str(refused)) from None  # fmt: skip
+    _audit(uow, "migrate", instance_id, actor_id, {"by": by, "from": plan.from_version,
+                                                   "to": plan.to_version, "reason": reason,
+                                                   "moved": [m["bpmn_id"] for m in plan.moves]})  # fmt: skip
+    return plan
 
 
 @use_case

@@ -98,6 +98,36 @@ def control_command(action, instance_id, reason):
     click.echo(f"instance {instance_id}: {action} done")
 
 
+@engine_cli.command("migrate")
+@click.argument("instance_id", type=int)
+@click.option("--to", "to_version", required=True, help="The newer version to move it to.")
+@click.option("--dry-run", is_flag=True, help="Only list what would move and what cannot.")
+@click.option("--reason", default="", help="Recorded with the move.")
+def migrate_command(instance_id, to_version, dry_run, reason):
+    """Move a running instance to a newer version of its process (its active tasks must exist
+    there); --dry-run lists what would move and what cannot."""
+    try:
+        plan = processes.migrate_instance(uow(), instance_id, processes.target_version(to_version),
+                                          by="cli", reason=reason, dry_run=dry_run)  # fmt: skip
+    except DomainError as err:
+        raise click.ClickException(err.message("zh")) from None
+    for line in migration_lines(plan):
+        click.echo(line)
+    if dry_run and not plan.possible:
+        raise SystemExit(1)
+    if not dry_run:
+        click.echo(f"instance {instance_id}: moved to v{plan.to_version}")
+
+
+def migration_lines(plan) -> list[str]:
+    """A migration plan as text: the reason nothing can move, or each task that moves or not."""
+    head = f"instance {plan.instance_id} {plan.process_id} v{plan.from_version} → v{plan.to_version}"
+    if plan.reason:
+        return [head, f"cannot move: {plan.reason}"]
+    return [head, *(f"  move     {m['bpmn_id']} ({m['state']})" for m in plan.moves),
+            *(f"  CANNOT   {b['bpmn_id']} ({b['state']}): {b['reason']}" for b in plan.blocked)]
+
+
 @engine_cli.command("worker")
 @click.option("--poll", default=2.0, help="Seconds between polls when idle.")
 def worker_command(poll):

@@ -66,11 +66,31 @@ def process_editor(definition_id: int):
 @guard(roles.PROCESS_ADMIN)
 def instance(instance_id: int):
     """One instance: state, tasks, jobs, incidents, and its diagram with active tasks marked."""
+    return _instance_page(instance_id)
+
+
+def _instance_page(instance_id: int, plan=None):
     info = engine.describe_instance(db.session, instance_id)
-    definition = next(
-        (d for d in engine.list_definitions(db.session) if d.id == info["definition_id"]), None
-    )
-    return render_template("inbox/instance.html", info=info, definition=definition)
+    versions = engine.list_definitions(db.session, info["process_id"])
+    definition = next((d for d in versions if d.id == info["definition_id"]), None)
+    newer = [d.version for d in versions if definition and d.version > definition.version]
+    return render_template("inbox/instance.html", info=info, definition=definition,
+                           newer_versions=newer, plan=plan)  # fmt: skip
+
+
+@bp.post("/admin/instances/<int:instance_id>/migrate")
+@guard(roles.PROCESS_ADMIN)
+def instance_migrate(instance_id: int):
+    """迁移: the dry run shows the plan on the instance page; the move redirects to it."""
+    to_version = process_services.target_version(request.form.get("to_version"))
+    dry_run = request.form.get("dry_run") == "1"
+    plan = process_services.migrate_instance(uow(), instance_id, to_version, dry_run=dry_run,
+                                             by=g.actor.username, actor_id=g.actor.user_id,
+                                             reason=request.form.get("reason", ""))  # fmt: skip
+    if dry_run:
+        return _instance_page(instance_id, plan=plan)
+    flash(_("已迁移到第 %(v)d 版", v=plan.to_version), "success")
+    return redirect(url_for(".instance", instance_id=instance_id))
 
 
 @bp.post("/admin/instances/<int:instance_id>/<any(suspend, resume, terminate):action>")

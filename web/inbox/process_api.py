@@ -87,6 +87,23 @@ def api_instance_control(instance_id: int, action: str):
     return jsonify(ok=True, id=instance_id, action=action)
 
 
+@bp.post("/api/instances/<int:instance_id>/migrate")
+@guard(roles.PROCESS_ADMIN)
+def api_instance_migrate(instance_id: int):
+    """Move the instance to a newer version (body {to_version, dry_run, reason}); the plan:
+    what moves and what cannot (409 with the reasons when the move is refused)."""
+    body = request.get_json(silent=True)
+    body = body if isinstance(body, dict) else {}
+    plan = processes.migrate_instance(
+        uow(), instance_id, processes.target_version(body.get("to_version")),
+        by=g.actor.username, actor_id=g.actor.user_id, reason=str(body.get("reason") or ""),
+        dry_run=bool(body.get("dry_run")))  # fmt: skip
+    return jsonify(ok=plan.possible, dry_run=bool(body.get("dry_run")), id=instance_id,
+                   from_version=plan.from_version, to_version=plan.to_version,
+                   moves=plan.moves, blocked=plan.blocked, changed=plan.changed,
+                   reason=plan.reason)  # fmt: skip
+
+
 @bp.get("/api/definitions")
 @guard(roles.PROCESS_ADMIN)
 def api_definitions():
@@ -166,6 +183,14 @@ PATHS = {
          "409": {"description": "Not running / not suspended"}},
         ["instance_id"], {"application/json": {"schema": {"type": "object"}}})}
        for a in ("suspend", "resume", "terminate")},
+    "/api/instances/{instance_id}/migrate": {"post": _op(
+        "Move the instance to a newer version of its process; body {to_version, dry_run, "
+        "reason}; answers the plan {moves, blocked, changed, reason}",
+        {"200": {"description": "Moved, or the dry run's plan"},
+         "400": {"description": "No target version"},
+         "404": {"description": "No such instance"},
+         "409": {"description": "Refused: an active task is not in the target, or not newer"}},
+        ["instance_id"], {"application/json": {"schema": {"type": "object"}}})},
     "/api/definitions": {
         "get": _op("Deployed versions", {"200": {"description": "definitions: […]"}}),
         "post": _op("Deploy BPMN XML", {"200": {"description": "{id, version, unchanged}"},
