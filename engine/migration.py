@@ -25,9 +25,7 @@ from engine.errors import EngineError, NotFound
 from engine.models import HumanTask, InstanceAction, ProcessDefinition, ProcessInstance
 from engine.persistence import mutate
 from engine.serializer import registry
-from engine.store import Loaded, load_workflow
-
-ACTIVE = TaskState.READY | TaskState.STARTED | TaskState.WAITING | TaskState.ERROR
+from engine.store import ACTIVE, Loaded, load_workflow
 
 
 class MigrationRefused(EngineError):

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import ConcurrentUpdate, EngineError, InstanceNotRunning, ProcessError
 from engine.event_index import sync_waits
+from engine.history import record_history
 from engine.inbox import rebuild_inbox
 from engine.jobs import record_service_jobs
 from engine.messages import catch_own_messages, deliver_parked_messages
@@ -56,6 +57,7 @@ def after_action(session: Session, loaded: Loaded) -> None:
     deliver_parked_messages(session, loaded)
     thrown = catch_own_messages(loaded.wf)  # taken out: thrown events never pile up in the state
     save(session, loaded)
+    record_history(session, loaded)
     record_service_jobs(session, loaded)
     sync_timers(session, loaded)
     sync_waits(session, loaded)

@@ -11,6 +11,7 @@ from web.access import guard
 from web.extensions import db
 from web.forms import back_url
 from web.inbox import bp
+from web.inbox.process_api import masked
 from web.runtime import uow
 
 NO_FILE = Text("请选择要部署的 BPMN 文件", "Please choose a BPMN file to deploy")
@@ -74,8 +75,10 @@ def _instance_page(instance_id: int, plan=None):
     versions = engine.list_definitions(db.session, info["process_id"])
     definition = next((d for d in versions if d.id == info["definition_id"]), None)
     newer = [d.version for d in versions if definition and d.version > definition.version]
+    history = [{**h, "changes": masked(h["changes"])} for h in info["history"]]
+    info["data"] = masked(info["data"])  # personal data masked on the page, as in the API
     return render_template("inbox/instance.html", info=info, definition=definition,
-                           newer_versions=newer, plan=plan)  # fmt: skip
+                           newer_versions=newer, plan=plan, history=history)  # fmt: skip
 
 
 @bp.post("/admin/instances/<int:instance_id>/migrate")

@@ -7,7 +7,7 @@ from flask import g, jsonify, request
 
 import engine
 from domain import roles
-from domain.masking import mask_card, mask_id_number
+from domain.masking import mask_card, mask_id_number, mask_phone
 from services import processes, tasks
 from web.access import guard
 from web.extensions import db
@@ -15,7 +15,8 @@ from web.inbox import bp
 from web.runtime import uow
 
 # Task data keys whose values are personal: shown masked through the API.
-_MASKS = {"id_number": mask_id_number, "bank_card": mask_card, "card": mask_card}
+_MASKS = {"id_number": mask_id_number, "bank_card": mask_card, "card": mask_card,
+          "phone": mask_phone, "mobile": mask_phone}
 
 
 def masked(value, key: str = ""):
@@ -74,6 +75,9 @@ def api_instance(instance_id: int):
         actions=[{"action": a.action, "reason": a.reason, "by": a.by, "at": _plain(a.at)}
                  for a in info["actions"]],
         data=masked(info["data"]),
+        task_history=[{**{k: _plain(v) for k, v in h.items() if k != "changes"},
+                       "changes": masked(h["changes"])} for h in info["history"]],
+        waiting=[{k: _plain(v) for k, v in w.items()} for w in info["waiting"]],
     )  # fmt: skip
 
 
