@@ -22,6 +22,7 @@ from engine.history import record_history
 from engine.inbox import rebuild_inbox
 from engine.jobs import record_service_jobs
 from engine.messages import catch_own_messages, deliver_parked_messages
+from engine.pruning import prune_history
 from engine.store import Loaded, StaleInstance, lock_and_load, run_engine, save
 from engine.timers import sync_timers
 
@@ -56,8 +57,9 @@ def after_action(session: Session, loaded: Loaded) -> None:
     run_engine(loaded.wf)
     deliver_parked_messages(session, loaded)
     thrown = catch_own_messages(loaded.wf)  # taken out: thrown events never pile up in the state
+    record_history(session, loaded)  # before the cut: it reads the tasks that just finished
+    prune_history(loaded.wf)  # the finished past leaves the state: steps cost the same later
     save(session, loaded)
-    record_history(session, loaded)
     record_service_jobs(session, loaded)
     sync_timers(session, loaded)
     sync_waits(session, loaded)
