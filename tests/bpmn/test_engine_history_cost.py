@@ -3,15 +3,14 @@ up (item 5): a loop of many rounds keeps a stored state of about the same size, 
 tasks are in the history table instead, and it runs to its end."""
 
 from engine_helpers import deploy_file, open_tasks, tx
-
 from SpiffWorkflow import TaskState
 
 import engine
-from engine.runtime import attach_engine, new_workflow
-from engine.serializer import dump_state, load_specs, load_state
 from engine.history import instance_history
 from engine.instances import get_instance, load_instance
 from engine.pruning import PRUNE_ABOVE, prune_history
+from engine.runtime import attach_engine, new_workflow
+from engine.serializer import dump_state, load_specs, load_state
 
 ROUNDS = 80  # 320 finished tasks: cut twice or more
 
