@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from SpiffWorkflow import TaskState
 
-PRUNE_ABOVE = 120  # tasks in the top workflow before a cut is considered
+PRUNE_ABOVE = 60  # tasks in the top workflow before a cut is considered (cuts take >= half)
 KEEP = 4  # completed levels kept above the lowest common ancestor of the unfinished tasks
 
 _DONE = TaskState.COMPLETED | TaskState.CANCELLED
