@@ -19,6 +19,10 @@ Instances — ``engine.instances``
     describe_instance(session, instance_id) -> dict (state, data, tasks, jobs, incidents, inbox,
         the admin's actions)
     suspend_instance / resume_instance(session, id, *, by, reason=""); terminate_instance(..., reason)
+    plan_migration(session, id, to_version) -> MigrationPlan (the dry run: moves, blocked);
+        migrate_instance(session, id, to_version, *, by, reason="")   # ``engine.migration``
+    instance_history(session, id) -> [task finished: by, at, changes] # ``engine.history``
+    (finished history is cut from large task trees before each save — ``engine.pruning``)
 Inbox and forms — ``engine.inbox``, ``engine.forms``
     Grant(role, project_id=None, unit_id=None)
     list_inbox(session, grants, *, project_id=None, process_id=None, name=None, limit, offset)

@@ -52,8 +52,9 @@ def run_steps(session: Session, loaded: Loaded) -> None:
 
 
 def after_action(session: Session, loaded: Loaded) -> None:
-    """Engine steps, early messages, save, then jobs, timers and inbox rows of the instance;
-    last, the messages it threw go to the other instances with its business key."""
+    """Engine steps, early messages (its own pools' too), the history of the tasks that
+    finished, the cut of finished history, save, then jobs, timers, awaited events and inbox
+    rows of the instance; last, the messages and signals it threw go to other instances."""
     run_engine(loaded.wf)
     deliver_parked_messages(session, loaded)
     thrown = catch_own_messages(loaded.wf)  # taken out: thrown events never pile up in the state

@@ -53,7 +53,7 @@ def _audit(uow: UnitOfWork, action: str, instance_id: int, actor_id: int | None,
 def target_version(raw) -> int:
     """The target version of a migration as typed (``3`` or ``v3``), or InvalidInput."""
     text = str(raw if raw is not None else "").strip().lower().removeprefix("v")
-    if not text.isdigit() or int(text) < 1:
+    if not text.isdigit() or len(text) > 9 or int(text) < 1:  # a version fits an INTEGER
         raise InvalidInput("version_required", VERSION_REQUIRED, field="to_version")
     return int(text)
 

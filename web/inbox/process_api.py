@@ -98,11 +98,12 @@ def api_instance_migrate(instance_id: int):
     what moves and what cannot (409 with the reasons when the move is refused)."""
     body = request.get_json(silent=True)
     body = body if isinstance(body, dict) else {}
+    dry_run = body.get("dry_run") in (True, 1, "1", "true", "yes")
     plan = processes.migrate_instance(
         uow(), instance_id, processes.target_version(body.get("to_version")),
         by=g.actor.username, actor_id=g.actor.user_id, reason=str(body.get("reason") or ""),
-        dry_run=bool(body.get("dry_run")))  # fmt: skip
-    return jsonify(ok=plan.possible, dry_run=bool(body.get("dry_run")), id=instance_id,
+        dry_run=dry_run)  # fmt: skip
+    return jsonify(ok=plan.possible, dry_run=dry_run, id=instance_id,
                    from_version=plan.from_version, to_version=plan.to_version,
                    moves=plan.moves, blocked=plan.blocked, changed=plan.changed,
                    reason=plan.reason)  # fmt: skip
