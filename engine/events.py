@@ -43,6 +43,8 @@ def deliver_message(session: Session, name: str, business_key: str | None, paylo
     its own savepoint: an instance whose diagram fails on it is kept in the failure log and
     the others still get the message; for the failed one it stays parked.
     """
+    if not business_key and not correlations:
+        return []  # addressed to nobody: nothing to deliver, nothing to park
     ids = set(session.scalars(
         select(ProcessInstance.id)
         .where(ProcessInstance.business_key == business_key, ProcessInstance.status == "running",
