@@ -16,8 +16,8 @@ up, complete it, ``do_engine_steps``, then a serialize + deserialize round trip:
 
     .venv/bin/python bench/engine.py [--pg postgresql://postgres@127.0.0.1:5432/test] [--reps 3]
 
-Prints per-step medians (ms) for MI widths 1, 10, 100 and the ratios persisted / raw and
-persisted / codec.  All three run interleaved so that they see the same machine load.
+Prints the history rows (below), then per-step medians (ms) for MI widths 1, 10, 100 and the
+ratios persisted / raw and persisted / codec.  All three run interleaved so that they see the same machine load.
 
 Latest figures (2-vCPU shared VM, 2026-11-24, --reps 3, median of 3 runs each interleaved
 with a run of the previous engine; the machine was busy with other test suites, load 4-6,
@@ -43,6 +43,24 @@ row ``; COMMIT`` from psycopg with no ORM took 0.6 ms.  At width 100 (a 45 KB st
 ``state_json`` with lz4 instead of pglz TOAST compression cut that bare transaction from 1.1
 to 0.76 ms (``ALTER TABLE engine_process_instance ALTER COLUMN state_json SET COMPRESSION
 lz4``; applied by migration ``0005_engine_state_lz4`` on PostgreSQL 14+).
+
+History rows (printed first; ``--history-only`` prints only them): one step (complete the
+user task of ``loop_ticks.bpmn``, 4 tasks a round) of a fresh instance against a step of one
+with 1,000 finished tasks, measured in the same run, with the engine's cut of finished history
+(``engine/pruning.py``) and without it (900 tasks: uncut, SpiffWorkflow's 1,000-level task
+walk silently ends such a loop after 250 rounds).  2026-12-01, --reps 1, the 2-vCPU VM at load
+average 17-18 (eight test suites beside it), so absolute ms are inflated; the ratio is the
+figure (target: about 1):
+
+    database             history finished  fresh ms  after ms  ratio
+    sqlite WAL/NORMAL        cut     1000     21.74     11.45   0.53
+    sqlite WAL/NORMAL      uncut      900     18.83    545.51  28.98
+    postgresql               cut     1000     48.73     72.80   1.49
+    postgresql             uncut      900     71.59    431.79   6.03
+
+With the cut the state saws between about 25 and 60 tasks, so a step after 1,000 finished
+tasks costs what a fresh one does (the fresh samples cover its first 80 tasks, hence < 1 on
+SQLite); uncut, the whole tree is re-read and re-written at every step.
 """
 
 from __future__ import annotations
@@ -66,13 +84,14 @@ from sqlalchemy.orm import sessionmaker
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import engine  # noqa: E402
-from engine.definitions import parse  # noqa: E402
+from engine.documents import parse  # noqa: E402
 from engine.inbox import Grant  # noqa: E402
 from engine.models import EngineBase  # noqa: E402
 from engine.runtime import EngineScriptEngine  # noqa: E402
 from engine.serializer import dump_state, load_state  # noqa: E402
 
 DIAGRAM = Path(__file__).resolve().parents[1] / "tests" / "bpmn" / "diagrams" / "wide.bpmn"
+LOOP = DIAGRAM.with_name("loop_ticks.bpmn")  # tick (user task) → count → throw → gateway, looped
 GRANTS = [Grant("sub_operator")]
 WIDTHS = (1, 10, 100)
 
@@ -129,6 +148,50 @@ def persisted_steps(factory, width: int) -> list[float]:
             times.append(time.perf_counter() - start)
         assert engine.describe_instance(s, iid)["status"] == "completed"
     return times
+
+
+def history_steps(factory, after_rounds: int, samples: int = 20) -> list[float]:
+    """Per-step seconds of ``samples`` rounds of the loop after ``after_rounds`` rounds (4
+    finished tasks each) of the same instance."""
+    grants = [Grant("gc_manager")]
+    with factory() as s:
+        iid = engine.start_instance(s, "loop_ticks", data={"limit": after_rounds + samples + 1})
+        s.commit()
+        times = []
+        for n in range(after_rounds + samples):
+            [task_id] = [i.id for i in engine.list_inbox(s, grants) if i.instance_id == iid]
+            start = time.perf_counter()
+            engine.complete_task(s, task_id, {}, user="bench", grants=grants)
+            s.commit()
+            if n >= after_rounds:
+                times.append(time.perf_counter() - start)
+    return times
+
+
+def run_history(label: str, bind, reps: int) -> list[tuple]:
+    """A step of a fresh loop instance against one after 1,000 finished tasks, with the
+    history cut (the engine) and without (900 tasks: uncut, SpiffWorkflow's 1,000-level
+    task walk ends the loop after 250)."""
+    import engine.persistence as persistence  # the bench swaps the cut out for the baseline
+
+    factory = sessionmaker(bind)
+    with factory() as s:
+        engine.deploy(s, LOOP.read_text(), known_roles=["gc_manager"],
+                      connectors=engine.ConnectorRegistry())  # fmt: skip
+        s.commit()
+    rows, cut = [], persistence.prune_history
+    for name, rounds, prune in (("cut", 250, cut), ("uncut", 225, lambda wf: 0)):
+        persistence.prune_history = prune
+        try:
+            fresh, old = [], []
+            for _ in range(reps):  # interleaved so both see the same machine load
+                fresh += history_steps(factory, 0)
+                old += history_steps(factory, rounds)
+        finally:
+            persistence.prune_history = cut
+        f, o = median_ms(fresh), median_ms(old)
+        rows.append((label, name, rounds * 4, f, o, o / f))
+    return rows
 
 
 def sqlite_bind(path: Path, wal: bool):
@@ -190,7 +253,23 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pg", help="PostgreSQL URL (a private schema is created and dropped)")
     ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--history-only", action="store_true", help="only the history rows")
     args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        bind, _ = sqlite_bind(Path(tmp) / "bench_history.db", True)
+        history = run_history("sqlite WAL/NORMAL", bind, args.reps)
+        bind.dispose()
+    if args.pg:
+        bind, drop = pg_bind(args.pg)
+        try:
+            history += run_history("postgresql", bind, args.reps)
+        finally:
+            drop()
+    print(f"{'database':<20}{'history':>8}{'finished':>9}{'fresh ms':>10}{'after ms':>10}{'ratio':>7}")
+    for label, name, finished, f, o, ratio in history:
+        print(f"{label:<20}{name:>8}{finished:>9}{f:>10.2f}{o:>10.2f}{ratio:>7.2f}")
+    if args.history_only:
+        return
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for wal in (False, True):

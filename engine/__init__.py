@@ -6,9 +6,11 @@ raises ``ConcurrentUpdate`` so that the caller runs its whole use case again.  O
 executor, the engine's own orchestration, commits its claims, completions and failures.
 
 Definitions — ``engine.definitions``
-    deploy(session, xml, *, known_roles, connectors, deployed_by=None, process_id=None)
+    deploy(session, xml, *, known_roles, connectors, deployed_by=None, process_id=None, dmn=())
         -> ProcessDefinition                       # raises DeployRefused([(element_id, reason)])
-    validate(xml, *, known_roles, connectors, process_id=None) -> Parsed   # the same checks
+    validate(xml, *, known_roles, connectors, process_id=None, dmn=(), session=None) -> Parsed
+        (process_id: the main process or collaboration; dmn: DMN texts; calls to processes of
+        other files bind their stored versions — ``engine.documents``)
     list_definitions(session, process_id=None) -> [ProcessDefinition]
     latest_definition(session, process_id) -> ProcessDefinition
 Instances — ``engine.instances``
@@ -17,6 +19,10 @@ Instances — ``engine.instances``
     describe_instance(session, instance_id) -> dict (state, data, tasks, jobs, incidents, inbox,
         the admin's actions)
     suspend_instance / resume_instance(session, id, *, by, reason=""); terminate_instance(..., reason)
+    plan_migration(session, id, to_version) -> MigrationPlan (the dry run: moves, blocked);
+        migrate_instance(session, id, to_version, *, by, reason="")   # ``engine.migration``
+    instance_history(session, id) -> [task finished: by, at, changes] # ``engine.history``
+    (finished history is cut from large task trees before each save — ``engine.pruning``)
 Inbox and forms — ``engine.inbox``, ``engine.forms``
     Grant(role, project_id=None, unit_id=None)
     list_inbox(session, grants, *, project_id=None, process_id=None, name=None, limit, offset)
@@ -28,7 +34,9 @@ Jobs, incidents, events — ``engine.executor``, ``engine.incidents``, ``engine.
     JobExecutor(session_factory, connectors).start() / .stop() / .run_forever()
     list_incidents(session, *, open_only=True, instance_id=None); retry_incident(session, id, by=);
     retrying_jobs(session, instance_id); record_failure(session, ProcessError); list_failures()
-    deliver_message(session, name, business_key, payload=None) -> [instance ids]
+    deliver_message(session, name, business_key, payload=None, *, correlations=None) -> [ids]
+        (by business key and/or BPMN correlation values {key: {property: value}}; parked early)
+    broadcast_signal(session, name, payload=None) -> [ids]   # every instance waiting for it
     fire_timers(session, instance_id)
 Connectors — ``engine.connectors``: ConnectorRegistry().register("bank/SubmitBatch", fn);
     fn(params: dict, ctx: ConnectorContext) -> dict (the composition root owns the registry);
@@ -55,7 +63,7 @@ from engine.errors import (
     TaskNotAllowed,
     TaskNotOpen,
 )
-from engine.events import deliver_message, fire_timers
+from engine.events import broadcast_signal, deliver_message, fire_timers
 from engine.executor import JobExecutor, run_due_jobs
 from engine.forms import TaskForm, form_to_data, task_form
 from engine.inbox import Grant, InboxItem, inbox_counts, list_inbox
@@ -71,7 +79,7 @@ from engine.jobs import claim_jobs, default_worker_id
 from engine.tasks import complete_task
 
 __all__ = [
-    "BpmnError", "InstanceNotRunning", "resume_instance", "suspend_instance",
+    "BpmnError", "broadcast_signal", "InstanceNotRunning", "resume_instance", "suspend_instance",
     "terminate_instance", "validate", "claim_jobs", "default_worker_id", "list_failures", "record_failure", "ConcurrentUpdate", "ConnectorContext", "ConnectorRegistry", "DeployRefused", "EngineError",
     "Grant", "InboxItem", "JobExecutor", "NotFound", "ProcessError", "TaskForm", "TaskNotAllowed", "TaskNotOpen",
     "complete_task", "deliver_message", "deploy", "describe_instance", "fire_timers",

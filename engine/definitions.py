@@ -4,27 +4,24 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import json
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.util import BPMN_MODEL_NS
-from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from SpiffWorkflow.spiff.parser.process import VALIDATOR
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.clock import utcnow
 from engine.connectors import ConnectorRegistry
+from engine.documents import SPIFF_NS, Parsed, parse, xml_root
 from engine.errors import DeployRefused, NotFound
 from engine.models import ProcessDefinition
 from engine.script_policy import PolicyViolation, check_source
 from engine.serializer import dump_specs, load_specs, spec_cache
-from engine.specs import DeferredServiceTask, EngineParser
-
-SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+from engine.specs import DeferredServiceTask
 
 # Local tag name → mode, for every element whose text SpiffWorkflow evaluates as Python.
 EXPRESSION_TAGS = {
@@ -33,16 +30,6 @@ EXPRESSION_TAGS = {
     "completionCondition": "eval", "loopCondition": "eval", "messagePayload": "eval",
     "formalExpression": "eval", "messagePath": "eval", "script": "exec", "preScript": "exec", "postScript": "exec",
 }  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Parsed:
-    """The result of parsing one BPMN document for one process."""
-
-    process_id: str
-    name: str | None
-    spec: object
-    subprocess_specs: dict
 
 
 def _element_id(node) -> str | None:
@@ -111,7 +98,7 @@ def check_scripts(root) -> list[tuple[str | None, str]]:
 
 def _all_task_specs(parsed: Parsed):
     seen = set()
-    for spec in [parsed.spec, *parsed.subprocess_specs.values()]:
+    for spec in [parsed.spec, *filter(None, parsed.subprocess_specs.values())]:
         for ts in spec.task_specs.values():
             bpmn_id = getattr(ts, "bpmn_id", None)
             if bpmn_id and bpmn_id not in seen:
@@ -133,42 +120,85 @@ def check_specs(parsed: Parsed, known_roles, connectors: ConnectorRegistry):
     return problems
 
 
-def parse(xml: str | bytes, process_id: str | None = None) -> tuple[Parsed, object]:
-    """Parse and validate BPMN text; return the process's specs and the XML tree."""
-    data = xml.encode() if isinstance(xml, str) else xml
-    try:
-        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
-        parser = EngineParser(validator=VALIDATOR)
-        parser.add_bpmn_xml(root, filename="diagram.bpmn")
-        ids = parser.get_process_ids()
-        pid = process_id or _main_process(root, ids)
-        spec = parser.get_spec(pid)
-        subs = parser.get_subprocess_specs(pid)
-    except ValidationException as exc:
-        raise DeployRefused([(exc.id or None, f"invalid BPMN: {exc}")]) from None
-    except (etree.XMLSyntaxError, ValueError) as exc:
-        raise DeployRefused([(None, f"XML does not parse: {exc}")]) from None
-    return Parsed(pid, spec.description, spec, subs), root
+def check_decisions(dmn: Iterable[str]) -> list[tuple[str | None, str]]:
+    """Script-policy problems in DMN decision tables: input expressions, input entries (a
+    comparison such as ``< 10`` is checked as ``v < 10``, as the DMN engine runs it), outputs."""
+    problems = []
+    for text in dmn:
+        for node in xml_root(text).iter():
+            if not isinstance(node.tag, str) or etree.QName(node).localname != "text":
+                continue
+            source, owner = (node.text or "").strip(), node.getparent()
+            if not source or owner is None:
+                continue
+            kind = etree.QName(owner).localname
+            sources = [source, f"v {source}"] if kind == "inputEntry" else [source]
+            errors = []
+            for candidate in sources:
+                try:
+                    check_source(candidate.replace("?", "v"), "eval")
+                    break
+                except PolicyViolation as exc:
+                    errors.append(exc)
+            else:
+                problems.append((owner.get("id"), f"script policy: {errors[0]}"))
+    return problems
 
 
-def _main_process(root, ids: list[str]) -> str:
-    """The executable process no call activity calls (the file's entry point)."""
-    called = {n.get("calledElement") for n in root.iter(f"{{{BPMN_MODEL_NS}}}callActivity")}
-    candidates = [pid for pid in ids if pid not in called]
-    if len(candidates) != 1:
-        raise DeployRefused([(None, f"cannot tell the main process among {ids}; name one")])
-    return candidates[0]
+def resolve_calls(session: Session | None, parsed: Parsed, root) -> tuple[dict, list]:
+    """Fill in the processes called from other files with their stored versions (the pinned
+    one, else the newest); (process id → version bound, problems)."""
+    bound, problems = {}, []
+    callers = {n.get("calledElement"): n.get("id")
+               for n in root.iter(f"{{{BPMN_MODEL_NS}}}callActivity")}  # fmt: skip
+    for name, pinned in parsed.calls.items():
+        query = select(ProcessDefinition).where(ProcessDefinition.process_id == name)
+        query = (query.where(ProcessDefinition.version == pinned) if pinned else
+                 query.order_by(ProcessDefinition.version.desc()).limit(1))  # fmt: skip
+        found = session.scalar(query) if session is not None else None
+        if found is None:
+            which = f"version {pinned} of process {name!r}" if pinned else f"process {name!r}"
+            problems.append((callers.get(name), f"calls {which}, which is neither in this file "
+                                                "nor deployed"))  # fmt: skip
+            continue
+        spec, subs = load_specs(found.spec_json)
+        parsed.subprocess_specs[name] = spec
+        for key, sub in subs.items():
+            parsed.subprocess_specs.setdefault(key, sub)
+        bound[name] = found.version
+    return bound, problems
+
+
+def check_all(xml: str | bytes, *, known_roles: Iterable[str] | None,
+              connectors: ConnectorRegistry, process_id: str | None = None,
+              dmn: Sequence[str | bytes] = (),
+              session: Session | None = None) -> tuple[Parsed, dict]:  # fmt: skip
+    """Every deploy check: (the parsed process, its bound calls), or DeployRefused."""
+    parsed, root = parse(xml, process_id, dmn)
+    bound, problems = resolve_calls(session, parsed, root)
+    roles = set(known_roles) if known_roles is not None else None
+    problems += check_scripts(root) + check_decisions(parsed.dmn)
+    problems += check_specs(parsed, roles, connectors)
+    if problems:
+        raise DeployRefused(problems)
+    return parsed, bound
 
 
 def validate(xml: str | bytes, *, known_roles: Iterable[str] | None,
-             connectors: ConnectorRegistry, process_id: str | None = None) -> Parsed:  # fmt: skip
-    """Every check of :func:`deploy`, storing nothing: the parsed process, or DeployRefused."""
-    parsed, root = parse(xml, process_id)
-    roles = set(known_roles) if known_roles is not None else None
-    problems = check_scripts(root) + check_specs(parsed, roles, connectors)
-    if problems:
-        raise DeployRefused(problems)
-    return parsed
+             connectors: ConnectorRegistry, process_id: str | None = None,
+             dmn: Sequence[str | bytes] = (), session: Session | None = None) -> Parsed:  # fmt: skip
+    """Every check of :func:`deploy`, storing nothing: the parsed process, or DeployRefused.
+    Without ``session`` a call activity to a process of another file cannot be resolved."""
+    return check_all(xml, known_roles=known_roles, connectors=connectors,
+                     process_id=process_id, dmn=dmn, session=session)[0]  # fmt: skip
+
+
+def _digest(text: str, parsed: Parsed, bound: dict) -> str:
+    """sha256 of what runs: the BPMN text, plus its DMN texts and bound calls when it has any."""
+    if not parsed.dmn and not bound:
+        return hashlib.sha256(text.encode()).hexdigest()
+    extra = json.dumps({"dmn": list(parsed.dmn), "calls": bound}, sort_keys=True)
+    return hashlib.sha256((text + "\n" + extra).encode()).hexdigest()
 
 
 def deploy(
@@ -179,18 +209,25 @@ def deploy(
     connectors: ConnectorRegistry,
     deployed_by: str | None = None,
     process_id: str | None = None,
+    dmn: Sequence[str | bytes] = (),
 ) -> ProcessDefinition:
-    """Validate ``xml`` and store it as the next version of its process (flushed, not committed).
+    """Validate ``xml`` (with the DMN documents ``dmn``) and store it as the next version of
+    its process (flushed, not committed); ``process_id`` names the main process or
+    collaboration when the file has several.
 
     The newest version's own text again stores nothing and returns that version with
     ``unchanged`` set; an older version's text is stored as the next version (it is newest now).
+    A call activity to a process of another file binds its newest stored version (or the one
+    pinned with the ``calledVersion`` property) into this version's specs.
     Raises :class:`DeployRefused` (and stores nothing) when the XML does not parse or validate,
     a service operator has no registered connector, an expression breaks the script policy,
+    a decision or called process is missing, the main process is ambiguous,
     or a user task is in no lane or a lane that is not in ``known_roles``.
     """
-    parsed = validate(xml, known_roles=known_roles, connectors=connectors, process_id=process_id)
+    parsed, bound = check_all(xml, known_roles=known_roles, connectors=connectors,
+                              process_id=process_id, dmn=dmn, session=session)  # fmt: skip
     text = xml.decode() if isinstance(xml, bytes) else xml
-    digest = hashlib.sha256(text.encode()).hexdigest()
+    digest = _digest(text, parsed, bound)
     newest = session.scalar(
         select(ProcessDefinition).where(ProcessDefinition.process_id == parsed.process_id)
         .order_by(ProcessDefinition.version.desc()).limit(1)
@@ -206,6 +243,8 @@ def deploy(
         bpmn_xml=text,
         spec_json=dump_specs(parsed.spec, parsed.subprocess_specs),
         sha256=digest,
+        documents_json=json.dumps({"dmn": list(parsed.dmn), "calls": bound},
+                                  ensure_ascii=False) if parsed.dmn or bound else None,
         deployed_by=deployed_by,
         deployed_at=utcnow(),
     )
@@ -252,4 +291,4 @@ def specs_for(session: Session, definition_id: int, sha256: str):
     return spec_cache.get((str(url), definition_id, sha256), load_json)
 
 
-__all__ = ["deploy", "validate", "list_definitions", "latest_definition", "specs_for", "load_specs"]
+__all__ = ["Parsed", "deploy", "validate", "list_definitions", "latest_definition", "specs_for", "load_specs"]

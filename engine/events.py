@@ -15,12 +15,12 @@ from sqlalchemy.orm import Session
 
 from engine.clock import utcnow
 from engine.errors import ProcessError
+from engine.event_index import waiting_instances
 from engine.incidents import record_failure
-from engine.messages import send
+from engine.messages import send, signal
 from engine.models import PendingMessage, ProcessInstance
-from engine.persistence import MESSAGE_SINKS, mutate
+from engine.persistence import MESSAGE_SINKS, SIGNAL_SINKS, mutate
 from engine.serializer import dump_value
-from engine.store import Loaded
 from engine.waiting import waiting_message_names
 
 
@@ -29,10 +29,11 @@ def fire_timers(session: Session, instance_id: int) -> None:
     mutate(session, instance_id, lambda loaded: loaded.wf.refresh_timers())
 
 
-def deliver_message(session: Session, name: str, business_key: str, payload=None, *,
-                    exclude: int | None = None) -> list[int]:  # fmt: skip
-    """Deliver message ``name`` to the running instances with ``business_key`` (but
-    ``exclude``, the sender of a thrown message).
+def deliver_message(session: Session, name: str, business_key: str | None, payload=None, *,
+                    correlations: dict | None = None, exclude: int | None = None) -> list[int]:  # fmt: skip
+    """Deliver message ``name`` to the running instances with ``business_key`` and to those
+    waiting for it whose correlation values match ``correlations`` ({key: {property: value}},
+    as a BPMN correlation key computes them) — but ``exclude``, the sender of a thrown message.
 
     Returns the ids of the instances that caught it.  When none waits for it yet, the message
     is parked and delivered as soon as one does.  Every instance with the key is saved in this
@@ -42,41 +43,55 @@ def deliver_message(session: Session, name: str, business_key: str, payload=None
     its own savepoint: an instance whose diagram fails on it is kept in the failure log and
     the others still get the message; for the failed one it stays parked.
     """
-    ids = session.scalars(
+    if not business_key and not correlations:
+        return []  # addressed to nobody: nothing to deliver, nothing to park
+    ids = set(session.scalars(
         select(ProcessInstance.id)
         .where(ProcessInstance.business_key == business_key, ProcessInstance.status == "running",
                ProcessInstance.id != (exclude or 0))
-        .order_by(ProcessInstance.id)
-    ).all()
+    ).all()) if business_key else set()  # fmt: skip
+    if correlations:
+        ids |= set(waiting_instances(session, "message", name, correlations, exclude=exclude))
+    caught, failed = _each(session, sorted(ids),
+                           lambda wf: name in waiting_message_names(wf)
+                           and send(wf, name, payload, correlations))  # fmt: skip
+    if not caught or failed:
+        session.add(PendingMessage(
+            name=name, business_key=business_key or "", payload_json=dump_value(payload),
+            correlations_json=json.dumps(correlations, sort_keys=True) if correlations else None,
+            created_at=utcnow()))  # fmt: skip
+        session.flush()
+    return caught
+
+
+def broadcast_signal(session: Session, name: str, payload=None, *,
+                     exclude: int | None = None) -> list[int]:  # fmt: skip
+    """Deliver signal ``name`` to every running instance waiting for it (but ``exclude``, the
+    thrower, which caught its own already); the ids that caught it.  A signal nobody waits
+    for is gone (BPMN: signals are not kept).  Each delivery in its own savepoint."""
+    ids = waiting_instances(session, "signal", name, exclude=exclude)
+    return _each(session, ids, lambda wf: signal(wf, name, payload))[0]
+
+
+def _each(session: Session, ids, deliver) -> tuple[list[int], bool]:
+    """Run ``deliver(wf)`` on each instance in its own savepoint; (ids where it returned true,
+    whether any failed — kept in the failure log)."""
     caught, failed = [], False
     for instance_id in ids:
         savepoint = session.begin_nested()
         try:
-            if _deliver_to(session, instance_id, name, payload):
+            if mutate(session, instance_id, lambda loaded: deliver(loaded.wf)):
                 caught.append(instance_id)
             savepoint.commit()
         except ProcessError as error:
             savepoint.rollback()
             record_failure(session, error)
             failed = True
-    if not caught or failed:
-        session.add(PendingMessage(name=name, business_key=business_key,
-                                   payload_json=dump_value(payload), created_at=utcnow()))  # fmt: skip
-        session.flush()
-    return caught
+    return caught, failed
 
 
 MESSAGE_SINKS.append(deliver_message)
-
-
-def _deliver_to(session: Session, instance_id: int, name: str, payload) -> bool:
-    def act(loaded: Loaded) -> bool:
-        if name not in waiting_message_names(loaded.wf):
-            return False
-        send(loaded.wf, name, payload)
-        return True
-
-    return mutate(session, instance_id, act)
+SIGNAL_SINKS.append(broadcast_signal)
 
 
 def list_parked_messages(session: Session, business_key: str | None = None) -> list[dict]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from SpiffWorkflow import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -10,8 +12,9 @@ from engine.clock import utcnow
 from engine.control import instance_actions
 from engine.definitions import latest_definition, specs_for
 from engine.errors import NotFound
+from engine.history import instance_history
 from engine.incidents import list_incidents
-from engine.models import HumanTask, Job, ProcessInstance
+from engine.models import EventWait, HumanTask, Job, PendingMessage, ProcessInstance
 from engine.persistence import run_steps
 from engine.runtime import new_workflow
 from engine.serializer import SERIALIZER_VERSION
@@ -97,8 +100,27 @@ def load_instance(session: Session, instance_id: int):
     return load_workflow(session, get_instance(session, instance_id))[0]
 
 
+def waiting_events(session: Session, row: ProcessInstance) -> list[dict]:
+    """What the instance waits for: messages and signals (with its correlation values),
+    its pending timers, and messages parked for its business key."""
+    waits = [{"kind": w.kind, "name": w.name,
+              "correlations": json.loads(w.correlations_json) if w.correlations_json else None}
+             for w in session.scalars(select(EventWait).where(EventWait.instance_id == row.id)
+                                      .order_by(EventWait.id))]  # fmt: skip
+    timers = [{"kind": "timer", "name": "", "due_at": j.due_at}
+              for j in session.scalars(select(Job).where(Job.instance_id == row.id,
+                                                         Job.kind == "timer",
+                                                         Job.status == "pending"))]  # fmt: skip
+    parked = [{"kind": "parked message", "name": m.name, "created_at": m.created_at}
+              for m in session.scalars(select(PendingMessage).where(
+                  PendingMessage.business_key == row.business_key,
+                  PendingMessage.delivered_at.is_(None)))] if row.business_key else []  # fmt: skip
+    return waits + timers + parked
+
+
 def describe_instance(session: Session, instance_id: int) -> dict:
-    """State, data, live tasks, jobs, incidents and inbox rows of one instance."""
+    """State, data, live tasks, jobs, incidents, inbox rows, the history of its tasks and
+    what it waits for, of one instance."""
     row = get_instance(session, instance_id)
     wf = load_workflow(session, row)[0]
     live = TaskState.READY | TaskState.STARTED | TaskState.WAITING | TaskState.ERROR
@@ -118,5 +140,7 @@ def describe_instance(session: Session, instance_id: int) -> dict:
              "completed_at": h.completed_at} for h in human
         ],
         "actions": instance_actions(session, row.id),
+        "history": instance_history(session, row.id),
+        "waiting": waiting_events(session, row),
         "incidents": list_incidents(session, open_only=False, instance_id=row.id),
     }  # fmt: skip

@@ -53,6 +53,9 @@ class ProcessDefinition(EngineBase):
     bpmn_xml: Mapped[str] = mapped_column(Text)
     spec_json: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64))
+    # The DMN texts deployed with it and the versions its calls to other files were bound to
+    # ({"dmn": [...], "calls": {process id: version}}); None when it has neither.
+    documents_json: Mapped[str | None] = mapped_column(Text)
     deployed_by: Mapped[str | None] = mapped_column(String(200))
     deployed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # Set by ``deploy`` (not stored): the text was already the newest version, nothing stored.
@@ -184,6 +187,42 @@ class PendingMessage(EngineBase):
     name: Mapped[str] = mapped_column(String(200))
     business_key: Mapped[str] = mapped_column(String(200))
     payload_json: Mapped[str] = mapped_column(Text)
+    # The message's correlation values ({key: {property: value}}), when it has any: it waits
+    # for an instance whose correlation values match (its business key may then be "").
+    correlations_json: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     instance_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class TaskHistory(EngineBase):
+    """A task of an instance that finished (任务历史): completed or cancelled, by whom (None:
+    the engine), when, and the task data it changed (raw here; pages mask personal data)."""
+
+    __tablename__ = "engine_task_history"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("engine_process_instance.id"), index=True)
+    task_guid: Mapped[str] = mapped_column(String(36))
+    bpmn_id: Mapped[str | None] = mapped_column(String(200))
+    name: Mapped[str | None] = mapped_column(String(300))
+    kind: Mapped[str | None] = mapped_column(String(40))  # the spec class: UserTask, ScriptTask…
+    outcome: Mapped[str] = mapped_column(String(20))  # completed|cancelled
+    by: Mapped[str | None] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    changes_json: Mapped[str | None] = mapped_column(Text)  # {"set": {...}, "deleted": [...]}
+
+
+class EventWait(EngineBase):
+    """A message or signal an instance waits for now (等待的事件), with the instance's
+    correlation values: how a thrown message finds its instances by correlation key and a
+    signal every instance that waits for it.  Rebuilt by the save that changes them."""
+
+    __tablename__ = "engine_event_wait"
+    __table_args__ = (Index("ix_engine_event_wait_name", "kind", "name"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("engine_process_instance.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # message|signal
+    name: Mapped[str] = mapped_column(String(200))
+    correlations_json: Mapped[str | None] = mapped_column(Text)  # {key: {property: value}}

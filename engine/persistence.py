@@ -10,15 +10,19 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from SpiffWorkflow import TaskState
+from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from engine.errors import ConcurrentUpdate, EngineError, InstanceNotRunning, ProcessError
+from engine.event_index import sync_waits
+from engine.history import record_history
 from engine.inbox import rebuild_inbox
 from engine.jobs import record_service_jobs
-from engine.messages import deliver_parked_messages
+from engine.messages import catch_own_messages, deliver_parked_messages
+from engine.pruning import prune_history
 from engine.store import Loaded, StaleInstance, lock_and_load, run_engine, save
 from engine.timers import sync_timers
 
@@ -48,32 +52,42 @@ def run_steps(session: Session, loaded: Loaded) -> None:
 
 
 def after_action(session: Session, loaded: Loaded) -> None:
-    """Engine steps, early messages, save, then jobs, timers and inbox rows of the instance;
-    last, the messages it threw go to the other instances with its business key."""
+    """Engine steps, early messages (its own pools' too), the history of the tasks that
+    finished, the cut of finished history, save, then jobs, timers, awaited events and inbox
+    rows of the instance; last, the messages and signals it threw go to other instances."""
     run_engine(loaded.wf)
     deliver_parked_messages(session, loaded)
-    thrown = loaded.wf.get_events()  # taken out: thrown events never pile up in the state
+    thrown = catch_own_messages(loaded.wf)  # taken out: thrown events never pile up in the state
+    record_history(session, loaded)  # before the cut: it reads the tasks that just finished
+    prune_history(loaded.wf)  # the finished past leaves the state: steps cost the same later
     save(session, loaded)
     record_service_jobs(session, loaded)
     sync_timers(session, loaded)
+    sync_waits(session, loaded)
     rebuild_inbox(session, loaded)
     _pass_on(session, loaded, thrown)
 
 
-# Where thrown messages go: ``engine.events`` registers its delivery here (a hook, not an
-# import: delivering a message is itself a mutation, built on this module).
+# Where thrown messages and signals go: ``engine.events`` registers its delivery here (a hook,
+# not an import: delivering an event is itself a mutation, built on this module).
 MESSAGE_SINKS: list[Callable[..., object]] = []
+SIGNAL_SINKS: list[Callable[..., object]] = []
 
 
 def _pass_on(session: Session, loaded: Loaded, thrown) -> None:
     """A message thrown by a send task or throw event reaches the other running instances
-    with the same business key (parked when none waits yet); other events end here."""
-    key = loaded.row.business_key
+    with the same business key or matching correlation values (parked when none waits yet);
+    a signal reaches every other instance waiting for it; other events end here."""
+    key, me = loaded.row.business_key, loaded.row.id
     for event in thrown:
-        if key and isinstance(event.event_definition, MessageEventDefinition):
+        definition = event.event_definition
+        if isinstance(definition, MessageEventDefinition) and (key or event.correlations):
             for sink in MESSAGE_SINKS:
-                sink(session, event.event_definition.name, key, event.payload,
-                     exclude=loaded.row.id)  # fmt: skip
+                sink(session, definition.name, key, event.payload,
+                     correlations=event.correlations or None, exclude=me)  # fmt: skip
+        elif isinstance(definition, SignalEventDefinition):
+            for sink in SIGNAL_SINKS:
+                sink(session, definition.name, event.payload, exclude=me)
 
 
 def mutate(

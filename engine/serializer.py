@@ -84,6 +84,11 @@ def _codec() -> _Codec:
     return codec
 
 
+def registry():
+    """This thread's serializer registry (SpiffWorkflow's diff compares specs through it)."""
+    return _codec().registry
+
+
 def dump_value(value) -> str:
     """JSON text of a value that may hold Decimal, date, datetime (connector params, payloads)."""
     return _codec().dumps(value)

@@ -8,6 +8,7 @@ caller's unit of work runs again on the fresh state.  Either way no completed ta
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +24,7 @@ from engine.errors import NotFound, TaskNotOpen
 from engine.models import HumanTask, ProcessInstance
 from engine.runtime import EngineScriptEngine, attach_engine
 from engine.serializer import SERIALIZER_VERSION, dump_state, load_state
-from engine.waiting import timer_dues
+from engine.waiting import timer_dues, waits_of
 
 
 class StaleInstance(Exception):
@@ -43,6 +44,9 @@ class Loaded:
     closed: set[str] = field(default_factory=set)  # user tasks this mutation completed
     human_task: TaskRef | None = None  # the inbox row the instance was locked through
     close: dict | None = None  # close this open inbox row with the save (see close_human_task)
+    waits: tuple | None = None  # what it waited for at load (``engine.event_index``); None: new
+    loaded_at: float = 0.0  # tasks that changed state after this changed in this mutation
+    active_before: frozenset = frozenset()  # ids of its active tasks at load (``engine.history``)
 
 
 def close_human_task(loaded: Loaded, human_task_id: int, user: str) -> None:
@@ -135,15 +139,18 @@ def lock_and_load(session: Session, instance_id: int | None, via_task: int | Non
     if row is None:
         raise NotFound(f"process instance {instance_id or 'of task ' + str(via_task)} not found")
     wf, engine = load_workflow(session, row)
-    loaded = Loaded(row, wf, engine, row.version, bool(row.has_timers), ready_user_tasks(wf))
+    active = wf.get_tasks(state=ACTIVE)  # one walk for the inbox rows and the history
+    ready = frozenset(str(t.id) for t in active
+                      if t.state == TaskState.READY and t.task_spec.manual)  # fmt: skip
+    loaded = Loaded(row, wf, engine, row.version, bool(row.has_timers), ready)
+    loaded.waits, loaded.loaded_at = waits_of(wf), time.time()
+    loaded.active_before = frozenset(t.id for t in active)
     if via_task is not None:
         loaded.human_task = TaskRef(*(getattr(row, c.name) for c in _TASK_COLUMNS))
     return loaded
 
 
-def ready_user_tasks(wf: BpmnWorkflow) -> frozenset[str]:
-    """Ids of the READY user tasks (the instance's open inbox rows after every save)."""
-    return frozenset(str(t.id) for t in wf.get_tasks(state=TaskState.READY, manual=True))
+ACTIVE = TaskState.READY | TaskState.STARTED | TaskState.WAITING | TaskState.ERROR
 
 
 def run_engine(wf: BpmnWorkflow) -> None:

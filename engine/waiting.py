@@ -5,8 +5,10 @@ Pure functions of a live workflow; the store, the timer jobs and message deliver
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
+from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
@@ -59,3 +61,21 @@ def timer_dues(wf) -> set[datetime]:
 def waiting_message_names(wf) -> set[str]:
     """Names of the messages the workflow waits on now."""
     return {d.name for _, d in _waiting_definitions(wf) if isinstance(d, MessageEventDefinition)}
+
+
+def waiting_index(wf) -> frozenset[tuple[str, str]]:
+    """(kind, name) of the messages and signals the workflow waits on now."""
+    waits = set()
+    for _, definition in _waiting_definitions(wf):
+        if isinstance(definition, MessageEventDefinition):
+            waits.add(("message", definition.name))
+        elif isinstance(definition, SignalEventDefinition):
+            waits.add(("signal", definition.name))
+    return frozenset(waits)
+
+
+def waits_of(wf) -> tuple[frozenset[tuple[str, str]], str | None]:
+    """What the workflow waits for (:func:`waiting_index`) and its correlation values as JSON."""
+    correlations = wf.correlations
+    return waiting_index(wf), (json.dumps(correlations, sort_keys=True, default=str)
+                               if correlations else None)  # fmt: skip

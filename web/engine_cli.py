@@ -26,17 +26,22 @@ def engine_cli():
 @engine_cli.command("deploy")
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--by", default="cli", help="Recorded as the deployer.")
-def deploy_command(files, by):
-    """Deploy FILES as new versions; without FILES, every changed diagram in bpmn/."""
+@click.option("--main", default=None, metavar="PROCESS_ID",
+              help="The main process (or collaboration) of a file that has several.")
+def deploy_command(files, by, main):
+    """Deploy FILES as new versions: each BPMN file with the DMN files among FILES (one unit
+    of work); without FILES, every changed diagram in bpmn/."""
     try:
         if not files:
             done = processes.deploy_changed(uow(), BPMN_DIR, by=by)
             click.echo("\n".join(done) if done else "bpmn/: nothing changed")
             return
-        for path in files:
-            d = processes.deploy_diagram(uow(), path.read_bytes(), by=by)
+        documents = [path.read_bytes() for path in files]
+        for d in processes.deploy_documents(uow(), documents, by=by, main=main):
             note = " (unchanged: already the newest version)" if d.unchanged else ""
             click.echo(f"{d.process_id} v{d.version} sha256={d.sha256[:12]}{note}")
+    except DomainError as err:
+        raise click.ClickException(err.message("zh")) from None
     except engine.DeployRefused as err:
         for element, reason in err.problems:
             click.echo(f"refused: {element or '-'}: {reason}", err=True)
@@ -91,6 +96,36 @@ def control_command(action, instance_id, reason):
     """Suspend, resume or terminate a process instance."""
     processes.control_instance(uow(), action, instance_id, by="cli", reason=reason)
     click.echo(f"instance {instance_id}: {action} done")
+
+
+@engine_cli.command("migrate")
+@click.argument("instance_id", type=int)
+@click.option("--to", "to_version", required=True, help="The newer version to move it to.")
+@click.option("--dry-run", is_flag=True, help="Only list what would move and what cannot.")
+@click.option("--reason", default="", help="Recorded with the move.")
+def migrate_command(instance_id, to_version, dry_run, reason):
+    """Move a running instance to a newer version of its process (its active tasks must exist
+    there); --dry-run lists what would move and what cannot."""
+    try:
+        plan = processes.migrate_instance(uow(), instance_id, processes.target_version(to_version),
+                                          by="cli", reason=reason, dry_run=dry_run)  # fmt: skip
+    except DomainError as err:
+        raise click.ClickException(err.message("zh")) from None
+    for line in migration_lines(plan):
+        click.echo(line)
+    if dry_run and not plan.possible:
+        raise SystemExit(1)
+    if not dry_run:
+        click.echo(f"instance {instance_id}: moved to v{plan.to_version}")
+
+
+def migration_lines(plan) -> list[str]:
+    """A migration plan as text: the reason nothing can move, or each task that moves or not."""
+    head = f"instance {plan.instance_id} {plan.process_id} v{plan.from_version} → v{plan.to_version}"
+    if plan.reason:
+        return [head, f"cannot move: {plan.reason}"]
+    return [head, *(f"  move     {m['bpmn_id']} ({m['state']})" for m in plan.moves),
+            *(f"  CANNOT   {b['bpmn_id']} ({b['state']}): {b['reason']}" for b in plan.blocked)]
 
 
 @engine_cli.command("worker")

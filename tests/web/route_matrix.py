@@ -108,6 +108,8 @@ ROUTES: dict[str, tuple[str, str, set[str] | str, dict]] = {
     "inbox.api_instances": ("GET", "/api/instances", {"admin"}, {}),
     "inbox.api_instance": ("GET", "/api/instances/999", {"admin"}, {}),
     "inbox.api_instance_control": ("POST", "/api/instances/999/resume", {"admin"}, {}),
+    "inbox.instance_migrate": ("POST", "/admin/instances/999/migrate", {"admin"}, {}),
+    "inbox.api_instance_migrate": ("POST", "/api/instances/999/migrate", {"admin"}, {}),
     "inbox.api_definitions": ("GET", "/api/definitions", {"admin"}, {}),
     "inbox.api_definitions_validate": ("POST", "/api/definitions/validate", {"admin"}, {}),
     "inbox.api_definitions_deploy": ("POST", "/api/definitions", {"admin"}, {}),

@@ -12,6 +12,7 @@ from web.access import guard
 from web.extensions import db
 from web.forms import back_url
 from web.inbox import bp
+from web.inbox.process_api import masked
 from web.runtime import uow
 
 NO_FILE = Text("请选择要部署的 BPMN 文件", "Please choose a BPMN file to deploy")
@@ -32,20 +33,24 @@ def processes():
 @bp.post("/admin/processes/deploy")
 @guard(roles.PROCESS_ADMIN)
 def process_deploy():
-    """Deploy an uploaded or edited diagram as the next version of its process."""
-    upload = request.files.get("file")
+    """Deploy an uploaded or edited diagram as the next version of its process; an upload may
+    hold several files (a BPMN file with its DMN files) and name the main process."""
+    documents = [f.read() for f in request.files.getlist("file") if f and f.filename]
     # A form field's line breaks arrive as CRLF (HTML form encoding): the editor's text is LF.
     edited = request.form.get("xml", "").replace("\r\n", "\n")
-    xml = upload.read() if upload and upload.filename else edited.encode()
-    if not xml.strip():
+    if not documents and edited.strip():
+        documents = [edited.encode()]
+    if not documents:
         raise InvalidInput(NO_FILE, field="file")
-    definition = process_services.deploy_diagram(uow(), xml, by=g.actor.username)
-    if definition.unchanged:
-        flash(_("%(p)s 未改变：已是最新的第 %(v)d 版，未部署新版本", p=definition.process_id,
-                v=definition.version), "info")  # fmt: skip
-    else:
-        flash(_("已部署 %(p)s 第 %(v)d 版", p=definition.process_id, v=definition.version),
-              "success")  # fmt: skip
+    main = request.form.get("main", "").strip() or None
+    for definition in process_services.deploy_documents(uow(), documents, by=g.actor.username,
+                                                        main=main):  # fmt: skip
+        if definition.unchanged:
+            flash(_("%(p)s 未改变：已是最新的第 %(v)d 版，未部署新版本", p=definition.process_id,
+                    v=definition.version), "info")  # fmt: skip
+        else:
+            flash(_("已部署 %(p)s 第 %(v)d 版", p=definition.process_id, v=definition.version),
+                  "success")  # fmt: skip
     return redirect(url_for(".processes"))
 
 
@@ -65,12 +70,34 @@ def process_editor(definition_id: int):
 @guard(roles.PROCESS_ADMIN)
 def instance(instance_id: int):
     """One instance: state, tasks, jobs, incidents, and its diagram with active tasks marked."""
+    return _instance_page(instance_id)
+
+
+def _instance_page(instance_id: int, plan=None):
     info = engine.describe_instance(db.session, instance_id)
-    definition = next(
-        (d for d in engine.list_definitions(db.session) if d.id == info["definition_id"]), None
-    )
+    versions = engine.list_definitions(db.session, info["process_id"])
+    definition = next((d for d in versions if d.id == info["definition_id"]), None)
+    newer = [d.version for d in versions if definition and d.version > definition.version]
+    history = [{**h, "changes": masked(h["changes"])} for h in info["history"]]
+    info["data"] = masked(info["data"])  # personal data masked on the page, as in the API
     return render_template("inbox/instance.html", info=info, definition=definition,
+                           newer_versions=newer, plan=plan, history=history,
                            marks=editor_services.instance_marks(uow(), instance_id))  # fmt: skip
+
+
+@bp.post("/admin/instances/<int:instance_id>/migrate")
+@guard(roles.PROCESS_ADMIN)
+def instance_migrate(instance_id: int):
+    """迁移: the dry run shows the plan on the instance page; the move redirects to it."""
+    to_version = process_services.target_version(request.form.get("to_version"))
+    dry_run = request.form.get("dry_run") == "1"
+    plan = process_services.migrate_instance(uow(), instance_id, to_version, dry_run=dry_run,
+                                             by=g.actor.username, actor_id=g.actor.user_id,
+                                             reason=request.form.get("reason", ""))  # fmt: skip
+    if dry_run:
+        return _instance_page(instance_id, plan=plan)
+    flash(_("已迁移到第 %(v)d 版", v=plan.to_version), "success")
+    return redirect(url_for(".instance", instance_id=instance_id))
 
 
 @bp.post("/admin/instances/<int:instance_id>/<any(suspend, resume, terminate):action>")

@@ -7,7 +7,7 @@ from flask import g, jsonify, request
 
 import engine
 from domain import roles
-from domain.masking import mask_card, mask_id_number
+from domain.masking import mask_card, mask_id_number, mask_phone
 from services import editor, processes, tasks
 from web.access import guard
 from web.extensions import db
@@ -26,7 +26,8 @@ from web.openapi import (
 from web.runtime import uow
 
 # Task data keys whose values are personal: shown masked through the API.
-_MASKS = {"id_number": mask_id_number, "bank_card": mask_card, "card": mask_card}
+_MASKS = {"id_number": mask_id_number, "bank_card": mask_card, "card": mask_card,
+          "phone": mask_phone, "mobile": mask_phone}
 
 
 def masked(value, key: str = ""):
@@ -85,6 +86,9 @@ def api_instance(instance_id: int):
         actions=[{"action": a.action, "reason": a.reason, "by": a.by, "at": _plain(a.at)}
                  for a in info["actions"]],
         data=masked(info["data"]),
+        task_history=[{**{k: _plain(v) for k, v in h.items() if k != "changes"},
+                       "changes": masked(h["changes"])} for h in info["history"]],
+        waiting=[{k: _plain(v) for k, v in w.items()} for w in info["waiting"]],
     )  # fmt: skip
 
 
@@ -95,6 +99,23 @@ def api_instance_control(instance_id: int, action: str):
     processes.control_instance(uow(), action, instance_id, by=g.actor.username,
                                actor_id=g.actor.user_id, reason=reason)  # fmt: skip
     return jsonify(ok=True, id=instance_id, action=action)
+
+
+@bp.post("/api/instances/<int:instance_id>/migrate")
+@guard(roles.PROCESS_ADMIN)
+def api_instance_migrate(instance_id: int):
+    """Move the instance to a newer version (body {to_version, dry_run, reason}); the plan:
+    what moves and what cannot (409 with the reasons when the move is refused)."""
+    data = json_object()
+    dry_run = bool(json_value(data, "dry_run", "boolean", default=False))
+    plan = processes.migrate_instance(
+        uow(), instance_id, processes.target_version(json_value(data, "to_version", "integer", required=True)),
+        by=g.actor.username, actor_id=g.actor.user_id,
+        reason=json_value(data, "reason", "string", default=""), dry_run=dry_run)  # fmt: skip
+    return jsonify(ok=plan.possible, dry_run=dry_run, id=instance_id,
+                   from_version=plan.from_version, to_version=plan.to_version,
+                   moves=plan.moves, blocked=plan.blocked, changed=plan.changed,
+                   reason=plan.reason)  # fmt: skip
 
 
 @bp.get("/api/definitions")
@@ -111,17 +132,32 @@ def api_definitions():
 @guard(roles.PROCESS_ADMIN)
 def api_definitions_validate():
     """Every deploy check on the BPMN XML of the body; nothing is stored."""
-    process_id = processes.validate_diagram(uow(), request.get_data())
+    documents, main = _documents()
+    bpmn, dmn = processes.split_documents(documents)
+    process_id = processes.validate_diagram(uow(), bpmn[0], dmn=dmn, main=main)
     return jsonify(ok=True, process_id=process_id)
+
+
+def _documents() -> tuple[list[bytes], str | None]:
+    """The deployed files: multipart ``file`` parts (BPMN and DMN), else the body; ``main``
+    from the form or the query string."""
+    files = [f.read() for f in request.files.getlist("file") if f and f.filename]
+    main = (request.form.get("main") or request.args.get("main") or "").strip() or None
+    return files or [request.get_data()], main
 
 
 @bp.post("/api/definitions")
 @guard(roles.PROCESS_ADMIN)
 def api_definitions_deploy():
-    """Deploy the BPMN XML of the body (the newest text again: ``unchanged``, nothing stored)."""
-    d = processes.deploy_diagram(uow(), request.get_data(), by=g.actor.username)
+    """Deploy the BPMN XML of the body, or multipart files (a BPMN file with its DMN files);
+    ``?main=`` names the main process (the newest text again: ``unchanged``, nothing stored)."""
+    documents, main = _documents()
+    deployed = processes.deploy_documents(uow(), documents, by=g.actor.username, main=main)
+    d = deployed[-1]
     return jsonify(ok=True, id=d.id, process_id=d.process_id, version=d.version,
-                   unchanged=d.unchanged)  # fmt: skip
+                   unchanged=d.unchanged,
+                   deployed=[{"id": x.id, "process_id": x.process_id, "version": x.version,
+                              "unchanged": x.unchanged} for x in deployed])  # fmt: skip
 
 
 _ADMIN = (*GUARDED, )  # 403: not the process administrator
@@ -194,6 +230,19 @@ PATHS = {
         requestBody=json_body({"type": "object", "properties": {"reason": {"type": "string"}}},
                               required=False))}
        for a in ("suspend", "resume", "terminate")},
+    "/api/instances/{instance_id}/migrate": {"post": operation(
+        "Move the instance to a newer version of its process (or only plan it: `dry_run`)", _P,
+        {**ok("Moved, or the dry run's plan", {"type": "object", "required": ["ok", "id", "to_version"],
+                                                "properties": {
+            "ok": {"type": "boolean"}, "dry_run": {"type": "boolean"}, "id": {"type": "integer"},
+            "from_version": {"type": "integer"}, "to_version": {"type": "integer"},
+            "moves": {"type": "array"}, "blocked": {"type": "array"}, "changed": {"type": "array"},
+            "reason": NULLABLE_STR}}),
+         **errors(*_ADMIN, 404, 413, _409="Refused: an active task is not in the target, or it is not newer")},
+        parameters=_IID,
+        requestBody=json_body({"type": "object", "required": ["to_version"], "properties": {
+            "to_version": {"type": ["integer", "string"], "description": "3 or v3"},
+            "dry_run": {"type": "boolean"}, "reason": {"type": "string"}}}))},
     "/api/definitions": {
         "get": operation("Deployed versions", _P,
                          {**ok("The versions", _LIST("definitions", _DEFINITION)),
@@ -206,7 +255,13 @@ PATHS = {
                                               "version": {"type": "integer"},
                                               "unchanged": {"type": "boolean"}}}),
              **errors(*_ADMIN, 409, 413, _400=_REFUSED)},
-            requestBody=_XML),
+            requestBody={"required": True, "content": {
+                "application/xml": {"schema": {"type": "string"}},
+                "multipart/form-data": {"schema": {"type": "object", "properties": {
+                    "file": {"type": "array", "items": {"type": "string", "format": "binary"},
+                             "description": "a BPMN file with the DMN files it uses"}}}}}},
+            parameters=query(("main", {"type": "string"}),
+                             description={"main": "the main process of a file with several"})),
     },
     "/api/definitions/validate": {"post": operation(
         "Every deploy check on the BPMN XML; nothing is stored", _P,
