@@ -79,6 +79,7 @@ def prepare(url: str, workers: int) -> None:
     from domain.clock import today_in_shanghai
     from domain.demo import load_demo, resident_id
     from domain.model import Assignment, Person, Project
+    from domain.personal_data import with_hashes
     from domain.roster.demo import bulk_on_site
     from web import create_app
     from web.extensions import db
@@ -104,7 +105,8 @@ def prepare(url: str, workers: int) -> None:
             )
             for i in range(workers)
         ]
-        ids = db.session.scalars(sa.insert(Person).returning(Person.id), people).all()
+        ids = db.session.scalars(sa.insert(Person).returning(Person.id),
+                             [with_hashes(Person, p) for p in people]).all()
         assigned = db.session.scalars(
             sa.insert(Assignment).returning(Assignment.id),
             [

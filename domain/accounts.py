@@ -94,7 +94,7 @@ def open_worker_account(
         return None
     phone = check_phone(person.phone)
     taken = session.scalar(
-        select(User.id).where(or_(User.phone == phone, User.username == phone))
+        select(User.id).where(or_(User.phone_is(phone), User.username == phone))
     )
     if taken is not None:
         raise Conflict("phone_taken", PHONE_TAKEN, field="phone", phone=phone)
@@ -168,7 +168,7 @@ def activate(
         raise InvalidInput("code_required", CODE_REQUIRED, field="code")
     password = check_new_password(password or "", again or "")
     at = _utc(now)
-    user = session.scalar(select(User).where(User.phone == phone, User.person_id.is_not(None)))
+    user = session.scalar(select(User).where(User.phone_is(phone), User.person_id.is_not(None)))
     row = (
         session.scalar(
             select(ActivationCode)

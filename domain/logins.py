@@ -121,7 +121,7 @@ def attempt(session: Session, account: str, password: str, address: str,
             return Outcome(None, LockedOut("login_locked", LOCKED, field="account",
                                            minutes=minutes))  # fmt: skip
     name = account.strip()
-    user = session.scalar(select(User).where(or_(User.username == name, User.phone == name)))
+    user = session.scalar(select(User).where(or_(User.username == name, User.phone_is(name))))
     usable = user is not None and user.is_active
     ok = verify_password(user.password_hash if usable and user else _DUMMY_HASH, password)
     ok = ok and usable

@@ -138,7 +138,7 @@ def register_and_assign(
     clean = clean_worker(form)
     day = today or today_in_shanghai()
     gates.refuse_on_site(clean.id_number, day, clean.name, field="id_number", new=True)
-    person = session.scalar(select(Person).where(Person.id_number == clean.id_number))
+    person = session.scalar(select(Person).where(Person.id_number_is(clean.id_number)))
     if person is None:
         refuse_card_of_another(session, clean.bank_card)
         person = Person(**vars(clean))
@@ -215,7 +215,7 @@ def list_assignments(
     if query.name.strip():
         stmt = stmt.where(Person.name.contains(query.name.strip()))
     if query.id_number.strip():  # the whole number only: a part would reveal the masked digits
-        stmt = stmt.where(Person.id_number == normalized(query.id_number).upper())
+        stmt = stmt.where(Person.id_number_is(normalized(query.id_number)))
     if query.trade.strip():
         stmt = stmt.where(Person.trade == query.trade.strip())
     if query.state in STATE_LABELS:

@@ -7,6 +7,8 @@ import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from domain import personal_data
+from domain.personal_data import KeyMissing, Keyring
 from web.settings import INSTANCE
 
 
@@ -23,3 +25,31 @@ def ensure_keys(makers: Mapping[str, Callable[[Path], None]], instance: Path = I
             os.chmod(path, 0o600)
         done.append(f"created instance/{filename}")
     return done
+
+
+# Tests (app.testing) without configured keys use this fixed keyring, so that every app of a
+# test run reads the databases the others wrote; never used outside tests.
+TEST_PII_KEYS = (
+    '{"current": "k1", "keys": {"k1": "dGVzdC1rZXktZm9yLXRlc3RzLW9ubHktMzItYnl0ZSE="},'
+    ' "hash_key": "dGVzdC1oYXNoLWtleS1mb3ItdGVzdHMtb25seSEhISE="}'
+)
+
+
+def pii_keys_text(config: Mapping) -> str:
+    """The personal-data keyring's JSON: ``ZHUXIN_PII_KEYS``, else the file it names."""
+    text = config.get("ZHUXIN_PII_KEYS") or ""
+    path = config.get("ZHUXIN_PII_KEYS_FILE") or ""
+    if not text and path and Path(path).is_file():
+        text = Path(path).read_text()
+    if not text and config.get("TESTING"):
+        text = TEST_PII_KEYS
+    if not text:
+        raise KeyMissing("no personal-data keys: run `flask --app web zhuxin keys` "
+                         "or set ZHUXIN_PII_KEYS")  # fmt: skip
+    return text
+
+
+def install_pii_keys(config: Mapping) -> None:
+    """The app's keyring for ``domain.personal_data``, read at its first use (so that
+    ``flask zhuxin keys`` runs before the file exists)."""
+    personal_data.install(lambda: Keyring.from_json(pii_keys_text(config)))
