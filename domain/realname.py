@@ -181,6 +181,18 @@ def _assign(session, actor: Actor, person: Person, project_id: int, unit_id: int
     return assignment
 
 
+ID_NUMBER_IN_URL = Text(
+    "身份证号不能放在网址中：请用 POST 在请求正文中提交",
+    "An ID number is never put in a URL: send it in the request body (POST)",
+)
+
+
+def refuse_id_number_in_url(value: str) -> None:
+    """A URL ends up in access logs and browser history: no ID number there (个人信息保护)."""
+    if (value or "").strip():
+        raise InvalidInput("id_number_in_url", ID_NUMBER_IN_URL, field="id_number")
+
+
 @dataclass
 class AssignmentQuery:
     """Filters of the 项目人员接收 list."""
