@@ -45,7 +45,15 @@ UNIQUE = {"person": "id_number", "user": "phone"}  # the unique constraint that 
 GENESIS = "0" * 64
 
 
+def _foreign_keys(on: bool) -> None:
+    """The SQLite batch copy of ``person`` and ``user`` fails while other tables point at them
+    with foreign keys on; the pragma only works outside a transaction (the first statement)."""
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+
+
 def upgrade():
+    _foreign_keys(False)
     bind = op.get_bind()
     for table, columns in COLUMNS.items():
         _reshape(bind, table, columns, widen=True)
@@ -61,9 +69,11 @@ def upgrade():
         for statement in refusal_statements("sqlite", ("person",)):
             op.execute(statement)
     _mask_audit_log(bind)
+    _foreign_keys(True)
 
 
 def downgrade():
+    _foreign_keys(False)
     bind = op.get_bind()
     op.drop_index("ix_person_bank_card_hash", "person")
     op.drop_index("ix_person_phone_hash", "person")
@@ -78,6 +88,7 @@ def downgrade():
     if bind.dialect.name == "sqlite":
         for statement in refusal_statements("sqlite", ("person",)):
             op.execute(statement)
+    _foreign_keys(True)
 
 
 def _reshape(bind, table, columns, widen: bool) -> None:
