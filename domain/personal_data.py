@@ -86,7 +86,9 @@ class Keyring:
 
     def is_current(self, stored: str | bytes) -> bool:
         prefix = self.current + ":"
-        return stored.startswith(prefix.encode() if isinstance(stored, bytes) else prefix)
+        if isinstance(stored, str):
+            return stored.startswith(prefix)
+        return bytes(stored).startswith(prefix.encode())
 
     # The stored form (instance/pii_keys.json, or ZHUXIN_PII_KEYS): base64 keys.
     @classmethod
@@ -221,6 +223,7 @@ def reencrypt(session: Session) -> dict[str, int]:
         rows = table(name, column("id"), column(col))
         done = 0
         for row_id, stored in session.execute(select(rows.c.id, rows.c[col])).all():
+            stored = bytes(stored) if isinstance(stored, memoryview) else stored
             if not stored or ring.is_current(stored):
                 continue
             if isinstance(stored, str):
