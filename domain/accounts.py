@@ -98,11 +98,12 @@ def open_worker_account(
     )
     if taken is not None:
         raise Conflict("phone_taken", PHONE_TAKEN, field="phone", phone=phone)
-    user = User(username=phone, phone=phone, display_name=person.name, password_hash=UNUSABLE,
-                person_id=person.id)  # fmt: skip
+    # He logs in with his phone; the login name is not the phone, which is stored encrypted.
+    user = User(username=f"worker-{person.id}", phone=phone, display_name=person.name,
+                password_hash=UNUSABLE, person_id=person.id)  # fmt: skip
     session.add(user)
     record(session, actor_id, "account.open", user, project_id=project_id,
-           facts={"username": phone, "person_id": person.id})  # fmt: skip
+           facts={"username": user.username, "person_id": person.id})  # fmt: skip
     return _issue(session, actor_id, user, now, project_id)
 
 

@@ -3,7 +3,8 @@
 Widens the columns, adds ``person.id_number_hash``/``phone_hash``/``bank_card_hash`` and
 ``user.phone_hash``, encrypts every existing value (AES-GCM, ``domain/personal_data.py``) and the
 stored bank files, moves the unique constraints of ``person.id_number`` and ``user.phone`` to
-their hashes, and masks ID, card and phone numbers already in the audit log (the chain is then
+their hashes, renames a worker's account named after his phone to ``worker-<person id>``, and masks
+ID, card and phone numbers already in the audit log (the chain is then
 computed again, as ``0018_audit_chain`` did; on PostgreSQL its append-only trigger is lifted
 inside the migration's transaction and put back).
 
@@ -57,6 +58,10 @@ def upgrade():
     bind = op.get_bind()
     for table, columns in COLUMNS.items():
         _reshape(bind, table, columns, widen=True)
+    # A worker's account was named after his phone: it is named after his person id now (he
+    # logs in with the phone, found by its hash).
+    op.execute("UPDATE \"user\" SET username = 'worker-' || CAST(person_id AS VARCHAR(20))"
+               " WHERE person_id IS NOT NULL AND username = phone")  # fmt: skip
     for table, columns in COLUMNS.items():
         _rewrite(bind, table, columns, _encrypt, hashed=True)
     _rewrite_documents(bind, lambda ring, v: ring.encrypt_bytes(bytes(v)))

@@ -30,6 +30,9 @@ def test_upgrade_encrypts_existing_rows_and_the_app_reads_them(app, session):
                               {"i": first_id}).one()  # fmt: skip
         assert tuple(stored) == (id_number, phone, card)  # plain text before the migration
     with bind.begin() as conn:
+        worker = conn.execute(text('SELECT id, phone FROM "user" WHERE person_id IS NOT NULL'
+                                   " ORDER BY id LIMIT 1")).one()  # fmt: skip
+        conn.execute(text('UPDATE "user" SET username = phone WHERE id = :i'), {"i": worker.id})
         if bind.dialect.name == "postgresql":
             conn.execute(text("ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_append_only"))
         conn.execute(text("INSERT INTO audit_entry (at, action, entity, entity_id, after)"
@@ -62,6 +65,8 @@ def test_upgrade_encrypts_existing_rows_and_the_app_reads_them(app, session):
     assert found is not None and found.id == first_id
     assert session.scalar(select(User.id).where(User.phone_is(next(iter(before[1].values())))))
     assert verify_chain(session).ok
+    renamed = session.get(User, worker.id)  # named after his phone before: not any more
+    assert renamed.username.startswith("worker-") and renamed.phone == worker.phone
     session.remove()
 
     downgrade(revision="0018_audit_chain")

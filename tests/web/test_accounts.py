@@ -35,7 +35,7 @@ def test_registration_opens_the_account_and_shows_the_code_once(client, auth, se
     assert GOOD["phone"] in r.text and "已登记 测试工人，待接收" in r.text
     user = session.scalar(select(User).where(User.phone_is(GOOD["phone"])))
     person = session.scalar(select(Person).where(Person.id_number_is(GOOD["id_number"])))
-    assert user.username == GOOD["phone"] and user.person_id == person.id
+    assert user.username == f"worker-{person.id}" and user.person_id == person.id  # not the phone
     assert user.password_hash == UNUSABLE
     row = session.scalar(select(ActivationCode).where(ActivationCode.user_id == user.id))
     assert code not in row.code_hash and (row.expires_at - row.issued_at).days == 7
