@@ -252,8 +252,11 @@ def main() -> int:
     url = f"{base_url}{'&' if '?' in base_url else '?'}options=-csearch_path%3D{schema}"
     engine = sa.create_engine(url)
     try:
+        from domain.personal_data import new_keyring
         from domain.signin.tokens import generate_key_pair, issue_code, private_key_text
 
+        # One personal-data keyring for the data written here and the gunicorn workers.
+        os.environ.setdefault("ZHUXIN_PII_KEYS", new_keyring().to_json())
         ids, (lat, lng) = prepare(url, args.workers)
         key = generate_key_pair()[0]
         key_file = Path(tempfile.mkdtemp()) / "signin.pem"

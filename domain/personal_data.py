@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import LargeBinary, String, column, event, inspect, select, table
 from sqlalchemy.orm import Session
@@ -78,7 +79,13 @@ class Keyring:
         cipher = self._ciphers.get(key_id)
         if cipher is None:
             raise KeyMissing(f"no personal-data key {key_id!r} in the keyring")
-        return cipher.decrypt(body[:NONCE_BYTES], body[NONCE_BYTES:], None)
+        try:
+            return cipher.decrypt(body[:NONCE_BYTES], body[NONCE_BYTES:], None)
+        except InvalidTag:  # cryptography says nothing more: name the likely cause
+            raise KeyMissing(
+                f"a value under key {key_id!r} does not decrypt: the keyring holds "
+                "another key of that id (a process started with other keys?)"
+            ) from None
 
     def digest(self, value: str) -> str:
         """The keyed hash of a normalised value (upper case, no spaces), hex."""

@@ -35,7 +35,10 @@ def _pay_lines(session) -> BankSubmission:
 
     session.get(Project, 1).settlement_day = 25
     session.commit()
-    actor = lambda name: load_actor(session, session.scalar(select(User).where(User.username == name)))  # noqa: E731
+
+    def actor(name):
+        return load_actor(session, session.scalar(select(User).where(User.username == name)))
+
     batch = payroll.create_batch(uow(), actor("gc_pm"), 1, f"{date.today():%Y-%m}")
     comp = session.scalar(select(Compilation).where(Compilation.batch_id == batch.id,
                                                     Compilation.unit_id == 1))  # fmt: skip
@@ -123,7 +126,9 @@ def test_rotate_reencrypt_drop_the_old_key_and_everything_reads(app, session, tm
         for table, column in STORED:
             assert all(v.startswith("k2:") for v in _raw(db.session, table, column)), table
         assert all(bytes(x).startswith(b"k2:") for x in _raw(db.session, "bank_submission", "xml"))
-        after = {p.id: (p.id_number, p.phone, p.bank_card) for p in db.session.scalars(select(Person))}
+        after = {
+            p.id: (p.id_number, p.phone, p.bank_card) for p in db.session.scalars(select(Person))
+        }
         assert after == before
         first = before[min(before)][0]
         assert db.session.scalar(select(Person.id).where(Person.id_number_is(first))) == min(before)
