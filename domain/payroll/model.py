@@ -293,9 +293,7 @@ class BankSubmission(Base):
     batch_id: Mapped[int] = mapped_column(ForeignKey("wage_batch.id"), index=True)
     msg_id: Mapped[str] = mapped_column(String(35), unique=True)
     round: Mapped[int] = mapped_column(Integer)  # 0 = first file, n = n-th re-payment file
-    # Every card number: encrypted at rest, loaded (and decrypted) only when read — by the
-    # bank connector that sends it.
-    xml: Mapped[bytes] = mapped_column(EncryptedBytes, deferred=True)
+    xml: Mapped[bytes] = mapped_column(EncryptedBytes)  # every card number: encrypted at rest
     records_sha256: Mapped[str] = mapped_column(String(64))
     line_count: Mapped[int] = mapped_column(Integer)
     total: Mapped[Decimal] = mapped_column(Money)
