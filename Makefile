@@ -47,7 +47,7 @@ vendor: node_modules/.installed
 translations: $(VENV)/.installed
 	@$(VENV)/bin/pybabel compile -d web/translations 2>&1 | grep -v "^compiling" || true
 
-migrate: deps
+migrate: deps keys
 	$(FLASK) db upgrade
 	$(FLASK) engine deploy --by setup
 

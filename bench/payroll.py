@@ -114,6 +114,7 @@ def populate(app, units: int, workers: int, days: int) -> int:
     from domain.demo import load_demo, resident_id
     from domain.model import Assignment, Enterprise, Person, Project, Unit
     from domain.payroll.period import pay_period_for
+    from domain.personal_data import with_hashes
     from domain.roster.demo import bulk_on_site
     from domain.signin.model import Attendance
     from services.processes import deploy_changed
@@ -149,7 +150,8 @@ def populate(app, units: int, workers: int, days: int) -> int:
                  bank_cnaps="102290024433", created_at=now)
             for i in range(workers)
         ]  # fmt: skip
-        ids = s.scalars(sa.insert(Person).returning(Person.id), people).all()
+        ids = s.scalars(sa.insert(Person).returning(Person.id),
+                             [with_hashes(Person, p) for p in people]).all()
         assigned = s.scalars(sa.insert(Assignment).returning(Assignment.id), [
             dict(person_id=pid, project_id=1, unit_id=unit_id, state="accepted", assigned_at=now)
             for pid in ids

@@ -79,6 +79,7 @@ def prepare(url: str, workers: int) -> None:
     from domain.clock import today_in_shanghai
     from domain.demo import load_demo, resident_id
     from domain.model import Assignment, Person, Project
+    from domain.personal_data import with_hashes
     from domain.roster.demo import bulk_on_site
     from web import create_app
     from web.extensions import db
@@ -104,7 +105,8 @@ def prepare(url: str, workers: int) -> None:
             )
             for i in range(workers)
         ]
-        ids = db.session.scalars(sa.insert(Person).returning(Person.id), people).all()
+        ids = db.session.scalars(sa.insert(Person).returning(Person.id),
+                             [with_hashes(Person, p) for p in people]).all()
         assigned = db.session.scalars(
             sa.insert(Assignment).returning(Assignment.id),
             [
@@ -250,8 +252,11 @@ def main() -> int:
     url = f"{base_url}{'&' if '?' in base_url else '?'}options=-csearch_path%3D{schema}"
     engine = sa.create_engine(url)
     try:
+        from domain.personal_data import new_keyring
         from domain.signin.tokens import generate_key_pair, issue_code, private_key_text
 
+        # One personal-data keyring for the data written here and the gunicorn workers.
+        os.environ.setdefault("ZHUXIN_PII_KEYS", new_keyring().to_json())
         ids, (lat, lng) = prepare(url, args.workers)
         key = generate_key_pair()[0]
         key_file = Path(tempfile.mkdtemp()) / "signin.pem"

@@ -94,15 +94,16 @@ def open_worker_account(
         return None
     phone = check_phone(person.phone)
     taken = session.scalar(
-        select(User.id).where(or_(User.phone == phone, User.username == phone))
+        select(User.id).where(or_(User.phone_is(phone), User.username == phone))
     )
     if taken is not None:
         raise Conflict("phone_taken", PHONE_TAKEN, field="phone", phone=phone)
-    user = User(username=phone, phone=phone, display_name=person.name, password_hash=UNUSABLE,
-                person_id=person.id)  # fmt: skip
+    # He logs in with his phone; the login name is not the phone, which is stored encrypted.
+    user = User(username=f"worker-{person.id}", phone=phone, display_name=person.name,
+                password_hash=UNUSABLE, person_id=person.id)  # fmt: skip
     session.add(user)
     record(session, actor_id, "account.open", user, project_id=project_id,
-           facts={"username": phone, "person_id": person.id})  # fmt: skip
+           facts={"username": user.username, "person_id": person.id})  # fmt: skip
     return _issue(session, actor_id, user, now, project_id)
 
 
@@ -168,7 +169,7 @@ def activate(
         raise InvalidInput("code_required", CODE_REQUIRED, field="code")
     password = check_new_password(password or "", again or "")
     at = _utc(now)
-    user = session.scalar(select(User).where(User.phone == phone, User.person_id.is_not(None)))
+    user = session.scalar(select(User).where(User.phone_is(phone), User.person_id.is_not(None)))
     row = (
         session.scalar(
             select(ActivationCode)

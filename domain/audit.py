@@ -13,7 +13,13 @@ from sqlalchemy import event, inspect, select, text
 from sqlalchemy.orm import Session
 
 from domain.db import utcnow
+from domain.masking import mask_card, mask_id_number, mask_phone
 from domain.model import AuditEntry
+
+# Personal data never enters the log in full (PIPL): these keys of before/after are masked
+# when the entry is written, and the keyed search hashes are left out.
+_MASKS = {"id_number": mask_id_number, "bank_card": mask_card, "old_card": mask_card,
+          "card": mask_card, "phone": mask_phone}  # fmt: skip
 
 
 def snapshot(obj) -> dict:
@@ -42,6 +48,7 @@ def record(
     instead of its columns, for a row that holds a secret or sensitive bytes."""
     session.flush()
     after = facts if facts is not None else snapshot(obj) if obj is not None else None
+    before, after = masked(before), masked(after)
     entry = AuditEntry(
         actor_user_id=actor_id,
         project_id=project_id if project_id is not None else getattr(obj, "project_id", None),
@@ -53,6 +60,24 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+def masked(values: dict | None) -> dict | None:
+    """``values`` with every ID, card and phone number masked (nested dicts and lists too)."""
+    if values is None:
+        return None
+    return {k: _masked_value(k, v) for k, v in values.items() if not k.endswith("_hash")}
+
+
+def _masked_value(key: str, value):
+    if isinstance(value, dict):
+        return masked(value)
+    if isinstance(value, list):
+        return [_masked_value(key, v) for v in value]
+    mask = _MASKS.get(key)
+    if key == "username" and isinstance(value, str) and value.isdigit():
+        mask = mask_phone  # a worker's login name is his phone number
+    return mask(value) if mask is not None and isinstance(value, str) else value
 
 
 @event.listens_for(Session, "before_flush")

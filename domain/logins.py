@@ -9,7 +9,6 @@ is kept as the SHA-256 of its normalised name (a phone number is personal data).
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,6 +23,7 @@ from domain.errors import AccessDenied, Conflict, DomainError, NotFound
 from domain.i18n import Text
 from domain.model import Assignment, RoleGrant, User
 from domain.passwords import hash_password, verify_password
+from domain.personal_data import digest
 
 ACCOUNT_LIMIT = 5  # failures of one account within WINDOW lock it
 ADDRESS_LIMIT = 20  # failures from one client address within WINDOW lock the address
@@ -81,7 +81,9 @@ class Lockout(Base):
 
 
 def account_key(account: str) -> str:
-    return hashlib.sha256(account.strip().lower().encode()).hexdigest()
+    # Keyed (domain/personal_data.py): an account name is often a phone number, and a plain
+    # SHA-256 of an 11-digit number is reversed by trying them all.
+    return digest(account.strip().lower())
 
 
 @dataclass
@@ -121,7 +123,7 @@ def attempt(session: Session, account: str, password: str, address: str,
             return Outcome(None, LockedOut("login_locked", LOCKED, field="account",
                                            minutes=minutes))  # fmt: skip
     name = account.strip()
-    user = session.scalar(select(User).where(or_(User.username == name, User.phone == name)))
+    user = session.scalar(select(User).where(or_(User.username == name, User.phone_is(name))))
     usable = user is not None and user.is_active
     ok = verify_password(user.password_hash if usable and user else _DUMMY_HASH, password)
     ok = ok and usable

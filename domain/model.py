@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.db import Base, utcnow
 from domain.masking import Masked
+from domain.personal_data import HASH_LENGTH, Encrypted, PersonalHashes, digest
 
 
 class Enterprise(Base):
@@ -78,21 +79,46 @@ class Unit(Base):
     enterprise: Mapped[Enterprise] = relationship()
 
 
-class Person(Base, Masked):
-    """A construction worker (建筑工人) under real-name management."""
+class Person(Base, Masked, PersonalHashes):
+    """A construction worker (建筑工人) under real-name management.  ID number, phone and card
+    are stored encrypted (``domain/personal_data.py``); searched by their keyed hashes."""
 
     __tablename__ = "person"
+    __hashed__ = {"id_number": "id_number_hash", "phone": "phone_hash", "bank_card": "bank_card_hash"}  # fmt: skip
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(50), index=True)
-    id_number: Mapped[str] = mapped_column(String(18), unique=True)
-    phone: Mapped[str] = mapped_column(String(11))
+    id_number: Mapped[str] = mapped_column(Encrypted)
+    id_number_hash: Mapped[str | None] = mapped_column(String(HASH_LENGTH), unique=True)
+    phone: Mapped[str] = mapped_column(Encrypted)
+    phone_hash: Mapped[str | None] = mapped_column(String(HASH_LENGTH), index=True)
     trade: Mapped[str] = mapped_column(String(30))  # 工种
-    bank_card: Mapped[str] = mapped_column(String(19))
+    bank_card: Mapped[str] = mapped_column(Encrypted)
+    bank_card_hash: Mapped[str | None] = mapped_column(String(HASH_LENGTH), index=True)
     bank_name: Mapped[str] = mapped_column(String(100))
     bank_cnaps: Mapped[str] = mapped_column(String(12))
     # 身份证有效期至: None = not recorded (registered before it was asked), 9999-12-31 = 长期.
     id_valid_until: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    @classmethod
+    def id_number_is(cls, value: str):
+        return cls.id_number_hash == digest(value)
+
+    @classmethod
+    def phone_is(cls, value: str):
+        return cls.phone_hash == digest(value)
+
+    @classmethod
+    def bank_card_is(cls, value: str):
+        return cls.bank_card_hash == digest(value)
+
+    @classmethod
+    def bank_card_in(cls, values):
+        return cls.bank_card_hash.in_([digest(v) for v in values])
+
+    @classmethod
+    def phone_in(cls, values):
+        return cls.phone_hash.in_([digest(v) for v in values])
 
 
 class PersonPhoto(Base):
@@ -141,13 +167,15 @@ class Assignment(Base):
     project: Mapped[Project] = relationship()
 
 
-class User(Base):
+class User(Base, PersonalHashes):
     """A login: staff of an enterprise, or a worker (linked to a person)."""
 
     __tablename__ = "user"
+    __hashed__ = {"phone": "phone_hash"}
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(50), unique=True)
-    phone: Mapped[str | None] = mapped_column(String(11), unique=True)
+    phone: Mapped[str | None] = mapped_column(Encrypted)  # personal data: encrypted, see Person
+    phone_hash: Mapped[str | None] = mapped_column(String(HASH_LENGTH), unique=True)
     display_name: Mapped[str] = mapped_column(String(100))
     password_hash: Mapped[str] = mapped_column(String(200))
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), unique=True)
@@ -166,6 +194,10 @@ class User(Base):
 
     def get_id(self) -> str:
         return str(self.id)
+
+    @classmethod
+    def phone_is(cls, value: str):
+        return cls.phone_hash == digest(value)
 
 
 class ActivationCode(Base):

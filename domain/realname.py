@@ -138,7 +138,7 @@ def register_and_assign(
     clean = clean_worker(form)
     day = today or today_in_shanghai()
     gates.refuse_on_site(clean.id_number, day, clean.name, field="id_number", new=True)
-    person = session.scalar(select(Person).where(Person.id_number == clean.id_number))
+    person = session.scalar(select(Person).where(Person.id_number_is(clean.id_number)))
     if person is None:
         refuse_card_of_another(session, clean.bank_card)
         person = Person(**vars(clean))
@@ -181,6 +181,18 @@ def _assign(session, actor: Actor, person: Person, project_id: int, unit_id: int
     return assignment
 
 
+ID_NUMBER_IN_URL = Text(
+    "身份证号不能放在网址中：请用 POST 在请求正文中提交",
+    "An ID number is never put in a URL: send it in the request body (POST)",
+)
+
+
+def refuse_id_number_in_url(value: str) -> None:
+    """A URL ends up in access logs and browser history: no ID number there (个人信息保护)."""
+    if (value or "").strip():
+        raise InvalidInput("id_number_in_url", ID_NUMBER_IN_URL, field="id_number")
+
+
 @dataclass
 class AssignmentQuery:
     """Filters of the 项目人员接收 list."""
@@ -215,7 +227,7 @@ def list_assignments(
     if query.name.strip():
         stmt = stmt.where(Person.name.contains(query.name.strip()))
     if query.id_number.strip():  # the whole number only: a part would reveal the masked digits
-        stmt = stmt.where(Person.id_number == normalized(query.id_number).upper())
+        stmt = stmt.where(Person.id_number_is(normalized(query.id_number)))
     if query.trade.strip():
         stmt = stmt.where(Person.trade == query.trade.strip())
     if query.state in STATE_LABELS:

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from connectors import pause_points, sms
 from domain.accounts import ActivationNotifier, LoggingNotifier
 from domain.notifications import SmsDriver
+from domain.personal_data import new_keyring
 from domain.signin.makeup import decide_makeup
 from domain.signin.tokens import generate_key_pair, private_key_text
 from engine.connectors import ConnectorRegistry
@@ -100,8 +101,9 @@ def build_wiring(settings: Mapping[str, Any], session_factory: Callable[[], Sess
             seconds=float(settings.get("ZHUXIN_TEST_TICK_SECONDS", 2)),
         )
     wiring.key_makers.update(
-        {"secret_key": _secret_key, "signin_ed25519.pem": _signin_key, "pki": pki.make_pki}
-    )
+        {"secret_key": _secret_key, "signin_ed25519.pem": _signin_key, "pki": pki.make_pki,
+         "pii_keys.json": _pii_keys}
+    )  # fmt: skip
     return wiring
 
 
@@ -129,6 +131,11 @@ def _register_connectors(wiring: Wiring) -> None:
 
 def _secret_key(path: Path) -> None:
     path.write_text(os.urandom(32).hex())
+
+
+def _pii_keys(path: Path) -> None:
+    # Encrypts ID, card and phone numbers at rest; see domain/personal_data.py.
+    path.write_text(new_keyring().to_json())
 
 
 def _signin_key(path: Path) -> None:

@@ -22,6 +22,7 @@ from web.errors import register_error_handlers
 from web.extensions import babel, csrf, db, login_manager, migrate
 from web.forms import IdConverter
 from web.inbox import bp as inbox_bp
+from web.keys import install_pii_keys
 from web.limits import apply_limit
 from web.payroll import bp as payroll_bp
 from web.project import bp as project_bp
@@ -41,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(Settings().as_dict())
     if test_config:
         app.config.from_mapping(test_config)
+    install_pii_keys(app.config)  # ID, card and phone numbers are stored encrypted
     _init_extensions(app)
     init_wiring(app)
     app.url_map.converters["int"] = IdConverter  # before any route: every <int:…> is bounded

@@ -5,13 +5,15 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from werkzeug.serving import run_simple
 
+from domain import personal_data
 from domain.audit import verify_chain
 from domain.demo import DEMO_PASSWORD, load_demo
 from domain.roles import LABELS
 from services import notifications
+from services import personal_data as personal_data_services
 from web.engine_cli import engine_cli
 from web.extensions import db
-from web.keys import ensure_keys
+from web.keys import drop_old_pii_keys, ensure_keys, rotate_pii_key
 from web.payroll import cli as payroll_cli
 from web.runtime import start_background, uow, wiring
 
@@ -62,6 +64,22 @@ def keys_command():
     """Create the instance secrets once: session key (and the keys later steps add)."""
     for line in ensure_keys(wiring().key_makers):
         click.echo(line)
+
+
+@zhuxin.command("pii-reencrypt")
+@click.option("--add-key", is_flag=True, help="First add a new key to the keys file, as current.")
+@click.option("--drop-old", is_flag=True, help="Afterwards remove the other keys from the file.")
+def pii_reencrypt_command(add_key: bool, drop_old: bool):
+    """Encrypt every ID, card and phone number (and bank file) again with the current key."""
+    if add_key:
+        click.echo(f"added key {rotate_pii_key(current_app.config)} (current)")
+    counts = personal_data_services.reencrypt_personal_data(uow(), by="cli")
+    for column, count in counts.items():
+        click.echo(f"  {column:<28} {count}")
+    click.echo(f"re-encrypted {sum(counts.values())} values with key "
+               f"{personal_data.keyring().current}")  # fmt: skip
+    if drop_old:
+        click.echo(f"removed keys: {', '.join(drop_old_pii_keys(current_app.config)) or '-'}")
 
 
 @zhuxin.command("serve")

@@ -108,6 +108,12 @@ class Settings:
         default_factory=lambda: float(_env("ZHUXIN_RETURN_WATCH_DAYS", "30"))
     )
     ZHUXIN_RETURN_POLL: str = field(default_factory=lambda: _env("ZHUXIN_RETURN_POLL", "PT6H"))
+    # Personal-data keys (AES-GCM by key id, the current id, the search-hash key) as JSON text;
+    # empty: the file below, which `flask zhuxin keys` writes (docs/ARCHITECTURE.md 个人信息).
+    ZHUXIN_PII_KEYS: str = field(default_factory=lambda: _env("ZHUXIN_PII_KEYS", ""))
+    ZHUXIN_PII_KEYS_FILE: str = field(
+        default_factory=lambda: _env("ZHUXIN_PII_KEYS_FILE", str(INSTANCE / "pii_keys.json"))
+    )
     # Demo PKI (platform CA, enterprise .p12) written by `flask zhuxin keys`.
     ZHUXIN_PKI_DIR: str = field(
         default_factory=lambda: _env("ZHUXIN_PKI_DIR", str(INSTANCE / "pki"))

@@ -64,7 +64,7 @@ def _parse(session: Session, person: Person, card: str, bank_name: str, cnaps: s
 def refuse_card_of_another(session: Session, card: str, person_id: int | None = None) -> None:
     """A card on another worker's record is refused: wages go to the worker's own card."""
     holder = session.scalar(
-        select(Person.id).where(Person.bank_card == card, Person.id != person_id).limit(1)
+        select(Person.id).where(Person.bank_card_is(card), Person.id != person_id).limit(1)
     )
     if holder is not None:
         raise InvalidInput("card_of_another_worker", CARD_OF_ANOTHER, field="bank_card")
@@ -169,7 +169,7 @@ def card_findings(session: Session, project_id: int, rows) -> list[Finding]:
     for start in range(0, len(cards), 500):
         for pid, name, card in session.execute(
             select(Person.id, Person.name, Person.bank_card)
-            .where(Person.bank_card.in_(cards[start:start + 500]))
+            .where(Person.bank_card_in(cards[start:start + 500]))
         ).tuples():  # fmt: skip
             holders.setdefault(card, []).append((pid, name))
     others = {r.id: [(pid, name) for pid, name in holders.get(r.bank_card, [])

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from domain.db import Base, utcnow
 from domain.masking import Masked, mask_card
 from domain.model import Project, Unit
+from domain.personal_data import Encrypted, EncryptedBytes
 
 Money = Numeric(12, 2, asdecimal=True)
 
@@ -169,7 +170,7 @@ class WageLineRow(Base, Masked):
     # True only for lines paid again before 0009_pay_once (kept as history, outside the rule).
     legacy_repeat: Mapped[bool] = mapped_column(Boolean, default=False)
     worker_name: Mapped[str] = mapped_column(String(50))
-    id_number: Mapped[str] = mapped_column(String(18))
+    id_number: Mapped[str] = mapped_column(Encrypted)
     trade: Mapped[str] = mapped_column(String(30), default="")
     days: Mapped[int] = mapped_column(Integer, default=0)
     makeup_days: Mapped[int] = mapped_column(Integer, default=0)
@@ -180,7 +181,7 @@ class WageLineRow(Base, Masked):
     # The operator's explanation (金额说明) of an amount the checks flag; reviewers see it.
     amount_reason: Mapped[str] = mapped_column(String(200), default="")
     net: Mapped[Decimal | None] = mapped_column(Money)
-    bank_card: Mapped[str] = mapped_column(String(19), default="")
+    bank_card: Mapped[str] = mapped_column(Encrypted, default="")
     bank_name: Mapped[str] = mapped_column(String(100), default="")
     bank_cnaps: Mapped[str] = mapped_column(String(12), default="")
     bank_status: Mapped[str] = mapped_column(String(10), default="none")
@@ -246,7 +247,7 @@ class LinePayment(Base):
     attempt: Mapped[int] = mapped_column(Integer)
     end_to_end_id: Mapped[str] = mapped_column(String(35), unique=True)
     amount: Mapped[Decimal] = mapped_column(Money)
-    bank_card: Mapped[str] = mapped_column(String(19))
+    bank_card: Mapped[str] = mapped_column(Encrypted)
     status: Mapped[str] = mapped_column(String(10), default="sent")  # sent|paid|rejected|returned
     reason_code: Mapped[str | None] = mapped_column(String(10))
     reason_text: Mapped[str | None] = mapped_column(String(300))
@@ -296,7 +297,7 @@ class BankSubmission(Base):
     batch_id: Mapped[int] = mapped_column(ForeignKey("wage_batch.id"), index=True)
     msg_id: Mapped[str] = mapped_column(String(35), unique=True)
     round: Mapped[int] = mapped_column(Integer)  # 0 = first file, n = n-th re-payment file
-    xml: Mapped[bytes] = mapped_column(LargeBinary)
+    xml: Mapped[bytes] = mapped_column(EncryptedBytes)  # every card number: encrypted at rest
     records_sha256: Mapped[str] = mapped_column(String(64))
     line_count: Mapped[int] = mapped_column(Integer)
     total: Mapped[Decimal] = mapped_column(Money)
@@ -423,10 +424,10 @@ class BankCardChange(Base, Masked):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id"))
-    bank_card: Mapped[str] = mapped_column(String(19))
+    bank_card: Mapped[str] = mapped_column(Encrypted)
     bank_name: Mapped[str] = mapped_column(String(100))
     bank_cnaps: Mapped[str] = mapped_column(String(12))
-    old_card: Mapped[str] = mapped_column(String(19), default="")
+    old_card: Mapped[str] = mapped_column(Encrypted, default="")
     state: Mapped[str] = mapped_column(String(10), default="pending")
     proposed_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     proposed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -167,8 +167,8 @@ def shared_flags(session: Session, project_id: int, people: list[Person]
     for start in range(0, max(len(cards), len(phones)), 500):
         holders += session.execute(
             select(Person.id, Person.name, Person.bank_card, Person.phone).where(
-                or_(Person.bank_card.in_(cards[start:start + 500]),
-                    Person.phone.in_(phones[start:start + 500])))
+                or_(Person.bank_card_in(cards[start:start + 500]),
+                    Person.phone_in(phones[start:start + 500])))
         ).all()  # fmt: skip
     holders = list({h.id: h for h in holders}.values())
     on_project = set(session.scalars(

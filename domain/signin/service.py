@@ -27,6 +27,7 @@ from domain.audit import record, snapshot
 from domain.errors import Conflict, InvalidInput
 from domain.i18n import Text
 from domain.model import Assignment, Authorisation, Person, Project, Unit
+from domain.personal_data import Encrypted
 from domain.realname import get_project
 from domain.roster import site as roster_site
 from domain.roster.model import LabourContract
@@ -331,7 +332,7 @@ WITH inserted AS (
     RETURNING attendance.id, attendance.person_id
 )
 SELECT inserted.id, person.name AS person_name, person.id_number FROM inserted JOIN person ON person.id = inserted.person_id
-""")
+""").columns(id_number=Encrypted())  # stored encrypted (domain/personal_data.py)
 
 
 def sign_in_by_worker_scan(

@@ -97,7 +97,7 @@ def test_the_regulations_path(app, client, auth, live_server, launch, open_all_d
     code = office.locator(".activation-code").get_attribute("data-code")
     assert code and re.fullmatch(r"\d{8}", code)
     shot(office, "02_activation_code_shown_once")
-    person_id = scalar(app, select(Person.id).where(Person.id_number == GOOD["id_number"]))
+    person_id = scalar(app, select(Person.id).where(Person.id_number_is(GOOD["id_number"])))
     a_id = scalar(app, select(Assignment.id).where(Assignment.person_id == person_id))
 
     # 2. 总包进场登记: the GC accepts him with today's entry date.

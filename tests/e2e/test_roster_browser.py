@@ -62,7 +62,7 @@ def test_register_accept_enter_and_dispatch(app, live_server, launch, tmp_path):
     page.click("main button[type=submit]")
     expect(page.locator(".flash-warning")).to_contain_text("劳动合同即将到期")
     with app.app_context():
-        person = db.session.scalar(select(Person).where(Person.id_number == GOOD["id_number"]))
+        person = db.session.scalar(select(Person).where(Person.id_number_is(GOOD["id_number"])))
         a_id = db.session.scalar(select(Assignment.id).where(Assignment.person_id == person.id))
         db.session.remove()
 

@@ -33,9 +33,9 @@ def test_registration_opens_the_account_and_shows_the_code_once(client, auth, se
     assert r.headers["Cache-Control"] == "no-store, private"
     code = shown_code(r.text)
     assert GOOD["phone"] in r.text and "已登记 测试工人，待接收" in r.text
-    user = session.scalar(select(User).where(User.phone == GOOD["phone"]))
-    person = session.scalar(select(Person).where(Person.id_number == GOOD["id_number"]))
-    assert user.username == GOOD["phone"] and user.person_id == person.id
+    user = session.scalar(select(User).where(User.phone_is(GOOD["phone"])))
+    person = session.scalar(select(Person).where(Person.id_number_is(GOOD["id_number"])))
+    assert user.username == f"worker-{person.id}" and user.person_id == person.id  # not the phone
     assert user.password_hash == UNUSABLE
     row = session.scalar(select(ActivationCode).where(ActivationCode.user_id == user.id))
     assert code not in row.code_hash and (row.expires_at - row.issued_at).days == 7
@@ -58,8 +58,8 @@ def test_a_photo_is_required_for_a_new_person_and_the_form_is_kept(client, auth,
     assert f'value="{GOOD["id_number"]}"' in r.text
     r = client.post("/projects/1/workers/new?lang=en", data=GOOD)
     assert r.status_code == 400 and "Take or upload the worker&#39;s photo" in r.text
-    assert session.scalar(select(Person).where(Person.id_number == GOOD["id_number"])) is None
-    assert session.scalar(select(User).where(User.phone == GOOD["phone"])) is None
+    assert session.scalar(select(Person).where(Person.id_number_is(GOOD["id_number"]))) is None
+    assert session.scalar(select(User).where(User.phone_is(GOOD["phone"]))) is None
 
 
 def test_a_huge_file_is_refused_with_its_size(client, auth):
@@ -120,7 +120,7 @@ def test_wrong_codes_are_counted_and_void_the_code(client, auth, session):
 def test_a_new_code_from_the_roster_voids_the_old_one(client, auth, session):
     auth.login("suba_op")
     first = shown_code(register(client).text)
-    a = session.scalar(select(Assignment).join(Person).where(Person.phone == GOOD["phone"]))
+    a = session.scalar(select(Assignment).join(Person).where(Person.phone_is(GOOD["phone"])))
     page = client.get(f"/projects/1/assignments/{a.id}/account").text
     assert "待激活" in page and "发放新激活码" in page and "photo.jpg" in page
     r = client.post(f"/projects/1/assignments/{a.id}/activation-code")

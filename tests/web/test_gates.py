@@ -39,7 +39,7 @@ def test_registration_refuses_a_minor_in_chinese_and_english(client, auth, sessi
     assert f'value="{minor["id_number"]}"' in r.text  # the input is kept
     r = client.post("/projects/1/workers/new?lang=en", data=minor)
     assert r.status_code == 400 and "is under 18 (17) and may not work on site" in r.text
-    assert session.scalar(select(Person).where(Person.id_number == minor["id_number"])) is None
+    assert session.scalar(select(Person).where(Person.id_number_is(minor["id_number"]))) is None
 
 
 def test_registration_refuses_men_over_60_and_women_over_50(client, auth):
@@ -59,7 +59,7 @@ def test_registration_flags_an_older_worker_in_a_high_risk_trade(client, auth, s
     form = {**GOOD, "id_number": an_id(years_ago(57), True), "trade": "030"}  # 架子工 by code
     r = register(client, form)
     assert r.status_code == 200 and "57 岁，超过男性从事高处作业的年龄 55 周岁" in r.text
-    person = session.scalar(select(Person).where(Person.id_number == form["id_number"]))
+    person = session.scalar(select(Person).where(Person.id_number_is(form["id_number"])))
     assert person.trade == "架子工" and person.id_valid_until == date(2035, 6, 30)
 
 

@@ -49,6 +49,11 @@ FORMS = {
     "project.acceptance_accept": ("gc_op", "/projects/1/acceptance/accept",
                                   "/projects/1/acceptance", {"ids": "58", "entered_on": TODAY},
                                   False),
+    "project.acceptance": ("gc_op", "/projects/1/acceptance", "/projects/1/acceptance", {
+        "name": "", "id_number": "310104199003070018", "trade": "", "state": "all",
+        "unit_id": "", "team_id": ""}, False),  # the search posts: no ID number in a URL
+    "project.api_assignments": ("gc_op", "/api/projects/1/assignments", None, {
+        "id_number": "310104199003070018", "state": "all", "unit_id": ""}, True),
     "project.acceptance_reject": ("gc_op", "/projects/1/acceptance/39/reject",
                                   "/projects/1/acceptance", {"reason": "资料不全"}, False),
     "project.worker_new": ("gc_op", "/projects/1/workers/new", "/projects/1/workers/new", {

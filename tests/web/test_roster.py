@@ -40,7 +40,7 @@ def test_registration_records_the_contract_and_its_document(client, auth, sessio
     form = {**GOOD, "contract_kind": "per_task", "contract_task": "3 号楼钢筋绑扎",
             "contract_file": contract_upload(b"\xff\xd8\xff\xe0photo", "IMG_0001.HEIC")}  # fmt: skip
     assert with_photo(client, form).status_code == 200  # the activation code's page
-    person = session.scalar(select(Person).where(Person.id_number == GOOD["id_number"]))
+    person = session.scalar(select(Person).where(Person.id_number_is(GOOD["id_number"])))
     c = session.scalar(select(LabourContract).where(LabourContract.person_id == person.id))
     assert (c.kind, c.task, c.file_type, c.file_name) == (
         "per_task", "3 号楼钢筋绑扎", "image/jpeg", "IMG_0001.jpg")  # the type from the bytes

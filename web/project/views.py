@@ -42,17 +42,23 @@ def home(project_id: int):
 
 
 def _query() -> AssignmentQuery:
+    """The list's filters: from the posted form or JSON (the ID number travels only there, never
+    in a URL, so that it stays out of access logs and history) or the query string."""
+    body = request.get_json(silent=True) if request.is_json else None
+    values = request.form if request.method == "POST" else request.args
+    if isinstance(body, dict):
+        values = {k: "" if v is None else str(v) for k, v in body.items()}
     return AssignmentQuery(
-        name=request.args.get("name", ""),
-        id_number=request.args.get("id_number", ""),
-        trade=request.args.get("trade", ""),
-        state=request.args.get("state", "assigned"),
-        unit_id=int_arg("unit_id", request.args),
-        team_id=int_arg("team_id", request.args),
+        name=str(values.get("name", "") or ""),
+        id_number=str(values.get("id_number", "") or "") if values is not request.args else "",
+        trade=str(values.get("trade", "") or ""),
+        state=str(values.get("state", "assigned") or ""),
+        unit_id=int_arg("unit_id", values),
+        team_id=int_arg("team_id", values),
     )
 
 
-@bp.route("/projects/<int:project_id>/acceptance")
+@bp.route("/projects/<int:project_id>/acceptance", methods=["GET", "POST"])
 @guard(*roles.CONTRACTOR)
 def acceptance(project_id: int):
     """项目人员接收: query assigned workers, accept or reject them."""
@@ -202,10 +208,13 @@ def notice_board_pdf(project_id: int):
     )
 
 
-@bp.route("/api/projects/<int:project_id>/assignments")
+@bp.route("/api/projects/<int:project_id>/assignments", methods=["GET", "POST"])
 @guard(*roles.CONTRACTOR)
 def api_assignments(project_id: int):
-    """JSON: the acceptance list with the same filters and scope as the page."""
+    """JSON: the acceptance list with the same filters and scope as the page; a search by ID
+    number is a POST (form or JSON body), never a query string."""
+    if request.method == "GET":
+        realname.refuse_id_number_in_url(request.args.get("id_number", ""))
     rows = realname.list_assignments(db.session, g.actor, project_id, _query())
     today = today_in_shanghai()
     more = roster.flags_for(db.session, project_id, rows, today)
