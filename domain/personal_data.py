@@ -219,7 +219,11 @@ ENCRYPTED_COLUMNS: tuple[tuple[str, str, str | None], ...] = (
     ("bank_card_change", "bank_card", None),
     ("bank_card_change", "old_card", None),
 )
-ENCRYPTED_DOCUMENTS: tuple[tuple[str, str], ...] = (("bank_submission", "xml"),)
+ENCRYPTED_DOCUMENTS: tuple[tuple[str, str], ...] = (
+    ("bank_submission", "xml"),  # the pain.001: every worker's card
+    ("bank_file", "content"),  # the same in a bank's batch-file layout, and its result files
+    ("bank_statement", "content"),  # the camt.053: every payee and account
+)
 
 
 def reencrypt(session: Session) -> dict[str, int]:

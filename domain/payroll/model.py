@@ -327,7 +327,7 @@ class BankFile(Base):
     number: Mapped[int] = mapped_column(Integer, default=1)
     layout: Mapped[str] = mapped_column(String(30))
     filename: Mapped[str] = mapped_column(String(200))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    content: Mapped[bytes] = mapped_column(EncryptedBytes)  # every card number: encrypted at rest
     sha256: Mapped[str] = mapped_column(String(64))
     lines: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -355,7 +355,7 @@ class BankStatement(Base):
     opening: Mapped[Decimal] = mapped_column(Balance)
     closing: Mapped[Decimal] = mapped_column(Balance)
     source: Mapped[str] = mapped_column(String(10))  # bank | upload
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    content: Mapped[bytes] = mapped_column(EncryptedBytes)  # payees and accounts: encrypted
     received_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     __table_args__ = (UniqueConstraint("project_id", "statement_id"),

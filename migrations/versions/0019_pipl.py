@@ -141,11 +141,14 @@ def _rewrite(bind, table, columns, change, hashed: bool) -> None:
 
 
 def _rewrite_documents(bind, change) -> None:
-    t = sa.table("bank_submission", sa.column("id"), sa.column("xml", sa.LargeBinary))
-    for row in bind.execute(sa.select(t.c.id, t.c.xml)).all():
-        if row.xml:
-            fresh = change(personal_data.keyring(), row.xml)
-            bind.execute(t.update().where(t.c.id == row.id).values(xml=fresh))
+    # the stored pain.001, the bank files and the statements (as of this revision)
+    for name, col in (("bank_submission", "xml"), ("bank_file", "content"), ("bank_statement", "content")):
+        t = sa.table(name, sa.column("id"), sa.column(col, sa.LargeBinary))
+        for row in bind.execute(sa.select(t.c.id, t.c[col])).all():
+            stored = row[1]
+            if stored:
+                fresh = change(personal_data.keyring(), bytes(stored))
+                bind.execute(t.update().where(t.c.id == row.id).values({col: fresh}))
 
 
 def _mask_audit_log(bind) -> None:
