@@ -1,13 +1,19 @@
-"""Attendance as an Excel workbook (考勤导出), with openpyxl."""
+"""Attendance as an Excel workbook or CSV (考勤导出), written row by row: no cap, no whole
+list in memory."""
 
+import csv
+from collections.abc import Iterable, Iterator
 from datetime import UTC
-from io import BytesIO
+from io import StringIO
+from typing import BinaryIO
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from domain.clock import shanghai_time
-from domain.signin.queries import METHOD_LABELS
+from domain.masking import mask_id_number
+from domain.signin.queries import METHOD_LABELS, ExportRow
 
 HEADERS = {
     "zh": [
@@ -39,44 +45,62 @@ HEADERS = {
         "Make-up",
     ],
 }
+WIDTHS = (12, 10, 10, 20, 10, 26, 12, 12, 10, 9, 9, 6)
 
 
-def attendance_workbook(rows, project_name: str, lang: str = "zh",
-                        teams: dict[int, str] | None = None) -> bytes:  # fmt: skip
-    """An .xlsx of attendance rows (``Attendance`` objects with person, unit, officer loaded);
-    ``teams``: person id → the name of his team (班组)."""
-    teams = teams or {}
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "考勤" if lang != "en" else "Attendance"
-    ws.append([project_name])
-    ws["A1"].font = Font(bold=True, size=13)
-    ws.append(HEADERS["en" if lang == "en" else "zh"])
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-    yes = "Yes" if lang == "en" else "是"
-    for r in rows:
-        signed = shanghai_time(r.signed_at.replace(tzinfo=UTC))
-        ws.append(
-            [
-                r.day,
-                signed.strftime("%H:%M:%S"),
-                r.person.name,
-                r.person.masked_id,
-                r.person.trade,
-                r.unit.name,
-                teams.get(r.person_id, ""),
-                METHOD_LABELS[r.method].format(lang),
-                r.officer.name if r.officer else "",
-                round(r.distance_m) if r.distance_m is not None else None,
-                round(r.accuracy_m) if r.accuracy_m is not None else None,
-                yes if r.makeup else "",
-            ]
-        )
-    widths = (12, 10, 10, 20, 10, 26, 12, 12, 10, 9, 9, 6)
-    for column, width in zip("ABCDEFGHIJKL", widths, strict=True):
+def _cells(r: ExportRow, lang: str) -> list:
+    signed = shanghai_time(r.signed_at.replace(tzinfo=UTC))
+    return [
+        r.day,
+        signed.strftime("%H:%M:%S"),
+        r.name,
+        mask_id_number(r.id_number),
+        r.trade or "",
+        r.unit,
+        r.team,
+        METHOD_LABELS[r.method].format(lang),
+        r.officer,
+        round(r.distance_m) if r.distance_m is not None else None,
+        round(r.accuracy_m) if r.accuracy_m is not None else None,
+        ("Yes" if lang == "en" else "是") if r.makeup else "",
+    ]
+
+
+def write_attendance_xlsx(rows: Iterable[ExportRow], project_name: str, lang: str,
+                          out: BinaryIO) -> int:  # fmt: skip
+    """Write an .xlsx of every row to ``out`` in openpyxl's write-only mode (rows go to a
+    temporary file as they come, so memory does not grow with them); returns the row count."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("考勤" if lang != "en" else "Attendance")
+    for column, width in zip("ABCDEFGHIJKL", WIDTHS, strict=True):
         ws.column_dimensions[column].width = width
     ws.freeze_panes = "A3"
-    out = BytesIO()
+    ws.append([_bold(ws, project_name, 13)])
+    ws.append([_bold(ws, h) for h in HEADERS["en" if lang == "en" else "zh"]])
+    count = 0
+    for r in rows:
+        ws.append(_cells(r, lang))
+        count += 1
     wb.save(out)
-    return out.getvalue()
+    return count
+
+
+def _bold(ws, value, size: int | None = None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    cell.font = Font(bold=True, size=size) if size else Font(bold=True)
+    return cell
+
+
+def attendance_csv(rows: Iterable[ExportRow], lang: str) -> Iterator[str]:
+    """The same columns as CSV text, one chunk per batch of lines (UTF-8 with a BOM for Excel)."""
+    buffer = StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    writer.writerow(HEADERS["en" if lang == "en" else "zh"])
+    for n, r in enumerate(rows, 1):
+        writer.writerow(_cells(r, lang))
+        if n % 500 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
