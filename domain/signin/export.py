@@ -1,17 +1,12 @@
 """Attendance as an Excel workbook or CSV (考勤导出), written row by row: no cap, no whole
 list in memory."""
 
-import csv
 from collections.abc import Iterable, Iterator
 from datetime import UTC
-from io import StringIO
 from typing import BinaryIO
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-
 from domain.clock import shanghai_time
+from domain.exports import csv_chunks, write_xlsx
 from domain.masking import mask_id_number
 from domain.signin.queries import METHOD_LABELS, ExportRow
 
@@ -68,39 +63,13 @@ def _cells(r: ExportRow, lang: str) -> list:
 
 def write_attendance_xlsx(rows: Iterable[ExportRow], project_name: str, lang: str,
                           out: BinaryIO) -> int:  # fmt: skip
-    """Write an .xlsx of every row to ``out`` in openpyxl's write-only mode (rows go to a
-    temporary file as they come, so memory does not grow with them); returns the row count."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("考勤" if lang != "en" else "Attendance")
-    for column, width in zip("ABCDEFGHIJKL", WIDTHS, strict=True):
-        ws.column_dimensions[column].width = width
-    ws.freeze_panes = "A3"
-    ws.append([_bold(ws, project_name, 13)])
-    ws.append([_bold(ws, h) for h in HEADERS["en" if lang == "en" else "zh"]])
-    count = 0
-    for r in rows:
-        ws.append(_cells(r, lang))
-        count += 1
-    wb.save(out)
-    return count
-
-
-def _bold(ws, value, size: int | None = None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
-    cell.font = Font(bold=True, size=size) if size else Font(bold=True)
-    return cell
+    """Write an .xlsx of every row to ``out`` (write-only: memory does not grow with rows)."""
+    headers = HEADERS["en" if lang == "en" else "zh"]
+    cells = (_cells(r, lang) for r in rows)
+    return write_xlsx(out, "考勤" if lang != "en" else "Attendance", project_name, headers, cells,
+                      WIDTHS)  # fmt: skip
 
 
 def attendance_csv(rows: Iterable[ExportRow], lang: str) -> Iterator[str]:
-    """The same columns as CSV text, one chunk per batch of lines (UTF-8 with a BOM for Excel)."""
-    buffer = StringIO()
-    writer = csv.writer(buffer)
-    buffer.write("\ufeff")
-    writer.writerow(HEADERS["en" if lang == "en" else "zh"])
-    for n, r in enumerate(rows, 1):
-        writer.writerow(_cells(r, lang))
-        if n % 500 == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    """The same columns as CSV text, in chunks."""
+    return csv_chunks(HEADERS["en" if lang == "en" else "zh"], (_cells(r, lang) for r in rows))
