@@ -21,10 +21,13 @@ class PageRequest:
     size: int = DEFAULT_SIZE
 
 
-def page_request(args: Mapping[str, str], default_size: int = DEFAULT_SIZE) -> PageRequest:
+def page_request(args: Mapping[str, str], default_size: int = DEFAULT_SIZE,
+                 prefix: str = "") -> PageRequest:  # fmt: skip
     """``?page=&size=`` read leniently: a page that is not a whole number ≥ 1 is page 1, a size
-    that is not one of ``SIZES`` is the default (a list never answers a bad page with an error)."""
-    raw_page, raw_size = str(args.get("page", "")).strip(), str(args.get("size", "")).strip()
+    that is not one of ``SIZES`` is the default (a list never answers a bad page with an error).
+    ``prefix`` names the arguments of a second list on the same page (``f_page``)."""
+    raw_page = str(args.get(prefix + "page", "")).strip()
+    raw_size = str(args.get(prefix + "size", "")).strip()
     number = int(raw_page) if raw_page.isdigit() and 0 < int(raw_page) < 10**9 else 1
     size = int(raw_size) if raw_size.isdigit() and int(raw_size) in SIZES else default_size
     return PageRequest(number, size)
@@ -57,6 +60,11 @@ class Page:
         return (self.number - 1) * self.size + 1 if self.items else 0
 
 
+def _within(req: PageRequest, total: int) -> int:
+    """The page asked for, or the last page when it is past the end."""
+    return min(req.number, max(1, -(-total // req.size)))
+
+
 def count_of(session: Session, stmt: Select) -> int:
     """How many rows ``stmt`` gives (its ordering dropped)."""
     return session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
@@ -66,10 +74,17 @@ def paginate(session: Session, stmt: Select, req: PageRequest, *, scalars: bool 
     """The page ``req`` asks for of ``stmt`` (which must be ordered); a page past the end is the
     last page.  ``scalars=False`` for a statement of several columns (rows as tuples)."""
     total = count_of(session, stmt)
-    number = min(req.number, max(1, -(-total // req.size)))
+    number = _within(req, total)
     paged = stmt.limit(req.size).offset((number - 1) * req.size)
     items = list(session.scalars(paged) if scalars else session.execute(paged).tuples())
     return Page(items, number, req.size, total)
+
+
+def page_of_list(rows: list, req: PageRequest) -> Page:
+    """The page ``req`` asks for of rows already in memory (a short list filtered in Python)."""
+    number = _within(req, len(rows))
+    start = (number - 1) * req.size
+    return Page(rows[start : start + req.size], number, req.size, len(rows))
 
 
 def stream(session: Session, stmt: Select, *, scalars: bool = True) -> Iterator[Any]:

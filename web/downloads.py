@@ -1,17 +1,15 @@
-"""Exports sent as they are produced: an .xlsx from its temporary file in chunks, a CSV from a
-generator of text (the request context, and so the database session, stays open meanwhile)."""
+"""Exports of any size: written to a temporary file as the rows are read (never all of them in
+memory), then sent from it in chunks.  Written before the answer starts, so a failure is a
+clear error page instead of a cut file, and the database session is not held while sending."""
 
+import tempfile
 from collections.abc import Iterable, Iterator
 from typing import IO
 
-from flask import Response, stream_with_context
+from flask import Response
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK = 64 * 1024
-
-
-def _attachment(name: str) -> dict[str, str]:
-    return {"Content-Disposition": f"attachment; filename={name}"}
 
 
 def send_spooled(out: IO[bytes], name: str, mimetype: str = XLSX) -> Response:
@@ -23,10 +21,13 @@ def send_spooled(out: IO[bytes], name: str, mimetype: str = XLSX) -> Response:
             while chunk := out.read(CHUNK):
                 yield chunk
 
-    return Response(chunks(), mimetype=mimetype, headers=_attachment(name))
+    headers = {"Content-Disposition": f"attachment; filename={name}"}
+    return Response(chunks(), mimetype=mimetype, headers=headers)
 
 
-def stream_text(parts: Iterable[str], name: str, mimetype: str = "text/csv") -> Response:
-    """Stream text parts (UTF-8) as a download while they are produced."""
-    body = stream_with_context(part.encode("utf-8") for part in parts)
-    return Response(body, mimetype=f"{mimetype}; charset=utf-8", headers=_attachment(name))
+def send_text(parts: Iterable[str], name: str, mimetype: str = "text/csv") -> Response:
+    """Text parts (a CSV in chunks) spooled as UTF-8 to a temporary file, then sent from it."""
+    out = tempfile.TemporaryFile()
+    for part in parts:
+        out.write(part.encode("utf-8"))
+    return send_spooled(out, name, f"{mimetype}; charset=utf-8")

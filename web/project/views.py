@@ -16,7 +16,7 @@ from domain.roster import contracts, roster
 from services import notice_board as board_services
 from services import realname as realname_services
 from web.access import guard
-from web.downloads import send_spooled, stream_text
+from web.downloads import send_spooled, send_text
 from web.extensions import db
 from web.forms import back_url, int_arg, int_list
 from web.project import bp, roster_views
@@ -62,13 +62,16 @@ def _query() -> AssignmentQuery:
 def acceptance(project_id: int):
     """项目人员接收: query assigned workers, accept or reject them."""
     query = _query()
-    rows = realname.list_assignments(db.session, g.actor, project_id, query)
+    page = realname.assignments_page(db.session, g.actor, project_id, query,
+                                     page_request(request.args))  # fmt: skip
+    rows = page.items
     today = today_in_shanghai()
     more = roster.flags_for(db.session, project_id, rows, today)  # contract, on site, shared
     return render_template(
         "project/acceptance.html",
         project=realname.get_project(db.session, project_id),
         rows=rows,
+        page=page,
         today=today,
         flags={a.id: gates.person_flags(a.person, today) + more[a.id] for a in rows},
         teams=roster.teams_by_id(db.session, project_id),
@@ -202,9 +205,9 @@ def audit_export(project_id: int):
 @bp.route("/projects/<int:project_id>/audit.csv")
 @guard(roles.GC_MANAGER)
 def audit_export_csv(project_id: int):
-    """操作日志导出 (CSV), streamed."""
+    """操作日志导出 (CSV): every entry of the filters."""
     cells, headers, name = _audit_export(project_id)
-    return stream_text(csv_chunks(headers, cells), f"{name}.csv")
+    return send_text(csv_chunks(headers, cells), f"{name}.csv")
 
 
 @bp.route("/projects/<int:project_id>/notice-board", methods=["GET", "POST"])

@@ -22,7 +22,7 @@ from domain.signin.makeup import my_requests
 from domain.signin.queries import METHOD_LABELS
 from services import signin as signin_services
 from web.access import guard
-from web.downloads import XLSX, send_spooled, stream_text
+from web.downloads import XLSX, send_spooled, send_text
 from web.extensions import db
 from web.runtime import uow
 from web.signin import bp
@@ -159,10 +159,10 @@ def attendance_export(project_id: int):
 @bp.route("/projects/<int:project_id>/signin/attendance.csv")
 @guard(*roles.PROJECT_VIEWERS)
 def attendance_export_csv(project_id: int):
-    """考勤导出 (CSV): every row of the filters, streamed as it is read."""
+    """考勤导出 (CSV): every row of the filters, spooled as it is read, then sent."""
     _, name = _export_name(project_id, "csv")
     rows = queries.export_rows(db.session, g.actor, project_id, attendance_query())
-    return stream_text(attendance_csv(rows, g.lang), name)
+    return send_text(attendance_csv(rows, g.lang), name)
 
 
 @bp.route("/projects/<int:project_id>/signin/chart")
