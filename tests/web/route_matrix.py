@@ -31,6 +31,7 @@ ROUTES: dict[str, tuple[str, str, set[str] | str, dict]] = {
     "auth.login": ("GET", "/login", PUBLIC, {}),
     "auth.activate": ("GET", "/activate", PUBLIC, {}),
     "auth.set_language": ("GET", "/lang/en", PUBLIC, {}),
+    "auth.favicon": ("GET", "/favicon.ico", PUBLIC, {}),
     "auth.logout": ("POST", "/logout", EVERYONE, {}),
     "auth.change_password": ("GET", "/password", EVERYONE, {}),
     "auth.lockouts": ("GET", "/lockouts", {"gc_pm", "admin"}, {}),
