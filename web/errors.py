@@ -297,6 +297,13 @@ def register_error_handlers(app):
             return jsonify(error="not_found", message=_("页面不存在")), 404
         return render_template("errors/error.html", status=404, message=_("页面不存在")), 404
 
+    @app.errorhandler(405)
+    def method_not_allowed(_err):
+        message = _("该地址不接受这种请求方式")
+        if wants_json():
+            return jsonify(error="method_not_allowed", message=message), 405
+        return render_template("errors/error.html", status=405, message=message), 405
+
     @app.errorhandler(413)
     def too_large(_err):
         limit = request.max_content_length or 0
