@@ -11,8 +11,8 @@ import engine
 from services.processes import deploy_diagram
 from tests.login_helpers import log_in_directly
 from tests.web.test_english import data_values, ui_text
-from web.runtime import uow
 from web.labels import ENGINE_LABELS, deploy_problem
+from web.runtime import uow
 
 DIAGRAM = Path(__file__).parent / "diagrams" / "site_review.bpmn"
 RAW_CODE = re.compile(r"<td>\s*(" + "|".join(ENGINE_LABELS) + r")\s*</td>")
