@@ -9,7 +9,7 @@ from domain.audit import record, snapshot
 from domain.db import utcnow
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.i18n import Text
-from domain.model import Assignment, AuditEntry, Authorisation, Person
+from domain.model import Assignment, Authorisation, Person
 from domain.realname import accepted_on, get_project
 
 UNKNOWN_POST = Text("没有这个授权职务", "Unknown post")
@@ -101,13 +101,3 @@ def list_authorisations(session: Session, actor: Actor, project_id: int, include
     if not include_revoked:
         stmt = stmt.where(Authorisation.revoked_at.is_(None))
     return list(session.scalars(stmt.order_by(Authorisation.granted_at.desc())))
-
-
-def audit_log(session: Session, actor: Actor, project_id: int, limit: int = 200, before_id=None):
-    """The project's audit entries, newest first (GC manager only)."""
-    get_project(session, project_id)
-    actor.must("view_audit", project_id)
-    stmt = select(AuditEntry).where(AuditEntry.project_id == project_id)
-    if before_id:
-        stmt = stmt.where(AuditEntry.id < before_id)
-    return list(session.scalars(stmt.order_by(AuditEntry.id.desc()).limit(limit)))

@@ -23,6 +23,7 @@ from domain.errors import Conflict, InvalidInput, NotFound
 from domain.i18n import Text
 from domain.inputs import bounded_text, normalized
 from domain.model import Assignment, Enterprise, Person, Project, Unit
+from domain.paging import Page, PageRequest, paginate
 from domain.payroll.cards import refuse_card_of_another
 from domain.roster import contracts, site
 from domain.roster.contracts import ContractForm
@@ -209,6 +210,16 @@ def list_assignments(
     session: Session, actor: Actor, project_id: int, query: AssignmentQuery
 ) -> list[Assignment]:
     """Workers assigned to the project, limited to the units the actor may see."""
+    return list(session.scalars(_assignments(session, actor, project_id, query)))
+
+
+def assignments_page(session: Session, actor: Actor, project_id: int, query: AssignmentQuery,
+                     req: PageRequest) -> Page:  # fmt: skip
+    """One page of ``list_assignments`` (项目人员接收), with the total."""
+    return paginate(session, _assignments(session, actor, project_id, query), req)
+
+
+def _assignments(session: Session, actor: Actor, project_id: int, query: AssignmentQuery):
     get_project(session, project_id)
     actor.must("accept_workers", project_id)
     stmt = (
@@ -232,7 +243,7 @@ def list_assignments(
         stmt = stmt.where(Person.trade == query.trade.strip())
     if query.state in STATE_LABELS:
         stmt = stmt.where(Assignment.state == query.state)
-    return list(session.scalars(stmt))
+    return stmt
 
 
 def trades_on(session: Session, project_id: int) -> list[str]:

@@ -16,6 +16,7 @@ Definitions — ``engine.definitions``
 Instances — ``engine.instances``
     start_instance(session, process_id, *, data=None, business_key=None, started_by=None) -> id
     list_instances(session, *, process_id=None, status=None, business_key=None, limit=100)
+    instances_query / incidents_query (+ incident_view) / failures_query: the same, unlimited
     describe_instance(session, instance_id) -> dict (state, data, tasks, jobs, incidents, inbox,
         the admin's actions)
     suspend_instance / resume_instance(session, id, *, by, reason=""); terminate_instance(..., reason)
@@ -68,13 +69,16 @@ from engine.executor import JobExecutor, run_due_jobs
 from engine.forms import TaskForm, form_to_data, task_form
 from engine.inbox import Grant, InboxItem, inbox_counts, list_inbox
 from engine.incidents import (
+    failures_query,
+    incident_view,
+    incidents_query,
     list_failures,
     list_incidents,
     record_failure,
     retry_incident,
     retrying_jobs,
 )
-from engine.instances import describe_instance, list_instances, start_instance
+from engine.instances import describe_instance, instances_query, list_instances, start_instance
 from engine.jobs import claim_jobs, default_worker_id
 from engine.tasks import complete_task
 
@@ -86,4 +90,5 @@ __all__ = [
     "form_to_data", "inbox_counts", "latest_definition", "list_definitions", "list_incidents",
     "list_inbox", "list_instances", "retry_incident", "retrying_jobs", "run_due_jobs",
     "start_instance", "task_form",
+    "failures_query", "incident_view", "incidents_query", "instances_query",  # pages of the lists
 ]  # fmt: skip

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from engine.clock import utcnow
@@ -43,16 +43,24 @@ def list_incidents(
     session: Session, *, open_only: bool = True, instance_id: int | None = None
 ) -> list[IncidentView]:
     """Incidents, newest first."""
+    query = incidents_query(open_only=open_only, instance_id=instance_id)
+    return [incident_view(row) for row in session.execute(query).tuples()]
+
+
+def incidents_query(*, open_only: bool = True, instance_id: int | None = None) -> Select:
+    """The statement of ``list_incidents`` (rows of Incident and Job; ``incident_view`` each)."""
     query = select(Incident, Job).join(Job, Job.id == Incident.job_id)
     if open_only:
         query = query.where(Incident.resolved_at.is_(None))
     if instance_id is not None:
         query = query.where(Incident.instance_id == instance_id)
-    return [
-        IncidentView(i.id, i.job_id, i.instance_id, j.operation, j.kind, j.attempts, i.error,
-                     i.created_at, i.resolved_at, i.resolved_by)
-        for i, j in session.execute(query.order_by(Incident.id.desc()))
-    ]  # fmt: skip
+    return query.order_by(Incident.id.desc())
+
+
+def incident_view(row: tuple[Incident, Job]) -> IncidentView:
+    i, j = row
+    return IncidentView(i.id, i.job_id, i.instance_id, j.operation, j.kind, j.attempts, i.error,
+                        i.created_at, i.resolved_at, i.resolved_by)  # fmt: skip
 
 
 def retry_incident(session: Session, incident_id: int, *, by: str | None = None) -> None:
@@ -103,7 +111,12 @@ def record_failure(session: Session, error: ProcessError) -> Failure:
 def list_failures(session: Session, *, instance_id: int | None = None,
                   limit: int = 50) -> list[Failure]:  # fmt: skip
     """The newest failures, of one instance or all."""
-    query = select(Failure).order_by(Failure.id.desc()).limit(limit)
+    return list(session.scalars(failures_query(instance_id=instance_id).limit(limit)))
+
+
+def failures_query(*, instance_id: int | None = None) -> Select:
+    """The statement of ``list_failures`` without a limit."""
+    query = select(Failure).order_by(Failure.id.desc())
     if instance_id is not None:
         query = query.where(Failure.instance_id == instance_id)
-    return list(session.scalars(query))
+    return query

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from SpiffWorkflow import TaskState
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from engine.clock import utcnow
@@ -55,14 +55,21 @@ def list_instances(
     limit: int = 100,
 ) -> list[ProcessInstance]:
     """Instances, newest first, optionally filtered."""
-    query = select(ProcessInstance).order_by(ProcessInstance.id.desc()).limit(limit)
+    query = instances_query(process_id=process_id, status=status, business_key=business_key)
+    return list(session.scalars(query.limit(limit)))
+
+
+def instances_query(*, process_id: str | None = None, status: str | None = None,
+                    business_key: str | None = None) -> Select:  # fmt: skip
+    """The statement of ``list_instances`` without a limit (a page of it is the caller's)."""
+    query = select(ProcessInstance).order_by(ProcessInstance.id.desc())
     if process_id:
         query = query.where(ProcessInstance.process_id == process_id)
     if status:
         query = query.where(ProcessInstance.status == status)
     if business_key:
         query = query.where(ProcessInstance.business_key == business_key)
-    return list(session.scalars(query))
+    return query
 
 
 def _task_view(task) -> dict:

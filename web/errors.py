@@ -35,6 +35,7 @@ from services.tasks import NeedsOwnPage
 from web.access import refuse, wants_json
 from web.extensions import db
 from web.forms import back_url
+from web.labels import deploy_problem
 
 
 def lang() -> str:
@@ -77,10 +78,11 @@ _CONTROL_TABLE = dict.fromkeys(_CONTROL, None)
 
 def engine_error_as_domain(err: engine.EngineError) -> DomainError:
     if isinstance(err, engine.DeployRefused):
-        problems = "; ".join(f"{el or '-'}: {reason}" for el, reason in err.problems)
+        problems = "; ".join(f"{el or '-'}: {deploy_problem(reason, lang())}"
+                             for el, reason in err.problems)  # fmt: skip
         refused = InvalidInput("diagram_refused", DEPLOY_REFUSED, field="xml", problems=problems)
         # Each problem with its element id: the editor marks the element on the diagram.
-        refused.extra["problems"] = [{"element": el, "message": reason}
+        refused.extra["problems"] = [{"element": el, "message": deploy_problem(reason, lang())}
                                      for el, reason in err.problems]  # fmt: skip
         return refused
     if isinstance(err, engine.ProcessError):

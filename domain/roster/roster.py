@@ -7,7 +7,7 @@ number that another worker's record has too (wages go only to the worker's own c
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import or_, select
@@ -18,6 +18,7 @@ from domain.gates import Finding
 from domain.i18n import Text
 from domain.inputs import normalized
 from domain.model import Assignment, Person, Unit
+from domain.paging import Page, PageRequest, page_of_list, paginate
 from domain.realname import get_project
 from domain.roster import contracts, site
 from domain.roster.model import LabourContract, Team
@@ -92,9 +93,7 @@ def presence_of(a: Assignment, day: date) -> str:
     return "on_site"
 
 
-def list_roster(session: Session, actor: Actor, project_id: int, query: RosterQuery,
-                day: date) -> list[RosterRow]:  # fmt: skip
-    """The project's workers in the actor's units, grouped by unit and team, with flags."""
+def _roster_stmt(session: Session, actor: Actor, project_id: int, query: RosterQuery):
     get_project(session, project_id)
     actor.must("view_roster", project_id)
     stmt = (
@@ -120,11 +119,27 @@ def list_roster(session: Session, actor: Actor, project_id: int, query: RosterQu
         stmt = stmt.where(Assignment.team_id == query.team_id)
     if query.name.strip():
         stmt = stmt.where(Person.name.contains(query.name.strip()))
-    assignments = list(session.scalars(stmt).unique())
+    return stmt
+
+
+def list_roster(session: Session, actor: Actor, project_id: int, query: RosterQuery,
+                day: date) -> list[RosterRow]:  # fmt: skip
+    """The project's workers in the actor's units, grouped by unit and team, with flags."""
+    assignments = list(session.scalars(_roster_stmt(session, actor, project_id, query)).unique())
     if query.presence in PRESENCE:
         assignments = [a for a in assignments if presence_of(a, day) == query.presence]
     rows = rows_for(session, project_id, assignments, day)
     return [r for r in rows if r.flags] if query.flagged else rows
+
+
+def roster_page(session: Session, actor: Actor, project_id: int, query: RosterQuery, day: date,
+                req: PageRequest) -> Page:  # fmt: skip
+    """One page of the roster: paged by the database, unless a filter needs each row's flags or
+    presence (then the filtered list is paged: a project's workforce, not its sign-ins)."""
+    if query.presence in PRESENCE or query.flagged:
+        return page_of_list(list_roster(session, actor, project_id, query, day), req)
+    page = paginate(session, _roster_stmt(session, actor, project_id, query), req)
+    return replace(page, items=rows_for(session, project_id, page.items, day))
 
 
 def rows_for(session: Session, project_id: int, assignments: list[Assignment],

@@ -1,13 +1,14 @@
-"""Attendance as an Excel workbook (考勤导出), with openpyxl."""
+"""Attendance as an Excel workbook or CSV (考勤导出), written row by row: no cap, no whole
+list in memory."""
 
+from collections.abc import Iterable, Iterator
 from datetime import UTC
-from io import BytesIO
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
+from typing import BinaryIO
 
 from domain.clock import shanghai_time
-from domain.signin.queries import METHOD_LABELS
+from domain.exports import csv_chunks, write_xlsx
+from domain.masking import mask_id_number
+from domain.signin.queries import METHOD_LABELS, ExportRow
 
 HEADERS = {
     "zh": [
@@ -39,44 +40,36 @@ HEADERS = {
         "Make-up",
     ],
 }
+WIDTHS = (12, 10, 10, 20, 10, 26, 12, 12, 10, 9, 9, 6)
 
 
-def attendance_workbook(rows, project_name: str, lang: str = "zh",
-                        teams: dict[int, str] | None = None) -> bytes:  # fmt: skip
-    """An .xlsx of attendance rows (``Attendance`` objects with person, unit, officer loaded);
-    ``teams``: person id → the name of his team (班组)."""
-    teams = teams or {}
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "考勤" if lang != "en" else "Attendance"
-    ws.append([project_name])
-    ws["A1"].font = Font(bold=True, size=13)
-    ws.append(HEADERS["en" if lang == "en" else "zh"])
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-    yes = "Yes" if lang == "en" else "是"
-    for r in rows:
-        signed = shanghai_time(r.signed_at.replace(tzinfo=UTC))
-        ws.append(
-            [
-                r.day,
-                signed.strftime("%H:%M:%S"),
-                r.person.name,
-                r.person.masked_id,
-                r.person.trade,
-                r.unit.name,
-                teams.get(r.person_id, ""),
-                METHOD_LABELS[r.method].format(lang),
-                r.officer.name if r.officer else "",
-                round(r.distance_m) if r.distance_m is not None else None,
-                round(r.accuracy_m) if r.accuracy_m is not None else None,
-                yes if r.makeup else "",
-            ]
-        )
-    widths = (12, 10, 10, 20, 10, 26, 12, 12, 10, 9, 9, 6)
-    for column, width in zip("ABCDEFGHIJKL", widths, strict=True):
-        ws.column_dimensions[column].width = width
-    ws.freeze_panes = "A3"
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+def _cells(r: ExportRow, lang: str) -> list:
+    signed = shanghai_time(r.signed_at.replace(tzinfo=UTC))
+    return [
+        r.day,
+        signed.strftime("%H:%M:%S"),
+        r.name,
+        mask_id_number(r.id_number),
+        r.trade or "",
+        r.unit,
+        r.team,
+        METHOD_LABELS[r.method].format(lang),
+        r.officer,
+        round(r.distance_m) if r.distance_m is not None else None,
+        round(r.accuracy_m) if r.accuracy_m is not None else None,
+        ("Yes" if lang == "en" else "是") if r.makeup else "",
+    ]
+
+
+def write_attendance_xlsx(rows: Iterable[ExportRow], project_name: str, lang: str,
+                          out: BinaryIO) -> int:  # fmt: skip
+    """Write an .xlsx of every row to ``out`` (write-only: memory does not grow with rows)."""
+    headers = HEADERS["en" if lang == "en" else "zh"]
+    cells = (_cells(r, lang) for r in rows)
+    return write_xlsx(out, "考勤" if lang != "en" else "Attendance", project_name, headers, cells,
+                      WIDTHS)  # fmt: skip
+
+
+def attendance_csv(rows: Iterable[ExportRow], lang: str) -> Iterator[str]:
+    """The same columns as CSV text, in chunks."""
+    return csv_chunks(HEADERS["en" if lang == "en" else "zh"], (_cells(r, lang) for r in rows))

@@ -1,15 +1,18 @@
 """Attendance queries (考勤): lists per project/unit/day, counts per day, a worker's calendar."""
 
 import calendar
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from domain.access import Actor
 from domain.i18n import Text
 from domain.model import Assignment, Person, Unit
+from domain.paging import Page, PageRequest, count_of, paginate, stream
+from domain.roster.model import Team
 from domain.signin.model import Attendance
 
 METHOD_LABELS = {
@@ -21,15 +24,33 @@ METHOD_LABELS = {
 
 @dataclass
 class AttendanceQuery:
-    """Filters of the attendance list (考勤查询)."""
+    """Filters of the attendance list (考勤查询); no cap on the rows (pages and exports)."""
 
     day_from: date
     day_to: date
     unit_id: int | None = None
     name: str = ""
     method: str = ""
-    limit: int = 2000
     team_id: int | None = None  # the worker's team (班组) on the project now
+    by_team: bool = False  # 按班组分组: rows ordered by unit and team first
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    """One sign-in as the export writes it (plain columns: nothing kept per row)."""
+
+    day: date
+    signed_at: datetime
+    name: str
+    id_number: str | None
+    trade: str | None
+    unit: str
+    team: str
+    method: str
+    officer: str
+    distance_m: float | None
+    accuracy_m: float | None
+    makeup: bool
 
 
 def _scoped(stmt, actor: Actor, project_id: int, unit_id: int | None):
@@ -41,35 +62,70 @@ def _scoped(stmt, actor: Actor, project_id: int, unit_id: int | None):
     return stmt
 
 
-def list_attendance(session: Session, actor: Actor, project_id: int, q: AttendanceQuery):
-    """Sign-ins on a project within the actor's units, newest day first."""
+def _filtered(stmt, actor: Actor, project_id: int, q: AttendanceQuery):
+    """``stmt`` (over Attendance, joined to Person, outer-joined to the worker's Assignment on
+    the project and its Team) limited by the query and ordered as the list shows it."""
     actor.must("view_attendance", project_id, q.unit_id)
-    stmt = (
-        select(Attendance)
-        .join(Person, Person.id == Attendance.person_id)
-        .options(
-            joinedload(Attendance.person),
-            joinedload(Attendance.unit),
-            joinedload(Attendance.officer),
-        )
-        .where(
-            Attendance.project_id == project_id,
-            Attendance.day >= q.day_from,
-            Attendance.day <= q.day_to,
-        )
-        .order_by(Attendance.day.desc(), Attendance.signed_at)
-        .limit(q.limit)
+    stmt = _scoped(stmt, actor, project_id, q.unit_id).where(
+        Attendance.project_id == project_id,
+        Attendance.day >= q.day_from,
+        Attendance.day <= q.day_to,
     )
-    stmt = _scoped(stmt, actor, project_id, q.unit_id)
     if q.name.strip():
         stmt = stmt.where(Person.name.contains(q.name.strip()))
     if q.method in METHOD_LABELS:
         stmt = stmt.where(Attendance.method == q.method)
     if q.team_id:
-        stmt = stmt.join(Assignment, and_(Assignment.person_id == Attendance.person_id,
-                                          Assignment.project_id == Attendance.project_id)
-                         ).where(Assignment.team_id == q.team_id)  # fmt: skip
-    return list(session.scalars(stmt))
+        stmt = stmt.where(Assignment.team_id == q.team_id)
+    grouped = (Team.id.is_(None), Team.unit_id, Team.name) if q.by_team else ()
+    return stmt.order_by(*grouped, Attendance.day.desc(), Attendance.signed_at, Attendance.id)
+
+
+def _joined(stmt):
+    return (
+        stmt.join(Person, Person.id == Attendance.person_id)
+        .outerjoin(Assignment, and_(Assignment.person_id == Attendance.person_id,
+                                    Assignment.project_id == Attendance.project_id))
+        .outerjoin(Team, Team.id == Assignment.team_id)
+    )  # fmt: skip
+
+
+def attendance_page(session: Session, actor: Actor, project_id: int, q: AttendanceQuery,
+                    req: PageRequest) -> Page:  # fmt: skip
+    """One page of the sign-ins on a project within the actor's units, newest day first."""
+    stmt = _joined(select(Attendance)).options(
+        joinedload(Attendance.person), joinedload(Attendance.unit), joinedload(Attendance.officer)
+    )
+    return paginate(session, _filtered(stmt, actor, project_id, q), req)
+
+
+def people_count(session: Session, actor: Actor, project_id: int, q: AttendanceQuery) -> int:
+    """How many workers signed in under the query (共 N 条签到，P 人)."""
+    stmt = _filtered(_joined(select(Attendance.person_id)), actor, project_id, q)
+    return count_of(session, stmt.distinct())
+
+
+def list_attendance(session: Session, actor: Actor, project_id: int, q: AttendanceQuery):
+    """Every sign-in of the query as ``Attendance`` objects (a list: for small ranges only)."""
+    stmt = _joined(select(Attendance)).options(
+        joinedload(Attendance.person), joinedload(Attendance.unit), joinedload(Attendance.officer)
+    )
+    return list(session.scalars(_filtered(stmt, actor, project_id, q)))
+
+
+def export_rows(session: Session, actor: Actor, project_id: int,
+                q: AttendanceQuery) -> Iterator[ExportRow]:  # fmt: skip
+    """Every sign-in of the query as plain rows, fetched in batches (考勤导出 of any size)."""
+    officer = aliased(Person)
+    stmt = _joined(select(
+        Attendance.day, Attendance.signed_at, Person.name, Person.id_number, Person.trade,
+        Unit.name, func.coalesce(Team.name, ""), Attendance.method,
+        func.coalesce(officer.name, ""), Attendance.distance_m, Attendance.accuracy_m,
+        Attendance.makeup,
+    )).join(Unit, Unit.id == Attendance.unit_id).outerjoin(
+        officer, officer.id == Attendance.officer_person_id)  # fmt: skip
+    stmt = _filtered(stmt, actor, project_id, q)  # the access check now, not at the first row
+    return (ExportRow(*row) for row in stream(session, stmt, scalars=False))
 
 
 def counts_per_day(

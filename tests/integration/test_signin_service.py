@@ -2,6 +2,7 @@
 
 from datetime import date, datetime, timedelta
 from io import BytesIO
+from itertools import islice
 
 import pytest
 from openpyxl import load_workbook
@@ -14,7 +15,7 @@ from domain.model import Person, Project, User
 from domain.signin import queries, service
 from domain.signin.coords import Point
 from domain.signin.errors import SignInRefused
-from domain.signin.export import attendance_workbook
+from domain.signin.export import write_attendance_xlsx
 from domain.signin.geofence import LocationFix
 from domain.signin.model import Attendance
 from domain.signin.tokens import generate_key_pair, issue_code
@@ -254,7 +255,10 @@ def test_demo_has_a_month_of_sign_ins_and_export(session):
     q = queries.AttendanceQuery(day_from=today - timedelta(30), day_to=today)
     rows = queries.list_attendance(session, actor(session, "gc_pm"), 1, q)
     assert len(rows) > 500
-    wb = load_workbook(BytesIO(attendance_workbook(rows[:20], "项目")))
+    out = BytesIO()
+    write_attendance_xlsx(islice(queries.export_rows(session, actor(session, "gc_pm"), 1, q), 20),
+                          "项目", "zh", out)  # fmt: skip
+    wb = load_workbook(out)
     sheet = wb.active
     assert sheet["A1"].value == "项目" and sheet["C2"].value == "姓名" and sheet.max_row == 22
 

@@ -121,3 +121,10 @@ def set_language(code: str):
 @guard()
 def me():
     return {"user": g.actor.name, "roles": sorted(g.actor.roles())}
+
+
+@bp.route("/favicon.ico")
+@public
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page links: send them to the SVG icon."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)

@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -5,6 +7,7 @@ import engine
 from domain import roles
 from domain.errors import InvalidInput
 from domain.i18n import Text
+from domain.paging import page_request, paginate
 from services import certificates as certificate_services
 from services import editor as editor_services
 from services import processes as process_services
@@ -15,6 +18,7 @@ from web.inbox import bp
 from web.inbox.process_api import masked
 from web.runtime import uow
 
+INSTANCE_STATUSES = ("running", "suspended", "completed", "terminated")  # the list's filter
 NO_FILE = Text("请选择要部署的 BPMN 文件", "Please choose a BPMN file to deploy")
 
 
@@ -22,12 +26,17 @@ NO_FILE = Text("请选择要部署的 BPMN 文件", "Please choose a BPMN file t
 @guard(roles.PROCESS_ADMIN)
 def processes():
     """流程管理: deployed versions and recent instances."""
+    status = request.args.get("status", "")
+    query = engine.instances_query(status=status if status in INSTANCE_STATUSES else None)
+    instances = paginate(db.session, query, page_request(request.args))
     return render_template(
         "inbox/processes.html",
         definitions=engine.list_definitions(db.session),
-        instances=engine.list_instances(db.session, limit=100),
+        instances=instances,
+        statuses=INSTANCE_STATUSES,
+        status=status,
         incidents=engine.list_incidents(db.session),
-    )
+    )  # fmt: skip
 
 
 @bp.post("/admin/processes/deploy")
@@ -115,9 +124,13 @@ def instance_control(instance_id: int, action: str):
 @bp.route("/admin/incidents")
 @guard(roles.PROCESS_ADMIN)
 def incidents():
-    return render_template("inbox/incidents.html",
-                           incidents=engine.list_incidents(db.session, open_only=False),
-                           failures=engine.list_failures(db.session))  # fmt: skip
+    query = engine.incidents_query(open_only=False)
+    incidents = paginate(db.session, query, page_request(request.args), scalars=False)
+    second = page_request(request.args, prefix="f_")  # the failures' own pager on the page
+    failures = paginate(db.session, engine.failures_query(), second)
+    return render_template("inbox/incidents.html", failures=failures,
+                           incidents=replace(incidents, items=[
+                               engine.incident_view(row) for row in incidents.items]))  # fmt: skip
 
 
 @bp.post("/admin/incidents/<int:incident_id>/retry")

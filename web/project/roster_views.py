@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 
 from domain import gates, realname, roles
 from domain.clock import today_in_shanghai
+from domain.paging import page_request
 from domain.roster import contracts, roster, site, teams
 from domain.roster.contracts import KIND_LABELS, KIND_SHORT, ContractForm
 from domain.uploads import sniff_document
@@ -42,11 +43,14 @@ def roster_list(project_id: int):
     进场登记 and 退场登记 on the chosen rows."""
     query = _roster_query()
     today = today_in_shanghai()
-    rows = roster.list_roster(db.session, g.actor, project_id, query, today)
+    page = roster.roster_page(db.session, g.actor, project_id, query, today,
+                              page_request(request.args))  # fmt: skip
+    rows = page.items
     return render_template(
         "project/roster.html",
         project=realname.get_project(db.session, project_id),
         rows=rows,
+        page=page,
         query=query,
         today=today,
         units=realname.visible_units(db.session, g.actor, project_id),

@@ -1,17 +1,22 @@
+import tempfile
+
 from flask import Response, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from domain import audit_labels, audit_log, gates, notice_board, realname, roles
 from domain import authorisation as auth_service
-from domain import gates, notice_board, realname, roles
 from domain.audit import verify_chain
 from domain.clock import today_in_shanghai
+from domain.exports import csv_chunks, write_xlsx
 from domain.model import Project
+from domain.paging import page_request
 from domain.realname import STATE_LABELS, AssignmentQuery, WorkerForm
 from domain.roster import contracts, roster
 from services import notice_board as board_services
 from services import realname as realname_services
 from web.access import guard
+from web.downloads import send_spooled, send_text
 from web.extensions import db
 from web.forms import back_url, int_arg, int_list
 from web.project import bp, roster_views
@@ -63,13 +68,16 @@ def _query() -> AssignmentQuery:
 def acceptance(project_id: int):
     """项目人员接收: query assigned workers, accept or reject them."""
     query = _query()
-    rows = realname.list_assignments(db.session, g.actor, project_id, query)
+    page = realname.assignments_page(db.session, g.actor, project_id, query,
+                                     page_request(request.args))  # fmt: skip
+    rows = page.items
     today = today_in_shanghai()
     more = roster.flags_for(db.session, project_id, rows, today)  # contract, on site, shared
     return render_template(
         "project/acceptance.html",
         project=realname.get_project(db.session, project_id),
         rows=rows,
+        page=page,
         today=today,
         flags={a.id: gates.person_flags(a.person, today) + more[a.id] for a in rows},
         teams=roster.teams_by_id(db.session, project_id),
@@ -169,14 +177,43 @@ def authorisation_revoke(project_id: int, authorisation_id: int):
 @bp.route("/projects/<int:project_id>/audit")
 @guard(roles.GC_MANAGER)
 def audit(project_id: int):
-    """操作日志: the project's append-only audit entries."""
-    entries = auth_service.audit_log(
-        db.session, g.actor, project_id, before_id=int_arg("before", request.args)
-    )
+    """操作日志: who did what to which object when, in words, filtered, a page at a time."""
+    query = audit_log.audit_filter(request.args)
+    page = audit_log.audit_page(db.session, g.actor, project_id, query, page_request(request.args))
     return render_template(
-        "project/audit.html", project=realname.get_project(db.session, project_id),
-        entries=entries, chain=verify_chain(db.session),
+        "project/audit.html", project=realname.get_project(db.session, project_id), page=page,
+        query=query, chain=verify_chain(db.session), kinds=audit_labels.KIND_LABELS,
+        actions=audit_labels.ACTION_LABELS, entity_labels=audit_labels.ENTITY_LABELS,
+        people=audit_log.actors_in_log(db.session, g.actor, project_id),
+        entities=audit_log.entities_in_log(db.session, project_id),
     )  # fmt: skip
+
+
+def _audit_export(project_id: int):
+    rows = audit_log.audit_rows(db.session, g.actor, project_id,
+                                audit_log.audit_filter(request.args))  # fmt: skip
+    code = realname.get_project(db.session, project_id).code
+    cells = (audit_log.export_cells(r, g.lang) for r in rows)
+    return cells, audit_log.EXPORT_HEADERS["en" if g.lang == "en" else "zh"], f"audit_{code}"
+
+
+@bp.route("/projects/<int:project_id>/audit.xlsx")
+@guard(roles.GC_MANAGER)
+def audit_export(project_id: int):
+    """操作日志导出 (Excel): every entry of the filters."""
+    cells, headers, name = _audit_export(project_id)
+    out = tempfile.TemporaryFile()
+    write_xlsx(out, "操作日志" if g.lang != "en" else "Audit log", name, headers, cells,
+               audit_log.EXPORT_WIDTHS)  # fmt: skip
+    return send_spooled(out, f"{name}.xlsx")
+
+
+@bp.route("/projects/<int:project_id>/audit.csv")
+@guard(roles.GC_MANAGER)
+def audit_export_csv(project_id: int):
+    """操作日志导出 (CSV): every entry of the filters."""
+    cells, headers, name = _audit_export(project_id)
+    return send_text(csv_chunks(headers, cells), f"{name}.csv")
 
 
 @bp.route("/projects/<int:project_id>/notice-board", methods=["GET", "POST"])

@@ -9,6 +9,7 @@ from domain.clock import today_in_shanghai
 from domain.errors import InvalidInput
 from domain.i18n import Text
 from domain.model import Project
+from domain.paging import page_request
 from domain.realname import get_project
 from domain.signin import queries, service
 from domain.signin.errors import SignInRefused
@@ -228,6 +229,7 @@ def attendance_query() -> queries.AttendanceQuery:
         name=request.args.get("name", ""),
         method=request.args.get("method", ""),
         team_id=int_arg("team_id", request.args),
+        by_team=request.args.get("group") == "team",
     )
 
 
@@ -250,9 +252,12 @@ def attendance_json(a) -> dict:
 @bp.route("/api/signin/projects/<int:project_id>/attendance")
 @guard(*roles.PROJECT_VIEWERS)
 def api_attendance(project_id: int):
-    """考勤: sign-ins with the filters of the page (from, to, unit_id, name, method)."""
-    rows = queries.list_attendance(db.session, g.actor, project_id, attendance_query())
-    return jsonify(attendance=[attendance_json(a) for a in rows])
+    """考勤: sign-ins with the filters of the page (from, to, unit_id, name, method), a page at
+    a time (page, size; the answer says the total and the number of pages)."""
+    page = queries.attendance_page(db.session, g.actor, project_id, attendance_query(),
+                                   page_request(request.args))  # fmt: skip
+    return jsonify(attendance=[attendance_json(a) for a in page.items], total=page.total,
+                   page=page.number, pages=page.pages, size=page.size)  # fmt: skip
 
 
 @bp.route("/api/signin/me/attendance")

@@ -1,8 +1,9 @@
 """Sign-in pages: my code, the two scan pages, the sign-in point, attendance and its export."""
 
+import tempfile
 from datetime import timedelta
 
-from flask import Response, current_app, flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from sqlalchemy import select
@@ -10,16 +11,18 @@ from sqlalchemy import select
 from domain import roles
 from domain.clock import today_in_shanghai
 from domain.model import Project
+from domain.paging import page_request
 from domain.realname import get_project
 from domain.roster import roster as roster_queries
 from domain.roster import teams as roster_teams
 from domain.signin import queries, service
 from domain.signin.coords import SYSTEMS
-from domain.signin.export import attendance_workbook
+from domain.signin.export import attendance_csv, write_attendance_xlsx
 from domain.signin.makeup import my_requests
 from domain.signin.queries import METHOD_LABELS
 from services import signin as signin_services
 from web.access import guard
+from web.downloads import XLSX, send_spooled, send_text
 from web.extensions import db
 from web.runtime import uow
 from web.signin import bp
@@ -110,16 +113,6 @@ def point_edit(project_id: int):
     )
 
 
-def _attendance_page_data(project_id: int):
-    query = attendance_query()
-    rows = queries.list_attendance(db.session, g.actor, project_id, query)
-    if request.args.get("group") == "team":  # by team (班组), each team's rows as they were
-        of = roster_teams.teams_by_person(db.session, project_id, {r.person_id for r in rows})
-        rows.sort(key=lambda r: (r.person_id not in of, *((of[r.person_id].unit_id,
-                                 of[r.person_id].name) if r.person_id in of else (0, ""))))
-    return query, rows
-
-
 def _team_names(project_id: int, rows) -> dict[int, str]:
     """person id → his team's name (班组), for the rows shown."""
     found = roster_teams.teams_by_person(db.session, project_id, {r.person_id for r in rows})
@@ -136,35 +129,49 @@ def _visible_teams(project_id: int, units) -> list:
 @bp.route("/projects/<int:project_id>/signin/attendance")
 @guard(*roles.PROJECT_VIEWERS)
 def attendance_list(project_id: int):
-    """考勤记录: sign-ins per project, unit and day, with filters."""
-    query, rows = _attendance_page_data(project_id)
+    """考勤记录: sign-ins per project, unit and day, with filters, a page at a time."""
+    query = attendance_query()
+    page = queries.attendance_page(db.session, g.actor, project_id, query,
+                                   page_request(request.args))  # fmt: skip
     units = queries.units_for_filter(db.session, g.actor, project_id)
     return render_template(
         "signin/attendance_list.html",
         project=get_project(db.session, project_id),
-        rows=rows,
+        page=page,
         query=query,
         units=units,
         teams=_visible_teams(project_id, units),
-        team_of=_team_names(project_id, rows),
+        team_of=_team_names(project_id, page.items),
         methods=METHOD_LABELS,
-        people=len({r.person_id for r in rows}),
+        people=queries.people_count(db.session, g.actor, project_id, query),
     )
+
+
+def _export_name(project_id: int, suffix: str) -> tuple[Project, str]:
+    project = get_project(db.session, project_id)
+    query = attendance_query()
+    return project, f"attendance_{project.code}_{query.day_from}_{query.day_to}.{suffix}"
 
 
 @bp.route("/projects/<int:project_id>/signin/attendance.xlsx")
 @guard(*roles.PROJECT_VIEWERS)
 def attendance_export(project_id: int):
-    """考勤导出 (Excel)."""
-    query, rows = _attendance_page_data(project_id)
-    project = get_project(db.session, project_id)
-    data = attendance_workbook(rows, project.name, g.lang, _team_names(project_id, rows))
-    name = f"attendance_{project.code}_{query.day_from}_{query.day_to}.xlsx"
-    return Response(
-        data,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f"attachment; filename={name}"},
-    )
+    """考勤导出 (Excel): every row of the filters, written in write-only mode to a temporary
+    file and sent from it in chunks."""
+    project, name = _export_name(project_id, "xlsx")
+    rows = queries.export_rows(db.session, g.actor, project_id, attendance_query())
+    out = tempfile.TemporaryFile()
+    write_attendance_xlsx(rows, project.name, g.lang, out)
+    return send_spooled(out, name, XLSX)
+
+
+@bp.route("/projects/<int:project_id>/signin/attendance.csv")
+@guard(*roles.PROJECT_VIEWERS)
+def attendance_export_csv(project_id: int):
+    """考勤导出 (CSV): every row of the filters, spooled as it is read, then sent."""
+    _, name = _export_name(project_id, "csv")
+    rows = queries.export_rows(db.session, g.actor, project_id, attendance_query())
+    return send_text(attendance_csv(rows, g.lang), name)
 
 
 @bp.route("/projects/<int:project_id>/signin/chart")
