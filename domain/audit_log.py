@@ -23,12 +23,11 @@ from domain.clock import SHANGHAI
 from domain.errors import InvalidInput
 from domain.i18n import Text
 from domain.inputs import iso_day
-from domain.masking import mask_card, mask_id_number, mask_phone
+from domain.masking import HIDDEN, mask_card, mask_id_number, mask_phone
 from domain.model import Assignment, AuditEntry, RoleGrant, User
 from domain.paging import Page, PageRequest, paginate, stream
 from domain.realname import get_project
 
-HIDDEN = "******"
 MASKS = {"id_number": mask_id_number, "bank_card": mask_card, "card": mask_card,
          "old_card": mask_card, "new_card": mask_card, "phone": mask_phone}  # fmt: skip
 SECRET_PARTS = ("hash", "password", "secret", "token", "private")  # never shown, even masked

@@ -46,3 +46,6 @@ class Masked:
     @property
     def masked_card(self) -> str:
         return mask_card(self.bank_card)
+
+
+HIDDEN = "******"  # a secret or a hash: shown as this, never even in part

@@ -39,6 +39,7 @@ EXPECTED = {
     "record_entry_exit": {GC_MANAGER, GC_OPERATOR},
     "authorise_officers": {GC_MANAGER},
     "view_audit": {GC_MANAGER},
+    "view_warnings": {GC_MANAGER, SUB_MANAGER},  # 预警: each manager for what he may see
     "lift_lockout": {GC_MANAGER, PROCESS_ADMIN},
     "edit_notice_board": {GC_MANAGER},
     "view_notice_board": VIEWERS,

@@ -200,8 +200,18 @@ def test_period_dates_are_dates():
 def test_text_limits_are_the_column_lengths():
     from domain.payroll.lines import TEXT_LIMITS
     from domain.payroll.model import WageLineRow
+    from domain.personal_data import Encrypted
 
-    columns = WageLineRow.__table__.c
-    assert {f: columns["bank_cnaps" if f == "cnaps" else f].type.length for f in TEXT_LIMITS} == (
-        TEXT_LIMITS
-    )
+    columns = {f: WageLineRow.__table__.c["bank_cnaps" if f == "cnaps" else f] for f in TEXT_LIMITS}
+    plain = {f: c.type.length for f, c in columns.items() if not isinstance(c.type, Encrypted)}
+    assert plain == {f: n for f, n in TEXT_LIMITS.items() if f in plain}
+    # An encrypted column (the card) holds the ciphertext of the longest value allowed.
+    for f, c in columns.items():
+        if isinstance(c.type, Encrypted):
+            assert stored_length(TEXT_LIMITS[f]) <= c.type.impl.length
+
+
+
+def stored_length(length: int, key_id: str = "k99") -> int:
+    """Characters of ``<key id>:`` + base64(12-byte nonce ‖ ciphertext ‖ 16-byte tag)."""
+    return len(key_id) + 1 + 4 * -(-(12 + length + 16) // 3)
