@@ -48,6 +48,7 @@ class TaskForm:
     comment_variable: str = "comment"
     data: dict = field(default_factory=dict)
     status: str = "open"
+    process_name: str = ""  # the diagram's name of the process (补签申请), for people
 
 
 def parse_fields(properties: dict) -> tuple[FormField, ...]:
@@ -86,6 +87,7 @@ def task_form(session: Session, human_task_id: int, grants: list[Grant]) -> Task
         decision_variable=props.get("decision_variable", "approved"),
         comment_variable=props.get("comment_variable", "comment"),
         data=dict(task.data), status=row.status,
+        process_name=getattr(wf.spec, "description", None) or row.process_id,
     )  # fmt: skip
 
 

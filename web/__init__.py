@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, current_app, g, request, session
 from flask_login import current_user
 from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from domain.access import load_actor, load_user_and_actor
 from domain.model import User
@@ -51,6 +52,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_error_handlers(app)
     headers.install(app)
     register_cli(app)
+    hops = int(app.config.get("ZHUXIN_PROXY_HOPS") or 0)
+    if hops:  # behind a load balancer: the client's address and scheme from its headers
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     return app
 
 

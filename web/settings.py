@@ -88,6 +88,9 @@ class Settings:
     ZHUXIN_BANK_URL: str = field(
         default_factory=lambda: _env("ZHUXIN_BANK_URL", "http://127.0.0.1:8090")
     )
+    # Proxies in front of the app that set X-Forwarded-For/-Proto/-Host (a load balancer: 1);
+    # 0 = none, the peer address is the client (the login throttle counts per address).
+    ZHUXIN_PROXY_HOPS: int = field(default_factory=lambda: int(_env("ZHUXIN_PROXY_HOPS", "0")))
     # The national workers' platform (全国建筑工人管理服务信息平台): its OpenAPI endpoint, the
     # appid and secret it issued; uploads are off while the URL is empty. The wait before the
     # asynchronous results are read is an ISO 8601 duration.

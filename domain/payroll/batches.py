@@ -234,13 +234,20 @@ def batch_for(session: Session, actor: Actor, batch_id: int, project_id: int, ac
     return batch
 
 
-def list_batches(session: Session, actor: Actor, project_id: int, query: str = ""):
-    """查询: every batch of the project, newest first, optionally filtered by number."""
+def batches_query(actor: Actor, project_id: int, query: str = "", states=None):
+    """查询: the project's batches, newest first, optionally by number and by state."""
     actor.must("view_batches", project_id)
     stmt = select(WageBatch).where(WageBatch.project_id == project_id)
     if query.strip():
         stmt = stmt.where(WageBatch.batch_no.contains(query.strip()))
-    return session.scalars(stmt.order_by(WageBatch.id.desc())).all()
+    if states is not None:
+        stmt = stmt.where(WageBatch.state.in_(states))
+    return stmt.order_by(WageBatch.id.desc())
+
+
+def list_batches(session: Session, actor: Actor, project_id: int, query: str = ""):
+    """Every batch of the project, newest first, optionally filtered by number."""
+    return session.scalars(batches_query(actor, project_id, query)).all()
 
 
 def month_choices(project: Project, today: date | None = None, count: int = 6):

@@ -12,6 +12,7 @@ from connectors.bank_csv import bank_batch_csv
 from domain import roles
 from domain.errors import InvalidInput, NotFound
 from domain.i18n import Text
+from domain.paging import page_request, paginate
 from domain.payroll import (
     batches,
     cards,
@@ -25,7 +26,7 @@ from domain.payroll import (
 )
 from domain.payroll.errors import NO_BATCH
 from domain.payroll.lines import ERROR, LIVE_CHECKS
-from domain.payroll.model import SigningCredential, WageBatch
+from domain.payroll.model import BATCH_STATES, SigningCredential, WageBatch
 from domain.payroll.period import month_label
 from domain.roles import CONTRACTOR
 from domain.roster import teams as roster_teams
@@ -114,10 +115,11 @@ def trade_rates(project_id: int):
 def compile_index(project_id: int):
     """工资支付表编制: batch numbers (新增银行交换批次号) and the unit tables (新增编制)."""
     ctx = _ctx(project_id)
-    rows = batches.list_batches(db.session, g.actor, project_id)
+    page = paginate(db.session, batches.batches_query(g.actor, project_id), page_request(request.args, 20))
+    rows = page.items
     tables = {b.id: compile.visible_compilations(db.session, g.actor, b) for b in rows}
     return render_template(
-        "payroll/compile_index.html", batches=rows, tables=tables,
+        "payroll/compile_index.html", batches=rows, tables=tables, page=page,
         months=batches.month_choices(ctx["project"]),
         reminders=batches.open_reminders(db.session, g.actor, project_id),
         reminder_tasks=payroll.reminder_tasks(uow(), g.actor, project_id),
@@ -285,9 +287,10 @@ def compilation_review(project_id: int, compilation_id: int):
 @guard(*VIEWERS)
 def review_index(project_id: int):
     """工资支付表审核: 查询 every batch number with its state."""
-    rows = batches.list_batches(db.session, g.actor, project_id, request.args.get("q", ""))
-    return render_template("payroll/review_index.html", batches=rows, q=request.args.get("q", ""),
-                           **_ctx(project_id))  # fmt: skip
+    stmt = batches.batches_query(g.actor, project_id, request.args.get("q", ""))
+    page = paginate(db.session, stmt, page_request(request.args))
+    return render_template("payroll/review_index.html", batches=page.items, page=page,
+                           q=request.args.get("q", ""), **_ctx(project_id))  # fmt: skip
 
 
 @bp.route(BASE + "/batches/<int:batch_id>")
@@ -360,12 +363,12 @@ def summary_generate(project_id: int, batch_id: int):
 @guard(*roles.GC_SIDE)
 def push_index(project_id: int):
     """工资支付表推送银行: batches whose summary table has been generated."""
-    rows = [b for b in batches.list_batches(db.session, g.actor, project_id,
-                                            request.args.get("q", ""))
-            if b.state not in ("compiling", "approved")]  # fmt: skip
-    summaries = {b.id: payment.summary_of(db.session, b) for b in rows}
-    return render_template("payroll/push_index.html", batches=rows, summaries=summaries,
-                           q=request.args.get("q", ""), **_ctx(project_id))  # fmt: skip
+    pushed = [s for s in BATCH_STATES if s not in ("compiling", "approved")]
+    stmt = batches.batches_query(g.actor, project_id, request.args.get("q", ""), pushed)
+    page = paginate(db.session, stmt, page_request(request.args))
+    summaries = {b.id: payment.summary_of(db.session, b) for b in page.items}
+    return render_template("payroll/push_index.html", batches=page.items, summaries=summaries,
+                           page=page, q=request.args.get("q", ""), **_ctx(project_id))  # fmt: skip
 
 
 @bp.get(BASE + "/batches/<int:batch_id>/summary.pdf")
