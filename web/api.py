@@ -25,6 +25,12 @@ _ASSIGNMENT = {
     },
 }  # fmt: skip
 # Routes described here: this blueprint's, and the acceptance list (web/project/views.py).
+_ASSIGNMENTS_OK = oa.ok("The assignments", {"type": "object", "required": ["assignments"],
+                                           "properties": {"assignments": {"type": "array",
+                                                                          "items": _ASSIGNMENT}}})
+_SEARCH = {"type": "object", "properties": {
+    k: {"type": "string"} for k in ("name", "id_number", "trade", "state", "unit_id", "team_id")}}
+
 PATHS = {
     "/api/ping": {"get": {**oa.operation(
         "A trivial endpoint: the floor that benchmarks compare against", "api",
@@ -36,17 +42,22 @@ PATHS = {
         {**oa.ok("The document", {"type": "object", "required": ["openapi", "paths"]}),
          **oa.errors(400)}),
         "security": []}},
-    "/api/projects/{project_id}/assignments": {"get": oa.operation(
-        "项目人员接收: the acceptance list with the filters and scope of the page "
-        "(ID and card numbers masked)", "projects",
-        {**oa.ok("The assignments", {"type": "object", "required": ["assignments"],
-                                     "properties": {"assignments": {"type": "array",
-                                                                    "items": _ASSIGNMENT}}}),
-         **oa.errors(*oa.GUARDED, 404)},
-        parameters=oa.path_ids("project_id") + oa.query(
-            ("name", {"type": "string"}), ("id_number", {"type": "string"}),
-            ("trade", {"type": "string"}), ("state", {"type": "string"}),
-            ("unit_id", oa.QUERY_ID), ("team_id", oa.QUERY_ID)))},
+    "/api/projects/{project_id}/assignments": {
+        "get": oa.operation(
+            "项目人员接收: the acceptance list with the filters and scope of the page "
+            "(ID and card numbers masked); an ID number in the query is refused (400)", "projects",
+            {**_ASSIGNMENTS_OK, **oa.errors(*oa.GUARDED, 404)},
+            parameters=oa.path_ids("project_id") + oa.query(
+                ("name", {"type": "string"}), ("id_number", {"type": "string"}),
+                ("trade", {"type": "string"}), ("state", {"type": "string"}),
+                ("unit_id", oa.QUERY_ID), ("team_id", oa.QUERY_ID))),
+        "post": oa.operation(
+            "The same list searched with the filters in the body (an ID number never in a URL)",
+            "projects", {**_ASSIGNMENTS_OK, **oa.errors(*oa.GUARDED, 404, 413)},
+            parameters=oa.path_ids("project_id"),
+            requestBody={"required": False, "content": {
+                "application/json": {"schema": _SEARCH}}}),
+    },
 }  # fmt: skip
 
 # Areas that describe their /api/ routes: each has PATHS (and optionally SCHEMAS).

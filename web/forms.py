@@ -4,7 +4,8 @@ import math
 from urllib.parse import unquote, urlsplit
 
 from flask import request
-from werkzeug.routing import IntegerConverter
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter, ValidationError
 
 from domain import inputs
 from domain.errors import InvalidInput
@@ -52,9 +53,19 @@ class IdConverter(IntegerConverter):
     matches no route, so it is a 404 before any view or database sees it (PostgreSQL raises on
     a parameter beyond its column's range)."""
 
+    regex = r"\d{1,10}"  # INT_MAX has 10 digits: a longer number is no match for any rule
+
     def __init__(self, url_map, fixed_digits: int = 0, min: int = 0,
                  max: int = inputs.INT_MAX, signed: bool = False) -> None:  # fmt: skip
         super().__init__(url_map, fixed_digits, min, max, signed)
+
+    def to_python(self, value: str) -> int:
+        # Out of range is a 404 here, not a ValidationError: Werkzeug would otherwise answer
+        # 405 when a rule of the same path with another method exists (GET and POST …/paper).
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            raise NotFound() from None
 
 
 # -- JSON bodies of the API ------------------------------------------------------------------

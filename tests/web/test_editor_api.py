@@ -46,7 +46,7 @@ def test_validation_names_each_failing_element(client, auth):
     assert r.status_code == 400 and r.json["reason"] == "diagram_refused"
     by_element = {p["element"]: p["message"] for p in r.json["problems"]}
     # The timer's problem names its definition's id: the editor marks the event that owns it.
-    assert "quoted" in by_element["wait_timer"]
+    assert "带引号" in by_element["wait_timer"]  # "must be a quoted string", in the page's language
     assert "nobody/Listens" in by_element["send_notice"]
     assert "foreman" in by_element["confirm"]
     ok = client.post("/api/definitions/validate", data=DIAGRAM.read_bytes(),

@@ -1,7 +1,7 @@
 """银行接口 (the project's choice of how payment files reach its bank) and 银行文件 (a batch's
 files in the bank's layout, and the bank's result files uploaded back)."""
 
-from datetime import date
+import re
 
 from flask import Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -89,8 +89,8 @@ def funding(project_id: int):
 
 
 def _month(value: str) -> str:
-    """YYYY-MM from the query, else this month (Shanghai)."""
-    try:
-        return f"{date.fromisoformat(value.strip() + '-01'):%Y-%m}"
-    except ValueError:
-        return f"{today_in_shanghai():%Y-%m}"
+    """YYYY-MM from the query (years 2000–2099), else this month (Shanghai)."""
+    text = value.strip()
+    if re.fullmatch(r"20\d\d-(0[1-9]|1[0-2])", text):
+        return text
+    return f"{today_in_shanghai():%Y-%m}"

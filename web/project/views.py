@@ -18,7 +18,7 @@ from services import realname as realname_services
 from web.access import guard
 from web.downloads import send_spooled, send_text
 from web.extensions import db
-from web.forms import back_url, int_arg, int_list
+from web.forms import back_url, int_arg, int_list, json_object
 from web.project import bp, roster_views
 from web.project.account_views import code_page, uploaded
 from web.runtime import uow
@@ -252,6 +252,8 @@ def api_assignments(project_id: int):
     number is a POST (form or JSON body), never a query string."""
     if request.method == "GET":
         realname.refuse_id_number_in_url(request.args.get("id_number", ""))
+    elif request.mimetype == "application/json":
+        json_object()  # a body that is no JSON object is a 400 naming it
     rows = realname.list_assignments(db.session, g.actor, project_id, _query())
     today = today_in_shanghai()
     more = roster.flags_for(db.session, project_id, rows, today)
