@@ -35,11 +35,13 @@ def _header_rows(page) -> int:
 
 
 def _wrapped_labels(page) -> list[str]:
-    """The header's labels whose text breaks onto a second line ("我的项\\n目")."""
+    """The header's labels whose text breaks onto a second line ("我的项\\n目"): two boxes of
+    its text that do not overlap vertically (a count badge beside the words is one line)."""
     return page.evaluate("""() => [...document.querySelectorAll(
         'body > header nav > ul > li > a, body > header nav > ul > li > details > summary')]
         .filter(el => { const r = document.createRange(); r.selectNodeContents(el);
-          return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size > 1; })
+          const boxes = [...r.getClientRects()].filter(b => b.width > 0 && b.height > 0);
+          return boxes.some(a => boxes.some(b => a.bottom <= b.top + 1)); })
         .map(el => el.textContent.trim())""")
 
 

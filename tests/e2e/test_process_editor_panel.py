@@ -80,7 +80,7 @@ def test_edit_operator_and_timer_check_fix_deploy_and_run(live_server, launch, s
     page.click("#check-diagram")
     expect(page.locator("#check-status")).to_have_class("check-failed")
     expect(page.locator('g[data-element-id="wait_a_while"].check-error')).to_have_count(1)
-    expect(page.locator(".check-error-note")).to_contain_text("quoted")
+    expect(page.locator(".check-error-note")).to_contain_text("带引号")
     expect(page.locator("#check-problems")).to_contain_text("wait_a_while")
     page.screenshot(path=str(shots / "editor_panel_check.png"))
 
