@@ -115,9 +115,10 @@ class Databases:
 
 def app_config(url: str, pki: Path) -> dict:
     from bench.payroll import CONFIG  # the bench's test configuration: no background, no CSRF
+    from web.keys import TEST_PII_KEYS  # every process of a run reads what the others wrote
 
     return {**CONFIG, "SQLALCHEMY_DATABASE_URI": url, "ZHUXIN_PKI_DIR": str(pki),
-            "ZHUXIN_BANK_POLL": "PT1S"}  # fmt: skip
+            "ZHUXIN_BANK_POLL": "PT1S", "ZHUXIN_PII_KEYS": TEST_PII_KEYS}  # fmt: skip
 
 
 def build_template(dbs: Databases, pki: Path) -> int:
@@ -287,11 +288,14 @@ class AppProcess:
 
 
 def base_env(url: str, bank: str, pki: Path, work: Path) -> dict:
+    from web.keys import TEST_PII_KEYS  # the same personal-data keys as the template's app
+
     return {
         **os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": url, "ZHUXIN_BANK_URL": bank,
         "ZHUXIN_PKI_DIR": str(pki), "ZHUXIN_BANK_POLL": "PT1S", "ZHUXIN_RETURN_POLL": "PT1S",
         "ZHUXIN_RETURN_WATCH_DAYS": "0", "ZHUXIN_SECURE_COOKIES": "0",
         "SECRET_KEY": "crash-matrix", "ZHUXIN_NODE_DIR": str(work / "nodes"),
+        "ZHUXIN_PII_KEYS": TEST_PII_KEYS,
         # A lease far longer than any recovery here: a resumed job was reclaimed, not expired.
         "ZHUXIN_JOB_LEASE_SECONDS": str(LEASE_S),
     }  # fmt: skip

@@ -121,6 +121,12 @@ def _csrf(page: str) -> str:
     return found.group(1)
 
 
+def shared_pii_keys() -> str:
+    from web.keys import TEST_PII_KEYS  # a throwaway database: the fixed keys of the tests
+
+    return TEST_PII_KEYS
+
+
 def prepare(url: str, workers: int, makeups: int, tmp: Path) -> tuple[list[int], tuple, Path]:
     """The database (demo + workers), the diagrams, the make-up requests; the sign-in key."""
     from bench.signin import prepare as bench_prepare
@@ -248,6 +254,8 @@ def run(pg: str, workers: int, makeups: int, seconds: float, work: Path,
     url = url or dbs.create(dbs.run)
     nodes: list[Node] = []
     figures = Figures()
+    # One personal-data keyring for the preparing apps (here and bench.signin's) and both nodes.
+    os.environ.setdefault("ZHUXIN_PII_KEYS", shared_pii_keys())
     try:
         ids, point, key_file = prepare(url, workers, makeups, work)
         tick_file = work / "ticks.txt"

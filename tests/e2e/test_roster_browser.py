@@ -30,7 +30,7 @@ def test_register_accept_enter_and_dispatch(app, live_server, launch, tmp_path):
         page.goto(f"{live_server}/login")
         page.fill("input[name=account]", account)
         page.fill("input[name=password]", "zhuxin2026")
-        page.click("button[type=submit]")
+        page.click("form:has(input[name=account]) button[type=submit]")  # not the header's 退出登录
         page.wait_for_url(f"{live_server}/")
 
     scan = tmp_path / "合同扫描.pdf"
