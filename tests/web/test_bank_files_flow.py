@@ -6,7 +6,6 @@ and nothing is kept."""
 import io
 import re
 
-import pytest
 from sqlalchemy import func, select
 
 from domain.model import User
@@ -15,15 +14,9 @@ from domain.payroll.model import BankFile, BankSubmission, WageBatch, WageLineRo
 from services.pki import DEMO_ENTERPRISE_PASSWORD
 from tests.web.payroll_helpers import (
     PM_PASSWORD,
-    configure_payroll,
     drain,
     drive_to_enterprise_signing,
 )
-
-
-@pytest.fixture
-def payroll_app(app, tmp_path):
-    return configure_payroll(app, tmp_path / "pki")
 
 
 def _one(app, model, **where):

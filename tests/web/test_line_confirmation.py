@@ -15,16 +15,11 @@ from domain.payroll.batches import month_choices
 from domain.payroll.model import Compilation, LineConfirmation, WageBatch, WageLineRow
 from engine.models import HumanTask
 from tests.retention_helpers import deleting_allowed
-from tests.web.payroll_helpers import configure_payroll, confirm_lines
+from tests.web.payroll_helpers import confirm_lines
 
 P = "/projects/1/payroll"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n%signed by the worker\n"
-
-
-@pytest.fixture
-def payroll_app(app, tmp_path):
-    return configure_payroll(app, tmp_path / "pki")
 
 
 def as_user(client, auth, who):

@@ -17,18 +17,12 @@ from tests.login_helpers import log_in_directly
 from tests.web.payroll_helpers import (
     FakeBank,
     bound_connectors,
-    configure_payroll,
     confirm_lines,
     drain,
     drive_to_enterprise_signing,
 )
 
 P = "/projects/1/payroll"
-
-
-@pytest.fixture
-def payroll_app(app, tmp_path):
-    return configure_payroll(app, tmp_path / "pki")
 
 
 def ok(r):

@@ -7,7 +7,6 @@ again by the PM and the enterprise → paid, returns watched for."""
 import io
 import re
 
-import pytest
 from sqlalchemy import select
 
 import engine
@@ -25,15 +24,9 @@ from services.pki import DEMO_ENTERPRISE_PASSWORD
 from tests.web.payroll_helpers import (
     FakeBank,
     bound_connectors,
-    configure_payroll,
     confirm_lines,
     drain,
 )
-
-
-@pytest.fixture
-def payroll_app(app, tmp_path):
-    return configure_payroll(app, tmp_path / "pki")
 
 
 def as_user(client, auth, who):

@@ -6,23 +6,17 @@ import html
 import json
 from decimal import Decimal
 
-import pytest
 from sqlalchemy import select
 
 from domain.model import AuditEntry, User
 from domain.payroll.batches import month_choices
 from domain.payroll.lines import LIVE_CHECKS
 from domain.payroll.model import Compilation, TradeRate, WageBatch, WageLineRow
-from tests.web.payroll_helpers import configure_payroll, confirm_lines
+from tests.web.payroll_helpers import confirm_lines
 from tests.web.test_payroll_flow import as_user
 from web.extensions import db
 
 BASE = "/projects/1/payroll"
-
-
-@pytest.fixture
-def payroll_app(app, tmp_path):
-    return configure_payroll(app, tmp_path / "pki")
 
 
 def post(client, url, data=None):

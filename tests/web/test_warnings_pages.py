@@ -12,14 +12,8 @@ from domain.model import Authorisation, Project
 from domain.payroll.model import Compilation, WageLineRow
 from services import warnings
 from tests.login_helpers import log_in_directly
-from tests.web.payroll_helpers import configure_payroll
 
 P = "/projects/1/payroll"
-
-
-@pytest.fixture
-def payroll_app(app, tmp_path):
-    return configure_payroll(app, tmp_path / "pki")
 
 
 def ok(r):
