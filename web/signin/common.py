@@ -67,10 +67,5 @@ def parse_fix(source) -> tuple[LocationFix | None, str | None]:
         return None, error
 
 
-def body() -> dict:
-    data = request.get_json(silent=True)
-    return data if isinstance(data, dict) else request.form.to_dict()
-
-
 def device() -> str:
     return request.headers.get("User-Agent", "")[:200]
