@@ -17,6 +17,8 @@ gthread ×4 638/s, 75/162 ms, ratio 0.14. Targets (≥ 1,500/s, ratio ≥ 0.3, p
 met: the cores are the limit (with synchronous_commit=off, not adopted, the rate was 842/s).
 """
 
+from __future__ import annotations
+
 import argparse
 import json
 import os
@@ -28,6 +30,7 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -129,30 +132,30 @@ def prepare(url: str, workers: int) -> None:
         return ids, (p.signin_lat, p.signin_lng)
 
 
-def parse_config(text: str) -> tuple[str, int]:
-    """ "gthread:8" → ("gthread", 8); "sync" → ("sync", 1)."""
-    worker_class, _, threads = text.partition(":")
-    return worker_class, int(threads or 1)
+@dataclass(frozen=True)
+class Config:
+    """A gunicorn configuration: worker class, threads per worker, worker processes."""
+
+    worker_class: str
+    threads: int = 1
+    workers: int = 2
+
+    @classmethod
+    def parse(cls, text: str) -> Config:
+        """ "sync" → sync ×2 workers; "sync*4" → 4 workers; "gthread:8" → 2 workers of 8."""
+        head, _, workers = text.partition("*")
+        worker_class, _, threads = head.partition(":")
+        return cls(worker_class, int(threads or 1), int(workers or 2))
+
+    def __str__(self) -> str:
+        threads = f" ×{self.threads} threads" if self.worker_class == "gthread" else ""
+        return f"{self.worker_class}, {self.workers} workers{threads}"
 
 
-def start_gunicorn(env: dict, port: int, config: tuple[str, int]) -> subprocess.Popen:
-    worker_class, threads = config
-    cmd = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"),
-        "-w",
-        "2",
-        "-k",
-        worker_class,
-        "--threads",
-        str(threads),
-        "--keep-alive",
-        "5",
-        "-b",
-        f"127.0.0.1:{port}",
-        "--log-level",
-        "warning",
-        "web.wsgi:app",
-    ]
+def start_gunicorn(env: dict, port: int, config: Config) -> subprocess.Popen:
+    cmd = [str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", str(config.workers),
+           "-k", config.worker_class, "--threads", str(config.threads), "--keep-alive", "5",
+           "-b", f"127.0.0.1:{port}", "--log-level", "warning", "web.wsgi:app"]  # fmt: skip
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
     for _ in range(150):
         try:
@@ -221,6 +224,124 @@ def parse_wrk(out: str) -> dict:
     }
 
 
+def floor_statements(engine, officer_user_id: int) -> tuple[str, str, dict]:
+    """The SQL one sign-in runs, as psycopg text: the request's user + grants query and the
+    officer scan's INSERT … SELECT (both built by the app itself), and the fixed parameters."""
+    from sqlalchemy.dialects import postgresql
+
+    from domain.access import _statements
+    from domain.signin.service import _FAST_INSERT
+
+    dialect = postgresql.dialect(paramstyle="pyformat")
+    user_query = _statements()[1].compile(dialect=dialect)
+    user_sql, insert_sql = str(user_query), str(_FAST_INSERT.compile(dialect=dialect))
+    with engine.connect() as c:
+        site = c.execute(sa.text(
+            "SELECT signin_lat, signin_lng, signin_radius_m, signin_start, signin_end, name "
+            "FROM project WHERE id = 1")).one()  # fmt: skip
+        officer = c.execute(sa.text('SELECT person_id FROM "user" WHERE id = :u'),
+                            {"u": officer_user_id}).scalar()  # fmt: skip
+    params = user_query.params | dict(project_id=1, method="officer_scan", officer_person_id=officer,
+                  officer_lat=site[0], officer_lng=site[1], accuracy_m=10, distance_m=0.0,
+                  device="bench-floor", makeup=False, lat=site[0], lng=site[1],
+                  radius_m=site[2], start=site[3], end=site[4], project_name=site[5],
+                  user_id=officer_user_id)  # fmt: skip
+    return user_sql, insert_sql, params
+
+
+def _floor_client(url, user_sql, insert_sql, params, person_ids, start_at, seconds, out) -> None:
+    """One client in series, as one sync worker: BEGIN; the user query; the insert; COMMIT."""
+    import psycopg
+
+    from domain.clock import today_in_shanghai
+
+    day = today_in_shanghai()
+    latencies: list = []
+    try:
+        _floor_loop(psycopg, url, user_sql, insert_sql, params, person_ids, start_at, seconds,
+                    day, latencies)  # fmt: skip
+    finally:
+        out.put(latencies)  # the parent waits for every client, even one that failed
+
+
+def _floor_loop(psycopg, url, user_sql, insert_sql, params, person_ids, start_at, seconds,
+                day, latencies) -> None:  # fmt: skip
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
+        time.sleep(max(0.0, start_at - time.time()))  # every client starts together
+        deadline = time.perf_counter() + seconds
+        for pid in person_ids:
+            start = time.perf_counter()
+            if start > deadline:
+                break
+            conn.execute(user_sql, params).fetchall()
+            conn.execute(insert_sql, {**params, "person_id": pid, "day": day,
+                                      "signed_at": datetime.now(UTC).replace(tzinfo=None)}
+                         ).fetchall()  # fmt: skip
+            conn.commit()
+            latencies.append(time.perf_counter() - start)
+
+
+def run_floor(url, statements, person_ids, seconds: int, clients: int = 2) -> dict:
+    """The durable floor: ``clients`` psycopg processes running a sign-in's own statements
+    back to back with nothing else (no HTTP, Flask, SQLAlchemy or checks). Two clients in
+    series are what two sync workers could reach if the app cost nothing; more clients show
+    how far PostgreSQL's group commit (one WAL flush for the commits waiting) carries."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    out = ctx.Queue()
+    share = len(person_ids) // clients
+    start_at = time.time() + 3 + clients * 0.3  # after every client has started
+    procs = [ctx.Process(target=_floor_client, args=(url, *statements,
+                         person_ids[i * share:(i + 1) * share], start_at, seconds, out))
+             for i in range(clients)]  # fmt: skip
+    for proc in procs:
+        proc.start()
+    latencies = sorted(x for _ in procs for x in out.get())
+    for proc in procs:
+        proc.join()
+    n = len(latencies)
+    return {"rate": n / seconds, "p50": latencies[n // 2] * 1000,
+            "p99": latencies[int(n * 0.99)] * 1000, "count": n}  # fmt: skip
+
+
+def profile_workers(master_pid: int, seconds: int, path: Path) -> subprocess.Popen:
+    """py-spy sampling every gunicorn worker (``--subprocesses``), idle frames included (a sync
+    worker waiting for PostgreSQL is where the time goes), as collapsed stacks."""
+    pyspy = ROOT / ".venv" / "bin" / "py-spy"
+    cmd = [str(pyspy), "record", "--pid", str(master_pid), "--subprocesses", "--idle",
+           "--rate", "250", "--duration", str(seconds), "--format", "raw", "--output", str(path),
+           "--nonblocking"]  # fmt: skip
+    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+# Where a sample of a request lands: the first bucket with a frame containing its text.
+PROFILE_BUCKETS = (
+    ("psycopg: sending, waiting for PostgreSQL", "psycopg/"),
+    ("Ed25519 verify", "verify_code"),
+    ("SQLAlchemy: statements, rows, session", "sqlalchemy/"),
+    ("CSRF check", "flask_wtf/csrf"),
+    ("session cookie", "flask/sessions.py"),
+    ("JSON in and out", "/json/"),
+    ("sign-in checks (domain)", "domain/signin"),
+    ("security headers", "web/headers.py"),
+)
+
+
+def profile_table(path: Path) -> list[tuple[str, float]]:
+    """Share of request samples (stacks through Flask's ``wsgi_app``) per bucket."""
+    counts: dict[str, int] = {}
+    for line in path.read_text().splitlines():
+        stack, _, n = line.rpartition(" ")
+        if "wsgi_app" not in stack:
+            continue  # gunicorn waiting for a connection, not a request
+        bucket = next((name for name, text in PROFILE_BUCKETS if text in stack),
+                      "Flask, Werkzeug, gunicorn, the view")  # fmt: skip
+        counts[bucket] = counts.get(bucket, 0) + int(n)
+    total = sum(counts.values())
+    return sorted(((k, v / total) for k, v in counts.items()), key=lambda kv: -kv[1])
+
+
 def loadavg() -> str:
     try:
         return " ".join(Path("/proc/loadavg").read_text().split()[:3])
@@ -232,17 +353,20 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--connections", type=int, default=50)
     ap.add_argument("--seconds", type=int, default=10)
-    ap.add_argument("--workers", type=int, default=40000, help="accepted workers to sign in")
+    ap.add_argument("--workers", type=int, default=30000, help="accepted workers to sign in")
     ap.add_argument("--threads-wrk", type=int, default=2)
     ap.add_argument(
         "--configs",
-        default="gthread:8",
-        help="gunicorn worker configurations to compare in this run, e.g. gthread:4,gthread:8,sync",
+        default="sync,sync*4,gthread:4",
+        help="gunicorn configurations to compare in this run: sync (2 workers), sync*4 "
+        "(4 workers), gthread:8 (2 workers of 8 threads); the first is the target's",
     )
+    ap.add_argument("--profile", action="store_true",
+                    help="sample the workers with py-spy during the first configuration's sign-ins")  # fmt: skip
     args = ap.parse_args()
-    configs = [parse_config(c) for c in args.configs.split(",") if c]
+    configs = [Config.parse(c) for c in args.configs.split(",") if c]
     if not shutil.which("wrk"):
-        raise SystemExit("wrk is missing: apt-get install -y wrk")
+        raise SystemExit("wrk is missing: make bench installs it (tools/ensure_system.sh bench)")
     base_url = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
     base_url = base_url.replace("postgresql://", "postgresql+psycopg://", 1)
     schema = f"bench_signin_{uuid.uuid4().hex[:8]}"
@@ -258,6 +382,7 @@ def main() -> int:
         # One personal-data keyring for the data written here and the gunicorn workers.
         os.environ.setdefault("ZHUXIN_PII_KEYS", new_keyring().to_json())
         ids, (lat, lng) = prepare(url, args.workers)
+        floor_ids, ids = ids[: len(ids) // 3], ids[len(ids) // 3 :]
         key = generate_key_pair()[0]
         key_file = Path(tempfile.mkdtemp()) / "signin.pem"
         key_file.write_text(private_key_text(key))
@@ -271,18 +396,28 @@ def main() -> int:
             "ZHUXIN_BACKGROUND": "0",
             "ZHUXIN_SECURE_COOKIES": "0",
         }
-        print(
-            f"bench/signin  gunicorn 2 workers, PostgreSQL, wrk {args.connections} connections, ",
-            end="",
-        )
-        print(f"{args.seconds} s each; load average before: {loadavg()}")
-        for config in configs:
+        print(f"bench/signin  PostgreSQL, wrk {args.connections} connections, {args.seconds} s "
+              f"each; load average before: {loadavg()}")  # fmt: skip
+        officer = engine.connect().execute(
+            sa.text("SELECT id FROM \"user\" WHERE username = 'w004'")).scalar()  # fmt: skip
+        statements = floor_statements(engine, officer)
+        half = len(floor_ids) // 2
+        floor = run_floor(url, statements, floor_ids[:half], args.seconds)
+        grouped = run_floor(url, statements, floor_ids[half:], args.seconds, clients=16)
+        for n, f in ((2, floor), (16, grouped)):
+            print(f"  durable floor, {n:2} psycopg clients (the sign-in's own SQL, nothing else): "
+                  f"{f['rate']:5.0f} /s, p50 {f['p50']:.2f} ms, p99 {f['p99']:.2f} ms")  # fmt: skip
+        results = []
+        for n, config in enumerate(configs):
             with engine.begin() as c:  # every configuration signs the same workers in afresh
                 # a throw-away database: lift the keep-rows triggers here (domain.retention)
                 c.execute(sa.text("SET LOCAL session_replication_role = replica"))
-                c.execute(sa.text("DELETE FROM attendance WHERE device IS DISTINCT FROM 'demo'"))
+                c.execute(sa.text(
+                    "DELETE FROM attendance WHERE device IS DISTINCT FROM 'demo' "
+                    "AND device IS DISTINCT FROM 'bench-floor'"))  # fmt: skip
             port = free_port()
             proc = start_gunicorn(env, port, config)
+            spy = None
             try:
                 base = f"http://127.0.0.1:{port}"
                 cookie, csrf = login(base)
@@ -294,6 +429,8 @@ def main() -> int:
                 ping = run_wrk(base, "/api/ping", args, headers, {})
                 now = datetime.now(UTC)  # codes live 120 s: issue them just before the run
                 tokens_file.write_text("\n".join(issue_code(key, pid, now) for pid in ids) + "\n")
+                if args.profile and n == 0:
+                    spy = profile_workers(proc.pid, args.seconds, tokens_file.with_name("spy.txt"))
                 signin = run_wrk(
                     base,
                     "/api/signin/projects/1/officer-scan",
@@ -301,10 +438,17 @@ def main() -> int:
                     headers,
                     {"BENCH_TOKENS": str(tokens_file), "BENCH_BODY": body},
                 )
+                if spy is not None:
+                    spy.wait(60)
             finally:
                 stop(proc)
-            report(config, ping, signin, engine)
+            results.append(report(config, ping, signin, engine, floor))
+            if spy is not None:
+                print("    where a sign-in's time goes (py-spy, share of request samples):")
+                for bucket, share in profile_table(tokens_file.with_name("spy.txt")):
+                    print(f"      {share:6.1%}  {bucket}")
         print(f"  load average after: {loadavg()}")
+        summarise(configs, results, floor, grouped)
     finally:
         engine.dispose()
         with admin.begin() as c:
@@ -313,15 +457,14 @@ def main() -> int:
     return 0
 
 
-def report(config, ping, signin, engine):
+def report(config: Config, ping, signin, engine, floor) -> dict:
     with engine.connect() as c:
-        stored = c.execute(
-            sa.text("SELECT count(*) FROM attendance WHERE device IS DISTINCT FROM 'demo'")
-        ).scalar()
+        stored = c.execute(sa.text(
+            "SELECT count(*) FROM attendance WHERE device IS DISTINCT FROM 'demo' "
+            "AND device IS DISTINCT FROM 'bench-floor'")).scalar()  # fmt: skip
     ping_rps = ping["ok"] / ping["duration"]
     signin_rps = signin["ok"] / signin["duration"]
-    worker_class, threads = config
-    print(f"  [{worker_class} ×{threads}]")
+    print(f"  [{config}]")
     print(
         f"    ping      {ping_rps:8.0f} req/s   p50 {ping['p50']:6.1f} ms   p99 {ping['p99']:6.1f} ms"
     )
@@ -329,10 +472,36 @@ def report(config, ping, signin, engine):
         f"    sign-in   {signin_rps:8.0f} /s      p50 {signin['p50']:6.1f} ms   p99 {signin['p99']:6.1f} ms"
         f"   ({signin['requests'] - signin['ok']} non-2xx, {stored} rows stored)"
     )
-    print(f"    ratio sign-in/ping {signin_rps / ping_rps:.2f}")
+    print(f"    ratio sign-in/ping {signin_rps / ping_rps:.2f}   sign-in/floor "
+          f"{signin_rps / floor['rate']:.2f}")  # fmt: skip
     for name, r in (("ping", ping), ("sign-in", signin)):
         if r["socket_errors"]:
             print(f"    {name} socket errors: {r['socket_errors']}")
+    if stored < signin["ok"]:  # (more: requests still running when wrk stopped counting)
+        print(f"    !! {signin['ok']} sign-ins answered but {stored} rows stored")
+    return {"ping": ping_rps, "signin": signin_rps, "p99": signin["p99"], "stored": stored,
+            "ok": signin["ok"]}  # fmt: skip
+
+
+def summarise(configs: list[Config], results: list[dict], floor: dict, grouped: dict) -> None:
+    """The target's figures (the first configuration) and the best one, for bench.results."""
+    from bench.results import record
+
+    first, r = configs[0], results[0]
+    ratio = r["signin"] / r["ping"]
+    record("signin", f"sign-ins/s ÷ ping ({first})", ratio, "×", target="≥ 0.3", met=ratio >= 0.3)
+    record("signin", f"sign-in p99 ({first}, 50 connections)", r["p99"], "ms",
+           target="< 50 ms", met=r["p99"] < 50)  # fmt: skip
+    record("signin", f"sign-ins/s ({first})", r["signin"], "/s",
+           note=f"ping {r['ping']:,.0f}/s")  # fmt: skip
+    record("signin", "durable floor, 2 / 16 psycopg clients",
+           f"{floor['rate']:,.0f} / {grouped['rate']:,.0f}", "/s",
+           note="the sign-in's own SQL and commit, nothing else")  # fmt: skip
+    record("signin", "every answered sign-in stored", f"{r['stored']}/{r['ok']}",
+           target="all", met=all(x["stored"] >= x["ok"] for x in results))  # fmt: skip
+    best = max(range(len(configs)), key=lambda i: results[i]["signin"])
+    record("signin", "best configuration", str(configs[best]),
+           note=f"{results[best]['signin']:,.0f} sign-ins/s, p99 {results[best]['p99']:.0f} ms")  # fmt: skip
 
 
 if __name__ == "__main__":

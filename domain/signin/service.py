@@ -78,6 +78,7 @@ class SignInResult:
     signed_at: datetime  # aware UTC
     method: str
     distance_m: float | None
+    has_photo: bool | None = None  # known when the insert read it too (the fast path); else ask
 
     @property
     def time_label(self) -> str:
@@ -300,7 +301,7 @@ def _officer_scan_fast(
     _refuse_by_age(row.id_number, row.person_name, person_id, now)
     return SignInResult(
         row.id, person_id, row.person_name, site.project_id, site.project_name, signed_at,
-        "officer_scan", distance,
+        "officer_scan", distance, row.has_photo,
     )  # fmt: skip
 
 
@@ -331,7 +332,10 @@ WITH inserted AS (
     ON CONFLICT (person_id, project_id, day) DO NOTHING
     RETURNING attendance.id, attendance.person_id
 )
-SELECT inserted.id, person.name AS person_name, person.id_number FROM inserted JOIN person ON person.id = inserted.person_id
+SELECT inserted.id, person.name AS person_name, person.id_number,
+       EXISTS (SELECT 1 FROM person_photo WHERE person_photo.person_id = inserted.person_id)
+           AS has_photo
+FROM inserted JOIN person ON person.id = inserted.person_id
 """).columns(id_number=Encrypted())  # stored encrypted (domain/personal_data.py)
 
 

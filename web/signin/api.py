@@ -80,23 +80,22 @@ def location(source, *, json: bool) -> tuple:
     return parse_fix(source)
 
 
-def _scan(sign_in, *scope) -> dict:
-    """Parse code + location from the JSON body, sign in with ``sign_in``: the answer."""
+def _scan(sign_in, *scope) -> service.SignInResult:
+    """Parse code + location from the JSON body, sign in with ``sign_in``: the result."""
     data = json_object()
     code = json_value(data, "code", "string", required=True)
     fix, error = location(data, json=True)
-    result = sign_in(
+    return sign_in(
         uow(), g.actor, *scope, code, fix, now(), device(),
         codes=code_keys().check, location_error=error,
     )  # fmt: skip
-    return result_json(result)
 
 
 @bp.post("/api/signin/worker-scan")
 @guard(roles.WORKER)
 def api_worker_scan():
     """工人扫签到员建设码."""
-    return jsonify(_scan(signin_services.worker_scan))
+    return jsonify(result_json(_scan(signin_services.worker_scan)))
 
 
 @bp.post("/api/signin/projects/<int:project_id>/officer-scan")
@@ -105,17 +104,20 @@ def api_officer_scan(project_id: int):
     """班前签到员扫工人建设码; the answer (a refusal too) links the scanned worker's photo, so
     that the officer sees whether the person in front of him owns the code."""
     try:
-        answer = _scan(signin_services.officer_scan, project_id)
+        result = _scan(signin_services.officer_scan, project_id)
     except SignInRefused as err:
         if "person_id" in err.extra:
             err.extra.update(photo_json(project_id, err.extra["person_id"]))
         raise
-    return jsonify(answer | photo_json(project_id, answer["person_id"]))
+    answer = result_json(result)
+    return jsonify(answer | photo_json(project_id, result.person_id, result.has_photo))
 
 
-def photo_json(project_id: int, person_id: int) -> dict:
-    """``photo_url`` of the worker's photo, or None: "no photo on file"."""
-    on_file = photos.has_photo(db.session, person_id)
+def photo_json(project_id: int, person_id: int, on_file: bool | None = None) -> dict:
+    """``photo_url`` of the worker's photo, or None: "no photo on file" (``on_file`` when the
+    sign-in read it already, else asked here)."""
+    if on_file is None:
+        on_file = photos.has_photo(db.session, person_id)
     url = url_for("project.person_photo", project_id=project_id, person_id=person_id)
     return {"photo_url": url if on_file else None}
 
