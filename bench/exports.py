@@ -131,6 +131,14 @@ def report(args, load: float, results: dict) -> None:
             print(f"{kind:<6} {written:>9,} {seconds:>8.2f} {written / seconds:>9,.0f} "
                   f"{peak:>9.1f} {peak / base_peak:>7.2f}")  # fmt: skip
     print(f"rows ×{args.rows / args.base:.0f}: a streamed export keeps its peak near ×1")
+    from bench.results import record
+
+    for kind in ("xlsx", "csv"):
+        written, seconds, peak = results[kind, args.rows]
+        growth = peak / results[kind, args.base][2]
+        record("exports", f"{kind}, {written:,} rows: peak memory ÷ {args.base:,} rows", growth,
+               "×", target="≈ 1 (streamed)", met=growth < 1.5,
+               note=f"{peak:.1f} MiB, {seconds:.0f} s")  # fmt: skip
 
 
 if __name__ == "__main__":

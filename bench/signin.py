@@ -20,9 +20,11 @@ met: the cores are the limit (with synchronous_commit=off, not adopted, the rate
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import re
+import resource
 import shutil
 import socket
 import subprocess
@@ -187,7 +189,33 @@ def login(base: str) -> tuple[str, str]:
     return "; ".join(f"{c.name}={c.value}" for c in s.cookies), token
 
 
-def run_wrk(base, path, args, headers, env_extra) -> dict:
+APP_NAME = "bench_signin"  # the application_name of the served app's connections
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of one process so far (0 if it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_snapshot(master: int, engine) -> dict[str, float]:
+    """CPU seconds so far of the app (gunicorn's workers) and of the PostgreSQL backends serving
+    it (by application name; the WAL writer and other sessions on the machine are not counted)."""
+    workers = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    with engine.connect() as c:
+        backends = c.execute(sa.text("SELECT pid FROM pg_stat_activity WHERE application_name = "
+                                     ":n"), {"n": APP_NAME}).scalars().all()  # fmt: skip
+    return {"app": sum(cpu_seconds(int(p)) for p in workers),
+            "postgres": sum(cpu_seconds(p) for p in backends),
+            "wrk": resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
+            + resource.getrusage(resource.RUSAGE_CHILDREN).ru_stime}  # fmt: skip
+
+
+def run_wrk(base, path, args, headers, env_extra, cpu=None) -> dict:
+    """wrk's figures; with ``cpu`` (a callable snapshot), the CPU ms per answered request."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(LUA)
     cmd = ["wrk", "-t", str(args.threads_wrk), "-c", str(args.connections)]
@@ -195,9 +223,13 @@ def run_wrk(base, path, args, headers, env_extra) -> dict:
     for h in headers:
         cmd += ["-H", h]
     env = {**os.environ, "BENCH_PATH": path, "BENCH_THREADS": str(args.threads_wrk), **env_extra}
+    before = cpu() if cpu else {}
     out = subprocess.run(cmd + [base], capture_output=True, text=True, env=env, timeout=300).stdout
+    after = cpu() if cpu else {}
     os.unlink(f.name)
-    return parse_wrk(out)
+    result = parse_wrk(out)
+    result["cpu_ms"] = {k: (after[k] - before[k]) * 1000 / max(result["ok"], 1) for k in before}
+    return result
 
 
 def _ms(text: str) -> float:
@@ -306,10 +338,10 @@ def run_floor(url, statements, person_ids, seconds: int, clients: int = 2) -> di
 
 
 def profile_workers(master_pid: int, seconds: int, path: Path) -> subprocess.Popen:
-    """py-spy sampling every gunicorn worker (``--subprocesses``), idle frames included (a sync
-    worker waiting for PostgreSQL is where the time goes), as collapsed stacks."""
+    """py-spy sampling every gunicorn worker (``--subprocesses``) while it runs on a CPU (a
+    worker waiting for PostgreSQL is not sampled), as collapsed stacks."""
     pyspy = ROOT / ".venv" / "bin" / "py-spy"
-    cmd = [str(pyspy), "record", "--pid", str(master_pid), "--subprocesses", "--idle",
+    cmd = [str(pyspy), "record", "--pid", str(master_pid), "--subprocesses",
            "--rate", "250", "--duration", str(seconds), "--format", "raw", "--output", str(path),
            "--nonblocking"]  # fmt: skip
     return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -317,7 +349,7 @@ def profile_workers(master_pid: int, seconds: int, path: Path) -> subprocess.Pop
 
 # Where a sample of a request lands: the first bucket with a frame containing its text.
 PROFILE_BUCKETS = (
-    ("psycopg: sending, waiting for PostgreSQL", "psycopg/"),
+    ("psycopg", "psycopg/"),
     ("Ed25519 verify", "verify_code"),
     ("SQLAlchemy: statements, rows, session", "sqlalchemy/"),
     ("CSRF check", "flask_wtf/csrf"),
@@ -390,7 +422,7 @@ def main() -> int:
         body = json.dumps({"code": "TOKEN", "lat": lat, "lng": lng, "accuracy": 10})
         env = {
             **os.environ,
-            "DATABASE_URL": url,
+            "DATABASE_URL": f"{url}&application_name={APP_NAME}",
             "ZHUXIN_SIGNIN_KEY_FILE": str(key_file),
             "SECRET_KEY": "bench-secret",
             "ZHUXIN_BACKGROUND": "0",
@@ -426,7 +458,8 @@ def main() -> int:
                     f"X-CSRFToken: {csrf}",
                     "Content-Type: application/json",
                 ]
-                ping = run_wrk(base, "/api/ping", args, headers, {})
+                cpu = functools.partial(cpu_snapshot, proc.pid, engine)
+                ping = run_wrk(base, "/api/ping", args, headers, {}, cpu)
                 now = datetime.now(UTC)  # codes live 120 s: issue them just before the run
                 tokens_file.write_text("\n".join(issue_code(key, pid, now) for pid in ids) + "\n")
                 if args.profile and n == 0:
@@ -437,6 +470,7 @@ def main() -> int:
                     args,
                     headers,
                     {"BENCH_TOKENS": str(tokens_file), "BENCH_BODY": body},
+                    cpu,
                 )
                 if spy is not None:
                     spy.wait(60)
@@ -472,6 +506,10 @@ def report(config: Config, ping, signin, engine, floor) -> dict:
         f"    sign-in   {signin_rps:8.0f} /s      p50 {signin['p50']:6.1f} ms   p99 {signin['p99']:6.1f} ms"
         f"   ({signin['requests'] - signin['ok']} non-2xx, {stored} rows stored)"
     )
+    for name, r in (("ping", ping), ("sign-in", signin)):
+        cpu = r["cpu_ms"]
+        print(f"    CPU per {name:<8} app {cpu['app']:.2f} ms, PostgreSQL {cpu['postgres']:.2f} ms, "
+              f"wrk {cpu['wrk']:.2f} ms")  # fmt: skip
     print(f"    ratio sign-in/ping {signin_rps / ping_rps:.2f}   sign-in/floor "
           f"{signin_rps / floor['rate']:.2f}")  # fmt: skip
     for name, r in (("ping", ping), ("sign-in", signin)):
@@ -480,7 +518,7 @@ def report(config: Config, ping, signin, engine, floor) -> dict:
     if stored < signin["ok"]:  # (more: requests still running when wrk stopped counting)
         print(f"    !! {signin['ok']} sign-ins answered but {stored} rows stored")
     return {"ping": ping_rps, "signin": signin_rps, "p99": signin["p99"], "stored": stored,
-            "ok": signin["ok"]}  # fmt: skip
+            "ok": signin["ok"], "cpu": signin["cpu_ms"]}  # fmt: skip
 
 
 def summarise(configs: list[Config], results: list[dict], floor: dict, grouped: dict) -> None:
@@ -494,6 +532,9 @@ def summarise(configs: list[Config], results: list[dict], floor: dict, grouped: 
            target="< 50 ms", met=r["p99"] < 50)  # fmt: skip
     record("signin", f"sign-ins/s ({first})", r["signin"], "/s",
            note=f"ping {r['ping']:,.0f}/s")  # fmt: skip
+    cpu = r["cpu"]
+    record("signin", f"CPU per sign-in, app / PostgreSQL / wrk ({first})",
+           f"{cpu['app']:.2f} / {cpu['postgres']:.2f} / {cpu['wrk']:.2f}", "ms")  # fmt: skip
     record("signin", "durable floor, 2 / 16 psycopg clients",
            f"{floor['rate']:,.0f} / {grouped['rate']:,.0f}", "/s",
            note="the sign-in's own SQL and commit, nothing else")  # fmt: skip

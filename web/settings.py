@@ -132,6 +132,9 @@ class Settings:
     PERMANENT_SESSION_LIFETIME: int = field(
         default_factory=lambda: int(float(_env("ZHUXIN_SESSION_HOURS", "12")) * 3600)
     )
+    # The lifetime counts from the login (checked on each request), so re-signing the cookie
+    # on every answer would extend nothing: it is written when the session changes only.
+    SESSION_REFRESH_EACH_REQUEST: bool = False
     # PostgreSQL: statement and lock timeouts of every connection, in ms (0 = none).
     ZHUXIN_PG_STATEMENT_TIMEOUT_MS: int = field(
         default_factory=lambda: int(_env("ZHUXIN_PG_STATEMENT_TIMEOUT_MS", "60000"))

@@ -81,6 +81,16 @@ def test_a_session_ends_after_its_lifetime(client):
     assert client.get("/inbox").status_code == 302
 
 
+def test_the_cookie_is_written_at_login_not_again_on_every_request(client):
+    """The lifetime counts from the login, so an answer that changes nothing in the session
+    does not re-sign the cookie (a sign-in answer included: that work is on the hot path)."""
+    r = login(client, "gc_pm", GOOD)
+    assert "session=" in r.headers.get("Set-Cookie", "")
+    client.get("/inbox")  # shows (and so removes) what the login flashed
+    r = client.get("/inbox")
+    assert r.status_code == 200 and "Set-Cookie" not in r.headers
+
+
 def test_changing_the_password_ends_the_other_sessions(app, client):
     other = app.test_client()
     login(client, "gc_op", GOOD)
