@@ -301,14 +301,17 @@ def _floor_loop(psycopg, url, user_sql, insert_sql, params, person_ids, start_at
     with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
         time.sleep(max(0.0, start_at - time.time()))  # every client starts together
         deadline = time.perf_counter() + seconds
-        for pid in person_ids:
+        # Round after round over the same workers, a day later each round (each insert real:
+        # one sign-in per worker and day); they are on site for a year (``prepare``).
+        for n in range(len(person_ids) * 300):
             start = time.perf_counter()
             if start > deadline:
                 break
+            values = {**params, "person_id": person_ids[n % len(person_ids)],
+                      "day": day + timedelta(days=n // len(person_ids)),
+                      "signed_at": datetime.now(UTC).replace(tzinfo=None)}  # fmt: skip
             conn.execute(user_sql, params).fetchall()
-            conn.execute(insert_sql, {**params, "person_id": pid, "day": day,
-                                      "signed_at": datetime.now(UTC).replace(tzinfo=None)}
-                         ).fetchall()  # fmt: skip
+            assert conn.execute(insert_sql, values).fetchall(), "the floor's insert inserted nothing"
             conn.commit()
             latencies.append(time.perf_counter() - start)
 
