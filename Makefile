@@ -83,11 +83,11 @@ typecheck: deps
 
 # Unit, web, BPMN and browser tests on a fresh SQLite file per test.
 test-sqlite: deps
-	$(VENV)/bin/pytest -m "not postgres"
+	$(VENV)/bin/pytest -m "not postgres" --durations=15
 
 # The database-backed tests again on PostgreSQL, plus the locking and concurrency tests.
 test-postgres: deps postgres
-	TEST_DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -m "not e2e" tests/integration tests/web tests/bpmn
+	TEST_DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -m "not e2e" --durations=15 tests/integration tests/web tests/bpmn
 
 bench: deps postgres
 	@tools/ensure_system.sh bench
