@@ -84,14 +84,15 @@ class FakeBank:
 # --- the database ------------------------------------------------------------------------------
 
 
-def make_database(pg: str | None, workdir: Path):
-    """(url, drop) — a migrated database of its own: an SQLite file, or a PostgreSQL schema."""
+def make_database(pg: str | None, workdir: Path, prefix: str = "bench_"):
+    """(url, drop) — a database of its own: an SQLite file, or a PostgreSQL schema
+    ``<prefix><hex>``."""
     if not pg:
         return f"sqlite:///{workdir / 'bench.db'}", lambda: None
     from tests.conftest import pg_schema_url
 
     base = pg.replace("postgresql://", "postgresql+psycopg://", 1)
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    schema = f"{prefix}{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(base)
     with admin.begin() as conn:
         conn.execute(sa.text(f"CREATE SCHEMA {schema}"))

@@ -1,16 +1,19 @@
 """Paging (分页) of every list page and streaming of every export: one page of a query with its
 total, and every row of it in batches that never sit in memory together."""
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import UnaryExpression
 
 SIZES = (20, 50, 100, 200)  # the page sizes a user may choose
 DEFAULT_SIZE = 50
 STREAM_BATCH = 1000  # rows fetched at a time by an export (a server-side cursor on PostgreSQL)
+COUNT_EXACTLY = 100_000  # a longer list's total is PostgreSQL's estimate (约 N 条), see total_of
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class Page:
     number: int
     size: int
     total: int
+    estimated: bool = False  # the total is the planner's estimate, pages are counted from the end
 
     @property
     def pages(self) -> int:
@@ -78,6 +82,61 @@ def paginate(session: Session, stmt: Select, req: PageRequest, *, scalars: bool 
     paged = stmt.limit(req.size).offset((number - 1) * req.size)
     items = list(session.scalars(paged) if scalars else session.execute(paged).tuples())
     return Page(items, number, req.size, total)
+
+
+def paginate_keys(session: Session, keys: Select, order: Sequence[ColumnElement], req: PageRequest,
+                  load: Callable[[list[Any]], Iterable[tuple[Any, Any]]]) -> Page:  # fmt: skip
+    """A page of a long list (考勤记录 at a million rows), read in two steps: the page's keys
+    from ``keys`` (a statement of one key column, filtered, unordered, joined only to what its
+    filters need: an index-only scan can answer it), then ``load(keys)`` → (key, row) pairs of
+    those rows alone.  ``order`` must be total (end with the key): a page in the second half
+    is read backwards from the end (the reversed order, a short offset) and turned round.
+
+    When the total is estimated (``total_of``), the pages of the second half are counted from
+    the end (the last page is the last ``size`` rows), so where the two countings meet a page
+    may repeat or skip as many rows as the estimate is off; the pager says 约."""
+    total, estimated = total_of(session, keys)
+    number = _within(req, total)
+    offset = (number - 1) * req.size
+    size = min(req.size, max(0, total - offset))
+    from_end = (-(-total // req.size) - number) * req.size if estimated else total - offset - size
+    if from_end < offset:  # nearer the end
+        found = session.scalars(keys.order_by(*map(reversed_order, order)).limit(req.size if
+                                estimated else size).offset(from_end))  # fmt: skip
+        ids = list(found)[::-1]
+    else:
+        ids = list(session.scalars(keys.order_by(*order).limit(size).offset(offset)))
+    rows = dict(load(ids)) if ids else {}
+    return Page([rows[k] for k in ids], number, req.size, total, estimated)
+
+
+def total_of(session: Session, keys: Select) -> tuple[int, bool]:
+    """(total, estimated): the rows of ``keys`` counted up to ``COUNT_EXACTLY`` (a short index
+    scan); beyond, on PostgreSQL, the planner's estimate of the rows (from the statistics of
+    ANALYZE: an exact count of a million rows alone would take most of a page's 200 ms)."""
+    capped = keys.order_by(None).limit(COUNT_EXACTLY + 1).subquery()
+    counted = session.scalar(select(func.count()).select_from(capped)) or 0
+    if counted <= COUNT_EXACTLY:
+        return counted, False
+    if session.get_bind().dialect.name != "postgresql":  # no estimate there: count every row
+        return count_of(session, keys), False
+    conn = session.connection()
+    compiled = keys.order_by(None).compile(
+        dialect=conn.dialect,
+        compile_kwargs={"render_postcompile": True},  # IN (…) as binds
+    )
+    plan = conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params).scalar_one()
+    return max(int(plan[0]["Plan"]["Plan Rows"]), counted), True
+
+
+def reversed_order(clause: ColumnElement) -> ColumnElement:
+    """``x DESC`` for ``x`` (or ``x ASC``), ``x`` for ``x DESC``; where NULLs sort turns round
+    with the direction on PostgreSQL and SQLite alike, so the reverse is exact."""
+    if isinstance(clause, UnaryExpression) and clause.modifier is operators.desc_op:
+        return clause.element.asc()
+    if isinstance(clause, UnaryExpression) and clause.modifier is operators.asc_op:
+        return clause.element.desc()
+    return clause.desc()
 
 
 def page_of_list(rows: list, req: PageRequest) -> Page:

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -52,9 +53,12 @@ class Attendance(Base):
     __table_args__ = (
         UniqueConstraint("person_id", "project_id", "day"),
         CheckConstraint("method in ('worker_scan', 'officer_scan', 'makeup')", name="method"),
-        Index("ix_attendance_project_day", "project_id", "day"),
-        # A unit's days in a pay period (新增编制): migration 0005_payroll_compile_index.
-        Index("ix_attendance_project_unit_day", "project_id", "unit_id", "day"),
+        # In the order of the attendance list (考勤记录), in the project and in one unit; the
+        # second also serves a unit's days in a pay period (新增编制): migration 0020.
+        Index("ix_attendance_list", "project_id", text("day DESC"), "signed_at", "id"),
+        Index(
+            "ix_attendance_unit_list", "project_id", "unit_id", text("day DESC"), "signed_at", "id"
+        ),
     )
 
     person: Mapped[Person] = relationship(foreign_keys=[person_id])

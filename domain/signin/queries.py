@@ -2,7 +2,7 @@
 
 import calendar
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, func, select
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, aliased, joinedload
 from domain.access import Actor
 from domain.i18n import Text
 from domain.model import Assignment, Person, Unit
-from domain.paging import Page, PageRequest, count_of, paginate, stream
+from domain.paging import Page, PageRequest, paginate_keys, stream
 from domain.roster.model import Team
 from domain.signin.model import Attendance
 
@@ -53,18 +53,23 @@ class ExportRow:
     makeup: bool
 
 
-def _scoped(stmt, actor: Actor, project_id: int, unit_id: int | None):
+def _scoped(stmt, actor: Actor, project_id: int, unit_id: int | None, column=Attendance.unit_id):
     limits = actor.unit_limits("view_attendance", project_id)
     if limits is not None:
-        stmt = stmt.where(Attendance.unit_id.in_(limits))
+        stmt = stmt.where(column.in_(limits))
     if unit_id:
-        stmt = stmt.where(Attendance.unit_id == unit_id)
+        stmt = stmt.where(column == unit_id)
     return stmt
 
 
 def _filtered(stmt, actor: Actor, project_id: int, q: AttendanceQuery):
     """``stmt`` (over Attendance, joined to Person, outer-joined to the worker's Assignment on
     the project and its Team) limited by the query and ordered as the list shows it."""
+    return _where(stmt, actor, project_id, q).order_by(*_order(q))
+
+
+def _where(stmt, actor: Actor, project_id: int, q: AttendanceQuery):
+    """``stmt`` limited by the query: Person must be joined for a name, Assignment for a team."""
     actor.must("view_attendance", project_id, q.unit_id)
     stmt = _scoped(stmt, actor, project_id, q.unit_id).where(
         Attendance.project_id == project_id,
@@ -77,8 +82,13 @@ def _filtered(stmt, actor: Actor, project_id: int, q: AttendanceQuery):
         stmt = stmt.where(Attendance.method == q.method)
     if q.team_id:
         stmt = stmt.where(Assignment.team_id == q.team_id)
+    return stmt
+
+
+def _order(q: AttendanceQuery) -> tuple:
+    """The list's order, total (it ends with the id), the order of ``ix_attendance_list``."""
     grouped = (Team.id.is_(None), Team.unit_id, Team.name) if q.by_team else ()
-    return stmt.order_by(*grouped, Attendance.day.desc(), Attendance.signed_at, Attendance.id)
+    return (*grouped, Attendance.day.desc(), Attendance.signed_at, Attendance.id)
 
 
 def _joined(stmt):
@@ -90,19 +100,54 @@ def _joined(stmt):
     )  # fmt: skip
 
 
+def _joined_as_needed(stmt, q: AttendanceQuery):
+    """``stmt`` joined only to the tables the query's filters and order read (the ids of a page
+    and the totals then come from an index of attendance alone)."""
+    if q.name.strip():
+        stmt = stmt.join(Person, Person.id == Attendance.person_id)
+    if q.team_id or q.by_team:
+        stmt = stmt.outerjoin(Assignment, and_(Assignment.person_id == Attendance.person_id,
+                                               Assignment.project_id == Attendance.project_id))  # fmt: skip
+    if q.by_team:
+        stmt = stmt.outerjoin(Team, Team.id == Assignment.team_id)
+    return stmt
+
+
 def attendance_page(session: Session, actor: Actor, project_id: int, q: AttendanceQuery,
                     req: PageRequest) -> Page:  # fmt: skip
-    """One page of the sign-ins on a project within the actor's units, newest day first."""
-    stmt = _joined(select(Attendance)).options(
-        joinedload(Attendance.person), joinedload(Attendance.unit), joinedload(Attendance.officer)
-    )
-    return paginate(session, _filtered(stmt, actor, project_id, q), req)
+    """One page of the sign-ins on a project within the actor's units, newest day first: the
+    page's ids from the attendance index, then those rows (names decrypted for them alone)."""
+    keys = _where(_joined_as_needed(select(Attendance.id), q), actor, project_id, q)
+
+    def load(ids: list[int]):
+        rows = session.scalars(select(Attendance).where(Attendance.id.in_(ids)).options(
+            joinedload(Attendance.person), joinedload(Attendance.unit),
+            joinedload(Attendance.officer)))  # fmt: skip
+        return ((a.id, a) for a in rows)
+
+    return paginate_keys(session, keys, _order(q), req, load)
 
 
 def people_count(session: Session, actor: Actor, project_id: int, q: AttendanceQuery) -> int:
-    """How many workers signed in under the query (共 N 条签到，P 人)."""
-    stmt = _filtered(_joined(select(Attendance.person_id)), actor, project_id, q)
-    return count_of(session, stmt.distinct())
+    """How many workers signed in under the query (共 N 条签到，P 人): the project's assigned
+    workers (a sign-in needs an assignment) with at least one sign-in of the query, each looked
+    up in the (person, project, day) unique index rather than every sign-in read and sorted."""
+    their_own = replace(q, name="", team_id=None)  # those two filter the assignments below
+    signed = _where(select(Attendance.id), actor, project_id, their_own).where(
+        Attendance.person_id == Assignment.person_id
+    )
+    stmt = select(func.count()).select_from(Assignment).where(
+        Assignment.project_id == project_id, signed.exists())  # fmt: skip
+    # A sign-in is in the unit of the worker's accepted assignment, and only an undecided one
+    # can be rejected and assigned again elsewhere: a signed-in worker's unit never changes, so
+    # only that unit's workers are looked up (the others' days would each be read and refused).
+    stmt = _scoped(stmt, actor, project_id, q.unit_id, Assignment.unit_id)
+    if q.name.strip():
+        stmt = stmt.join(Person, Person.id == Assignment.person_id).where(
+            Person.name.contains(q.name.strip()))  # fmt: skip
+    if q.team_id:
+        stmt = stmt.where(Assignment.team_id == q.team_id)
+    return session.scalar(stmt) or 0
 
 
 def list_attendance(session: Session, actor: Actor, project_id: int, q: AttendanceQuery):

@@ -255,11 +255,13 @@ def attendance_json(a) -> dict:
 @guard(*roles.PROJECT_VIEWERS)
 def api_attendance(project_id: int):
     """考勤: sign-ins with the filters of the page (from, to, unit_id, name, method), a page at
-    a time (page, size; the answer says the total and the number of pages)."""
+    a time (page, size; the answer says the total, whether it is estimated — beyond
+    ``paging.COUNT_EXACTLY`` rows on PostgreSQL — and the number of pages)."""
     page = queries.attendance_page(db.session, g.actor, project_id, attendance_query(),
                                    page_request(request.args))  # fmt: skip
     return jsonify(attendance=[attendance_json(a) for a in page.items], total=page.total,
-                   page=page.number, pages=page.pages, size=page.size)  # fmt: skip
+                   estimated=page.estimated, page=page.number, pages=page.pages,
+                   size=page.size)  # fmt: skip
 
 
 @bp.route("/api/signin/me/attendance")
