@@ -67,11 +67,18 @@ class _Codec:
         self.encoder = create_encoder(self.registry)
 
     def dumps(self, obj) -> str:
+        return self.dumps_exact(obj)[0]
+
+    def dumps_exact(self, obj, check: bool = False) -> tuple[str, bool]:
+        """JSON text of ``obj`` and, with ``check``, whether loading it gives back exactly what
+        was converted (False when JSON changed something: int keys, tuples, NaN)."""
         self.registry._encoder_mode = True
         try:
-            return json.dumps(self.registry.convert(obj), cls=self.encoder, ensure_ascii=False)
+            converted = self.registry.convert(obj)
+            text = json.dumps(converted, cls=self.encoder, ensure_ascii=False)
         finally:
             self.registry._encoder_mode = False
+        return text, check and json.loads(text) == converted
 
 
 _local = threading.local()
@@ -115,6 +122,13 @@ def load_specs(text: str):
 def dump_state(workflow: BpmnWorkflow) -> str:
     """JSON text of an instance's state without its spec."""
     return dump_value(workflow)
+
+
+def dump_state_exact(workflow: BpmnWorkflow) -> tuple[str, bool]:
+    """:func:`dump_state` and whether the text restores exactly the data the workflow holds
+    (a JSON round trip turns int keys into strings and tuples into lists; a live workflow
+    holding such data must not stand in for a loaded one)."""
+    return _codec().dumps_exact(workflow, check=True)
 
 
 def load_state(text: str, spec, subprocess_specs, version: str = SERIALIZER_VERSION):
