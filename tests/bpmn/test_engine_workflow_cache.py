@@ -2,6 +2,9 @@
 only while the row still carries that save's token; a save by another process, a failed step
 and a rolled-back unit of work all make the next step load the stored state again."""
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
 from engine_helpers import deploy_file, tx
 
@@ -116,6 +119,14 @@ def test_data_a_json_round_trip_would_change_is_not_cached(es, wide, loads):
     _complete(es, second)
     assert loads == [1]  # loaded: the next step sees the list a loaded workflow holds
     assert [1, 2] in _finish(es, iid, [third])
+
+
+def test_decimal_and_date_data_is_cached_and_restores_the_same(es, wide, loads):
+    iid, (first, second, third) = wide
+    _complete(es, first, out={"amount": Decimal("1234.50"), "day": date(2026, 12, 1)})
+    _complete(es, second)
+    assert loads == []  # the registered types round-trip exactly: the workflow was kept
+    assert {"amount": Decimal("1234.50"), "day": date(2026, 12, 1)} in _finish(es, iid, [third])
 
 
 def test_the_cache_is_bounded():
