@@ -74,6 +74,9 @@ class ProcessInstance(EngineBase):
     business_key: Mapped[str | None] = mapped_column(String(200), index=True)
     status: Mapped[str] = mapped_column(String(20), index=True)  # running|suspended|completed|terminated
     version: Mapped[int] = mapped_column(Integer, default=0)
+    # Random per save: a process reuses the workflow it saved only while the row still carries
+    # it (``engine.workflow_cache``); None before the first save.
+    state_token: Mapped[int | None] = mapped_column(BigInteger)
     has_timers: Mapped[bool] = mapped_column(Boolean, default=False)  # any pending timer jobs
     state_json: Mapped[str] = mapped_column(Text)
     serializer_version: Mapped[str] = mapped_column(String(10))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from uuid import UUID
 
@@ -47,6 +47,9 @@ class SpeclessWorkflowConverter(BpmnWorkflowConverter):
         return workflow
 
 
+_VALUE_TYPES = (Decimal, date, datetime, UUID, timedelta)
+
+
 def _build_registry():
     config = dict(SPIFF_CONFIG)
     config[DeferredServiceTask] = ServiceTaskConverter
@@ -65,13 +68,35 @@ class _Codec:
     def __init__(self):
         self.registry = _build_registry()
         self.encoder = create_encoder(self.registry)
+        # Values the encoder writes as typed dicts (Decimal, date, datetime, UUID, timedelta):
+        # the exactness check reads them back as values to compare them with the originals.
+        names = [self.registry.typenames[t] for t in _VALUE_TYPES]
+        self._values = {name: self.registry.convert_from_dict[name] for name in names}
+        self._markers = [json.dumps({"typename": name})[1:-1] for name in names]
+
+    def _value_hook(self, dct: dict):
+        restore = self._values.get(dct.get("typename"))
+        return restore(dct) if restore is not None else dct
+
+    def _restores_exactly(self, text: str, converted) -> bool:
+        """Whether ``text`` reads back as ``converted`` (a hook per JSON object costs as much
+        as half the dump: it runs only when the text holds a typed value at all)."""
+        typed = any(marker in text for marker in self._markers)
+        return json.loads(text, object_hook=self._value_hook if typed else None) == converted
 
     def dumps(self, obj) -> str:
+        return self.dumps_exact(obj)[0]
+
+    def dumps_exact(self, obj, check: bool = False) -> tuple[str, bool]:
+        """JSON text of ``obj`` and, with ``check``, whether loading it gives back exactly what
+        was converted (False when JSON changed something: int keys, tuples, NaN)."""
         self.registry._encoder_mode = True
         try:
-            return json.dumps(self.registry.convert(obj), cls=self.encoder, ensure_ascii=False)
+            converted = self.registry.convert(obj)
+            text = json.dumps(converted, cls=self.encoder, ensure_ascii=False)
         finally:
             self.registry._encoder_mode = False
+        return text, check and self._restores_exactly(text, converted)
 
 
 _local = threading.local()
@@ -115,6 +140,13 @@ def load_specs(text: str):
 def dump_state(workflow: BpmnWorkflow) -> str:
     """JSON text of an instance's state without its spec."""
     return dump_value(workflow)
+
+
+def dump_state_exact(workflow: BpmnWorkflow) -> tuple[str, bool]:
+    """:func:`dump_state` and whether the text restores exactly the data the workflow holds
+    (a JSON round trip turns int keys into strings and tuples into lists; a live workflow
+    holding such data must not stand in for a loaded one)."""
+    return _codec().dumps_exact(workflow, check=True)
 
 
 def load_state(text: str, spec, subprocess_specs, version: str = SERIALIZER_VERSION):

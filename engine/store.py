@@ -1,6 +1,10 @@
 """The instance row (实例存储): lock or snapshot it, load its workflow, save it with a version
 compare-and-set, and close the inbox row a completion came through in the same statement.
 
+The workflow a save stored stays live in ``workflow_cache`` under the save's random
+``state_token``: the next step of that instance in this process reuses it when the locked row
+still carries the token, and restores it from ``state_json`` otherwise.
+
 PostgreSQL locks the instance row with ``SELECT … FOR UPDATE``.  SQLite has no row locks, so the
 save is a compare-and-set on the version counter; a conflict raises ``StaleInstance`` and the
 caller's unit of work runs again on the fresh state.  Either way no completed task can be lost.
@@ -23,8 +27,9 @@ from engine.definitions import specs_for
 from engine.errors import NotFound, TaskNotOpen
 from engine.models import HumanTask, ProcessInstance
 from engine.runtime import EngineScriptEngine, attach_engine
-from engine.serializer import SERIALIZER_VERSION, dump_state, load_state
+from engine.serializer import SERIALIZER_VERSION, dump_state_exact, load_state
 from engine.waiting import timer_dues, waits_of
+from engine.workflow_cache import new_token, workflow_cache
 
 
 class StaleInstance(Exception):
@@ -69,6 +74,19 @@ def load_workflow(
     """The workflow of ``row`` with a fresh script engine (tasks must be looked up again)."""
     spec, subs = specs_for(session, row.definition_id, row.definition_sha256)
     wf = load_state(row.state_json, spec, subs, row.serializer_version)
+    return wf, attach_engine(wf)
+
+
+def _cache_key(session: Session, instance_id: int) -> tuple[str, int]:
+    return str(session.get_bind().engine.url), instance_id
+
+
+def _workflow_to_mutate(session: Session, row: Any) -> tuple[BpmnWorkflow, EngineScriptEngine]:
+    """The workflow this process saved with the row's token (taken out of the cache: a step
+    that fails leaves nothing behind), else the one in ``state_json``."""
+    wf = workflow_cache.take(_cache_key(session, row.id), row.state_token, row.definition_id)
+    if wf is None:
+        return load_workflow(session, row)
     return wf, attach_engine(wf)
 
 
@@ -138,7 +156,7 @@ def lock_and_load(session: Session, instance_id: int | None, via_task: int | Non
     row = session.connection().execute(query, params).one_or_none()
     if row is None:
         raise NotFound(f"process instance {instance_id or 'of task ' + str(via_task)} not found")
-    wf, engine = load_workflow(session, row)
+    wf, engine = _workflow_to_mutate(session, row)
     active = wf.get_tasks(state=ACTIVE)  # one walk for the inbox rows and the history
     ready = frozenset(str(t.id) for t in active
                       if t.state == TaskState.READY and t.task_spec.manual)  # fmt: skip
@@ -164,12 +182,16 @@ def run_engine(wf: BpmnWorkflow) -> None:
 
 
 def save(session: Session, loaded: Loaded) -> None:
-    """Write the state with a version compare-and-set; raise StaleInstance on conflict."""
+    """Write the state with a version compare-and-set (raise StaleInstance on conflict) and a
+    new token; keep the workflow in the cache under that token when it restores exactly."""
     row, wf, now = loaded.row, loaded.wf, utcnow()
     done = wf.is_completed()
+    state_json, exact = dump_state_exact(wf)
+    token = new_token()
     values = {
         "has_timers": bool(timer_dues(wf)),
-        "state_json": dump_state(wf),
+        "state_json": state_json,
+        "state_token": token,
         "serializer_version": SERIALIZER_VERSION,
         "version": loaded.version + 1,
         "status": "completed" if done else "running",
@@ -192,3 +214,5 @@ def save(session: Session, loaded: Loaded) -> None:
     if isinstance(row, ProcessInstance):  # a new instance's ORM object stays current
         for key, value in values.items():
             set_committed_value(row, key, value)
+    if exact and not done:  # a rolled-back save leaves the old token: the entry never matches
+        workflow_cache.put(_cache_key(session, row.id), token, row.definition_id, wf)

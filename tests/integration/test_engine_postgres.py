@@ -62,6 +62,34 @@ def test_twenty_threads_complete_twenty_branches_of_one_instance(pg):
     assert {h["completed_by"] for h in info["human_tasks"]} == {f"u{i.id}" for i in items}
 
 
+def test_threads_of_two_processes_complete_one_instance_without_a_stale_workflow(pg, monkeypatch):
+    """As above, with every other thread in a second process (its own workflow cache): each
+    process's cached workflow goes stale whenever the other saves, and must never be used."""
+    import threading
+
+    import engine.store as store
+    from engine.workflow_cache import WorkflowCache
+
+    caches, process_of = (store.workflow_cache, WorkflowCache()), {}
+
+    class PerProcess:  # each thread belongs to one of the two "processes", alternately
+        def __getattr__(self, name):
+            me = threading.get_ident()
+            return getattr(caches[process_of.setdefault(me, len(process_of) % 2)], name)
+
+    _, _, factory = pg
+    with factory() as s:
+        _deploy(s, "wide.bpmn")
+        iid = tx.start_instance(s, "wide", data={"items": list(range(20))})
+        items = engine.list_inbox(s, [Grant("sub_operator")])
+    monkeypatch.setattr(store, "workflow_cache", PerProcess())
+    assert complete_concurrently(factory, items, [Grant("sub_operator")]) == []
+    with factory() as s:
+        info = engine.describe_instance(s, iid)
+    assert info["status"] == "completed" and info["version"] == 21
+    assert sorted(info["data"]["outs"]) == sorted(i.id for i in items)
+
+
 def _spawn(url, **env):
     full = {**os.environ, "PYTHONPATH": str(ROOT), **{k: str(v) for k, v in env.items()}}
     return subprocess.Popen([sys.executable, str(WORKER), url], cwd=ROOT, env=full)

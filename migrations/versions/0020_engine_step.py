@@ -1,0 +1,23 @@
+"""Engine step: ``engine_process_instance.state_token``, the random token each save writes;
+a process reuses the workflow it saved while the row still carries it (``engine.workflow_cache``).
+
+Revision ID: 0020_engine_step
+Revises: 0019_pipl
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0020_engine_step"
+down_revision = "0019_pipl"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.add_column("engine_process_instance", sa.Column("state_token", sa.BigInteger()))
+
+
+def downgrade():
+    with op.batch_alter_table("engine_process_instance") as batch:  # SQLite: a table rebuild
+        batch.drop_column("state_token")
