@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0020_engine_step"
-down_revision = "0019_pipl"
+down_revision = "0020_attendance_index"
 branch_labels = None
 depends_on = None
 
