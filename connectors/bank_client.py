@@ -10,6 +10,7 @@ dies between reading and recording loses nothing; reports are matched to files b
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 
 import requests
@@ -181,7 +182,8 @@ class BankClient:
 
 
 def _msg_id(pain001: bytes) -> str:
-    found = etree.fromstring(pain001).find("{*}CstmrCdtTrfInitn/{*}GrpHdr/{*}MsgId")
+    """The group header's MsgId, read without parsing the transactions after it."""
+    found = next((e for _, e in etree.iterparse(io.BytesIO(pain001), tag="{*}MsgId")), None)
     if found is None or not (found.text or "").strip():
         raise PayrollError(
             "no_msg_id", Text("支付文件缺少报文标识 MsgId", "The payment file has no MsgId")

@@ -33,12 +33,11 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 
-from lxml import etree
-
 from connectors.bank_iso20022 import (
     NS,
     CreditTransfer,
     DebtorAccount,
+    Transactions,
     end_to_end_id,
     parse_end_to_end_id,
 )
@@ -144,18 +143,13 @@ def layout(layout_id: str) -> Layout:
 
 def batch_from_pain001(xml: bytes) -> FileBatch:
     """What the signed pain.001 pays — the file is written from it, never from the lines."""
-    root = etree.fromstring(xml)
 
     def text(element, path: str) -> str:
         return element.findtext("/".join(f"{{{NS}}}{p}" for p in path.split("/"))) or ""
 
-    init = root.find(f"{{{NS}}}CstmrCdtTrfInitn")
-    info = init.find(f"{{{NS}}}PmtInf")
-    debtor = DebtorAccount(text(info, "Dbtr/Nm"), text(info, "DbtrAcct/Id/Othr/Id"),
-                           text(info, "DbtrAgt/FinInstnId/ClrSysMmbId/MmbId"),
-                           text(info, "DbtrAgt/FinInstnId/Nm"))  # fmt: skip
     transfers = []
-    for tx in info.iter(f"{{{NS}}}CdtTrfTxInf"):
+    parsed = Transactions(xml)
+    for tx in parsed:
         line_id, attempt = parse_end_to_end_id(text(tx, "PmtId/EndToEndId"))
         agent = "CdtrAgt/FinInstnId/"
         transfers.append(CreditTransfer(
@@ -163,6 +157,11 @@ def batch_from_pain001(xml: bytes) -> FileBatch:
             text(tx, agent + "ClrSysMmbId/MmbId"), text(tx, agent + "Nm"),
             Decimal(text(tx, "Amt/InstdAmt")), text(tx, "RmtInf/Ustrd"),
         ))  # fmt: skip
+    init = parsed.root.find(f"{{{NS}}}CstmrCdtTrfInitn")
+    info = init.find(f"{{{NS}}}PmtInf")
+    debtor = DebtorAccount(text(info, "Dbtr/Nm"), text(info, "DbtrAcct/Id/Othr/Id"),
+                           text(info, "DbtrAgt/FinInstnId/ClrSysMmbId/MmbId"),
+                           text(info, "DbtrAgt/FinInstnId/Nm"))  # fmt: skip
     day = date.fromisoformat(text(info, "ReqdExctnDt/Dt") or text(info, "ReqdExctnDt"))
     return FileBatch(text(init, "GrpHdr/MsgId"), debtor, transfers, day)
 

@@ -8,11 +8,13 @@ In: `pain.002` status reports and `pacs.004` returns (bank_reports.py).
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
+from typing import BinaryIO
 
 from lxml import etree
 
@@ -23,6 +25,7 @@ from domain.payroll.money import plain
 NS = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"
 CLEARING_SYSTEM = "CNAPS"  # ISO external clearing system code: China National Advanced Payment
 PURPOSE = "SALA"
+TRANSACTION = f"{{{NS}}}CdtTrfTxInf"
 
 
 @dataclass(frozen=True)
@@ -132,23 +135,56 @@ def _agent(parent, tag: str, cnaps: str, bank_name: str):
 
 def build_pain001(batch: PaymentBatch) -> bytes:
     """The batch as a pain.001.001.09 document (UTF-8 bytes)."""
+    out = io.BytesIO()
+    write_pain001(out, batch)
+    return out.getvalue()
+
+
+def write_pain001(out: BinaryIO, batch: PaymentBatch) -> None:
+    """The batch as a pain.001.001.09 document written into ``out`` as it is built: one
+    transaction's elements at a time, never the tree of 50,000 (lxml's incremental writer)."""
     if not batch.transfers:
         raise ValueError("a payment file needs at least one transfer")
-    root = etree.Element(f"{{{NS}}}Document", nsmap={None: NS})
-    initiation = _add(root, "CstmrCdtTrfInitn")
+    with etree.xmlfile(out, encoding="UTF-8") as xf:
+        xf.write_declaration()
+        with xf.element(f"{{{NS}}}Document", nsmap={None: NS}):
+            with xf.element(f"{{{NS}}}CstmrCdtTrfInitn"):
+                _write(xf, _group_header(batch))
+                with xf.element(f"{{{NS}}}PmtInf"):
+                    for element in _payment_information(batch):
+                        _write(xf, element)
+                    for transfer in batch.transfers:
+                        _write(xf, _transaction(_scratch(), transfer))
+
+
+def _scratch():
+    """A parent to build one part under, in the document's default namespace."""
+    return etree.Element(f"{{{NS}}}Document", nsmap={None: NS})
+
+
+def _write(xf, element) -> None:
+    # xf.write(element) would declare the namespace again on every element it is given.
+    with xf.element(element.tag, dict(element.attrib)):
+        if element.text is not None:
+            xf.write(element.text)
+        for child in element:
+            _write(xf, child)
+
+
+def _group_header(batch: PaymentBatch):
     created = (batch.created_at or datetime.now(UTC)).replace(microsecond=0)
-    header = _add(initiation, "GrpHdr")
+    header = _add(_scratch(), "GrpHdr")
     _add(header, "MsgId", batch.msg_id)
     _add(header, "CreDtTm", created.isoformat())
     _add(header, "NbOfTxs", len(batch.transfers))
     _add(header, "CtrlSum", plain(batch.control_sum))
     _path(header, "InitgPty/Nm", batch.initiating_party[:140])
-    _payment_information(initiation, batch)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    return header
 
 
-def _payment_information(parent, batch: PaymentBatch) -> None:
-    info = _add(parent, "PmtInf")
+def _payment_information(batch: PaymentBatch) -> list:
+    """The elements of PmtInf before its transactions."""
+    info = _scratch()
     _add(info, "PmtInfId", batch.msg_id)
     _add(info, "PmtMtd", "TRF")
     _add(info, "BtchBookg", "true")
@@ -162,11 +198,10 @@ def _payment_information(parent, batch: PaymentBatch) -> None:
     _add(account, "Ccy", "CNY")
     _agent(info, "DbtrAgt", batch.debtor.cnaps, batch.debtor.bank_name)
     _add(info, "ChrgBr", "DEBT")
-    for transfer in batch.transfers:
-        _transaction(info, transfer)
+    return list(info)
 
 
-def _transaction(parent, transfer: CreditTransfer) -> None:
+def _transaction(parent, transfer: CreditTransfer):
     tx = _add(parent, "CdtTrfTxInf")
     ids = _add(tx, "PmtId")
     _add(ids, "InstrId", transfer.end_to_end_id)
@@ -178,6 +213,7 @@ def _transaction(parent, transfer: CreditTransfer) -> None:
     _path(tx, "Purp/Cd", PURPOSE)
     if transfer.remittance:
         _path(tx, "RmtInf/Ustrd", transfer.remittance[:140])
+    return tx
 
 
 @lru_cache(maxsize=1)
@@ -188,12 +224,46 @@ def pain001_schema() -> etree.XMLSchema:
         return etree.XMLSchema(etree.parse(str(path)))
 
 
+class Transactions:
+    """The CdtTrfTxInf elements of a pain.001 as they are parsed, each freed once the loop has
+    moved past it (lxml's iterparse keeps what it built otherwise): the tree of 50,000 is never
+    built.  ``root`` afterwards is the document without them; ``schema`` validates on the way
+    (an invalid element raises XMLSyntaxError, the reasons in ``error_log``)."""
+
+    def __init__(self, xml: bytes, schema: etree.XMLSchema | None = None):
+        self._parsing = etree.iterparse(io.BytesIO(xml), tag=TRANSACTION, schema=schema)
+
+    def __iter__(self):
+        for _event, tx in self._parsing:
+            yield tx
+            tx.clear(keep_tail=True)
+            before = tx.getprevious()  # the one read last; the elements before it are the header
+            if before is not None and before.tag == TRANSACTION:
+                tx.getparent().remove(before)
+
+    @property
+    def root(self):
+        return self._parsing.root
+
+    @property
+    def error_log(self):
+        return self._parsing.error_log
+
+
 def validate_pain001(xml: bytes) -> list[str]:
-    """XSD errors as 'line N: message'; empty when the document is valid."""
-    schema = pain001_schema()
-    if schema.validate(etree.fromstring(xml)):
-        return []
-    return [f"line {e.line}: {e.message}" for e in schema.error_log]
+    """XSD errors (or why it is not XML); empty when the document is valid, validated while
+    it is parsed."""
+    parsing = Transactions(xml, pain001_schema())
+    try:
+        for _tx in parsing:
+            pass
+    except etree.XMLSyntaxError as error:  # the first invalid element stops the parse
+        found = [e for e in parsing.error_log if e.level_name != "WARNING"]
+        # A streaming validation knows no line numbers (libxml2 reports 0).
+        return [f"line {e.line}: {e.message}" if e.line else e.message for e in found] or [
+            str(error)
+        ]
+    return []
 
 
 def bank_records_from_pain001(xml: bytes) -> list[dict]:
@@ -203,7 +273,7 @@ def bank_records_from_pain001(xml: bytes) -> list[dict]:
     exactly when the file pays the signed data.
     """
     records = []
-    for tx in etree.fromstring(xml).iter(f"{{{NS}}}CdtTrfTxInf"):
+    for tx in Transactions(xml):
         line_id, _ = parse_end_to_end_id(tx.findtext(f"{{{NS}}}PmtId/{{{NS}}}EndToEndId"))
         agent = f"{{{NS}}}CdtrAgt/{{{NS}}}FinInstnId/"
         records.append(

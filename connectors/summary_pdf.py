@@ -9,10 +9,11 @@ import io
 import os
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from typing import BinaryIO
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -21,7 +22,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from domain.payroll.lines import WageLine, canonical_lines_digest, digest_keyword
 from domain.payroll.money import plain
@@ -29,7 +30,14 @@ from domain.payroll.period import PayPeriod
 
 FONT = "WQY"
 FONT_PATHS = ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",)
-CHUNK = 500  # one platypus Table per 500 rows: splitting one huge Table is quadratic-ish
+CHUNK = 500  # progress is reported every 500 rows
+PAGE = landscape(A4)
+# The frame inside the margins (10 mm left and right, 12 mm top, 16 mm bottom) with platypus'
+# 6 pt frame padding: where SimpleDocTemplate placed the flowables before pages were planned.
+FRAME_LEFT, FRAME_WIDTH = 10 * mm + 6, PAGE[0] - 20 * mm - 12
+FRAME_TOP, FRAME_BOTTOM = PAGE[1] - 12 * mm - 6, 16 * mm + 6
+ROW_HEIGHT = 12  # one line of 7.5 pt type (leading 9) and 1.5 pt padding above and below
+GAP = 5 * mm  # between the totals and the lines
 HEAD = (
     "序号",
     "姓名",
@@ -91,53 +99,127 @@ def find_font() -> str:
 def render_summary_pdf(
     header: SummaryHeader, lines: list[WageLine], progress: Progress | None = None
 ) -> bytes:
-    """The summary table as PDF bytes. `progress(done, total)` is called as rows are laid out."""
-    register_font()
-    digest = canonical_lines_digest(lines)
+    """The summary table as PDF bytes. `progress(done, total)` is called as rows are drawn."""
     out = io.BytesIO()
-    doc = _Document(out, progress, len(lines), digest)
-    story = _title(header, digest) + _totals(lines) + _line_tables(lines)
-    doc.build(story, canvasmaker=numbered_canvas(f"批次号 {header.batch_no}　SHA-256 {digest}"))
-    if progress:
-        progress(len(lines), len(lines))
+    write_summary_pdf(out, header, lines, progress)
     return out.getvalue()
 
 
-class _Document(SimpleDocTemplate):
-    def __init__(self, out, progress, total, digest: str):
-        # The digest in the document info is part of the bytes both signatures cover.
-        super().__init__(
-            out,
-            pagesize=landscape(A4),
-            leftMargin=10 * mm,
-            rightMargin=10 * mm,
-            topMargin=12 * mm,
-            bottomMargin=16 * mm,
-            title="工资汇总表",
-            keywords=digest_keyword(digest),
-        )
-        self._progress, self._total = progress, total
+def write_summary_pdf(out: BinaryIO, header: SummaryHeader, lines: list[WageLine],
+                      progress: Progress | None = None) -> int:  # fmt: skip
+    """Draw the summary page by page onto a canvas that saves into ``out``; returns the page
+    count.  Every row is one line of type, so the pages are planned by arithmetic first (the
+    footer's 共 M 页 is known before page 1 is drawn) and a page's rows become cell strings
+    only while that page is drawn: 50,000 lines are never one platypus story."""
+    register_font()
+    digest = canonical_lines_digest(lines)
+    canv = canvas.Canvas(out, pagesize=PAGE, pageCompression=1)
+    # The digest in the document info is part of the bytes both signatures cover.
+    canv.setTitle("工资汇总表")
+    canv.setKeywords(digest_keyword(digest))
+    title = _title(header, digest)
+    title_height = sum(f.wrap(FRAME_WIDTH, FRAME_TOP - FRAME_BOTTOM)[1] for f in title)
+    grids = (_totals(lines), _line_grid(lines))
+    pages = plan_pages(FRAME_TOP - title_height, [g.count for g in grids])
+    footer = f"批次号 {header.batch_no}　SHA-256 {digest}"
+    report = _Progress(progress, len(lines))
+    for number, pieces in enumerate(pages, start=1):
+        if number == 1:
+            _draw_down(canv, title, FRAME_TOP)
+        for piece in pieces:
+            grids[piece.grid].draw(canv, piece)
+            if piece.grid == len(grids) - 1:
+                report.reached(piece.stop)
+        draw_footer(canv, footer, number, len(pages))
+        canv.showPage()
+    canv.save()
+    report.reached(len(lines), final=True)
+    return len(pages)
 
-    def afterFlowable(self, flowable):
-        if self._progress and isinstance(flowable, _Mark):
-            self._progress(flowable.done, self._total)
+
+@dataclass(frozen=True)
+class Piece:
+    """The rows ``start:stop`` of grid number ``grid`` under its head row, head row's top at
+    ``top`` (points from the foot of the page)."""
+
+    grid: int
+    start: int
+    stop: int
+    top: float
 
 
-class _Mark(Flowable):
-    """Zero-size marker after each chunk, so layout progress can be reported."""
+def plan_pages(first_top: float, counts: Sequence[int]) -> list[list[Piece]]:
+    """Grids of ``counts`` rows one after the other, GAP apart, each row ROW_HEIGHT high and the
+    head row repeated at the top of every page; page 1 starts at ``first_top``."""
+    pages: list[list[Piece]] = [[]]
+    top = first_top
+    for grid, count in enumerate(counts):
+        if grid:
+            top -= GAP
+        start = 0
+        while True:
+            fits = int((top - FRAME_BOTTOM) // ROW_HEIGHT) - 1  # rows under the head row
+            if fits < (1 if count > start else 0):
+                pages.append([])
+                top = FRAME_TOP
+                continue
+            stop = min(count, start + fits)
+            pages[-1].append(Piece(grid, start, stop, top))
+            top -= (stop - start + 1) * ROW_HEIGHT
+            start = stop
+            if start >= count:
+                break
+    return pages
 
-    def __init__(self, done: int):
-        super().__init__()
-        self.done = done
 
-    def wrap(self, *_):
-        return 0, 0
+@dataclass(frozen=True)
+class _Grid:
+    """A ruled table whose rows are made on demand, ``rows(start, stop)``."""
 
-    def draw(self):
-        pass
+    head: Sequence[str]
+    count: int
+    rows: Callable[[int, int], list[list[str]]]
+    widths: Sequence[float]
+    numeric_from: int
+    totals_last: bool = False  # the last row is a grand total (shaded)
+    centred: bool = True
+
+    def draw(self, canv: canvas.Canvas, piece: Piece) -> None:
+        last = self.totals_last and piece.stop == self.count
+        table = Table([list(self.head), *self.rows(piece.start, piece.stop)],
+                      colWidths=self.widths, rowHeights=ROW_HEIGHT,
+                      style=grid_style(self.numeric_from, bold_last=last))  # fmt: skip
+        width, height = table.wrapOn(canv, FRAME_WIDTH, piece.top - FRAME_BOTTOM)
+        left = FRAME_LEFT + ((FRAME_WIDTH - width) / 2 if self.centred else 0)
+        table.drawOn(canv, left, piece.top - height)
+
+
+class _Progress:
+    """Calls ``progress(done, total)`` at every CHUNK rows drawn, and once at the end."""
+
+    def __init__(self, progress: Progress | None, total: int):
+        self._progress, self._total, self._next = progress, total, CHUNK
+
+    def reached(self, done: int, final: bool = False) -> None:
+        if self._progress is None:
+            return
+        while self._next <= done:
+            self._progress(self._next, self._total)
+            self._next += CHUNK
+        if final:
+            self._progress(done, self._total)
+
+
+def _draw_down(canv: canvas.Canvas, flowables: list, top: float) -> None:
+    """Flowables one under the other from ``top``, as a frame would place them."""
+    for flowable in flowables:
+        width, height = flowable.wrapOn(canv, FRAME_WIDTH, top - FRAME_BOTTOM)
+        flowable.drawOn(canv, FRAME_LEFT, top - height)
+        top -= height
 
 
 def _title(header: SummaryHeader, digest: str) -> list:
+    """The title block of page 1 (ending with the space above the totals)."""
     big = ParagraphStyle("t", fontName=FONT, fontSize=15, leading=20, alignment=1)
     small = ParagraphStyle("s", fontName=FONT, fontSize=9, leading=13)
     start, end = header.period
@@ -154,7 +236,7 @@ def _title(header: SummaryHeader, digest: str) -> list:
     ]
 
 
-def _totals(lines: list[WageLine]) -> list:
+def _totals(lines: list[WageLine]) -> _Grid:
     counts: dict[str, int] = {}
     units: dict[str, list[Decimal]] = {}  # gross, deductions, net
     for line in lines:
@@ -163,25 +245,19 @@ def _totals(lines: list[WageLine]) -> list:
         total[0] += line.gross or 0
         total[1] += line.deductions or 0
         total[2] += line.net or 0
-    rows = [["单位", "人数", "应发合计", "扣款合计", "实发合计"]]
-    rows += [[unit, str(counts[unit]), *map(plain, t)] for unit, t in units.items()]
+    rows = [[unit, str(counts[unit]), *map(plain, t)] for unit, t in units.items()]
     grand = [sum((t[i] for t in units.values()), Decimal(0)) for i in range(3)]
     rows.append(["合计", str(sum(counts.values())), *map(plain, grand)])
-    table = Table(rows, colWidths=[90 * mm] + [35 * mm] * 4, repeatRows=1, hAlign="LEFT")
-    table.setStyle(grid_style(numeric_from=1, bold_last=True))
-    return [table, Spacer(1, 5 * mm)]
+    return _Grid(("单位", "人数", "应发合计", "扣款合计", "实发合计"), len(rows),
+                 lambda start, stop: rows[start:stop], [90 * mm] + [35 * mm] * 4,
+                 numeric_from=1, totals_last=True, centred=False)  # fmt: skip
 
 
-def _line_tables(lines: list[WageLine]) -> list:
-    rows = [_row(i, line) for i, line in enumerate(lines, start=1)]
-    style = grid_style(numeric_from=NUMERIC_FROM)
-    widths = [w * mm for w in WIDTHS]
-    story: list = []
-    for start in range(0, len(rows), CHUNK):
-        chunk = rows[start : start + CHUNK]
-        story.append(Table([HEAD, *chunk], colWidths=widths, repeatRows=1, style=style))
-        story.append(_Mark(start + len(chunk)))
-    return story or [Table([HEAD], colWidths=widths, style=style)]
+def _line_grid(lines: list[WageLine]) -> _Grid:
+    def rows(start: int, stop: int) -> list[list[str]]:
+        return [_row(i, line) for i, line in enumerate(lines[start:stop], start=start + 1)]
+
+    return _Grid(HEAD, len(lines), rows, [w * mm for w in WIDTHS], NUMERIC_FROM)
 
 
 def _row(number: int, line: WageLine) -> list[str]:
@@ -239,11 +315,13 @@ def numbered_canvas(left: str):
             super().save()
 
         def _footer(self, total: int):
-            width = self._pagesize[0]
-            self.setFont(FONT, 7.5)
-            self.drawString(10 * mm, 8 * mm, left)
-            self.drawRightString(
-                width - 10 * mm, 8 * mm, f"第 {self._pageNumber} 页 / 共 {total} 页"
-            )
+            draw_footer(self, left, self._pageNumber, total)
 
     return NumberedCanvas
+
+
+def draw_footer(canv: canvas.Canvas, left: str, number: int, total: int) -> None:
+    """``left`` and 第 N 页 / 共 M 页 at the foot of the page."""
+    canv.setFont(FONT, 7.5)
+    canv.drawString(10 * mm, 8 * mm, left)
+    canv.drawRightString(PAGE[0] - 10 * mm, 8 * mm, f"第 {number} 页 / 共 {total} 页")

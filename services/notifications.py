@@ -99,18 +99,16 @@ def bank_answers(session: Session, batch: WageBatch) -> int:
     its worker, once per attempt and answer; how many messages were new."""
     kinds = {"paid": "wage_paid", "rejected": "wage_returned", "returned": "wage_returned"}
     lines = session.scalars(select(WageLineRow).where(WageLineRow.batch_id == batch.id,
-                                                      WageLineRow.bank_status.in_(kinds)))  # fmt: skip
-    posted = 0
-    for line in lines:
-        user_id = outbox.user_of_person(session, line.person_id)
-        if user_id is None:
-            continue
-        params = {"month": line.pay_month, "net": f"{line.net or 0:.2f}",
-                  "reason": line.bank_reason or ""}  # fmt: skip
-        posted += outbox.post(session, user_id, kinds[line.bank_status], params,
-                              dedupe_key=f"bank:{line.id}:{line.bank_attempt}:{line.bank_status}",
-                              project_id=line.project_id, target=MY_WAGES) is not None  # fmt: skip
-    return posted
+                                                      WageLineRow.bank_status.in_(kinds))).all()  # fmt: skip
+    users = outbox.users_of_people(session, (line.person_id for line in lines))
+    return outbox.post_many(session, [
+        outbox.Message(users[line.person_id], kinds[line.bank_status],
+                       {"month": line.pay_month, "net": f"{line.net or 0:.2f}",
+                        "reason": line.bank_reason or ""},
+                       f"bank:{line.id}:{line.bank_attempt}:{line.bank_status}",
+                       project_id=line.project_id, target=MY_WAGES)
+        for line in lines if line.person_id in users
+    ])  # fmt: skip
 
 
 @use_case

@@ -8,7 +8,7 @@ Wages go only to the worker's own card, and no single user can change where they
 - a card registered to another worker is refused either way.
 
 A payment line never takes a typed card: a re-payment takes the card on the worker's record
-(``refresh_line_card``), and that re-payment is listed on a supplementary summary that the PM
+(``refresh_line_cards``), and that re-payment is listed on a supplementary summary that the PM
 and the enterprise sign again before it is sent.
 """
 
@@ -147,14 +147,19 @@ def decide_change(session: Session, actor: Actor, change_id: int, agree: bool) -
     return change
 
 
-def refresh_line_card(session: Session, line: WageLineRow) -> bool:
-    """A line paid again takes the card on the worker's record; True when it changed."""
-    person = session.get(Person, line.person_id)
-    assert person is not None
-    changed = line.bank_card != person.bank_card
-    line.bank_card, line.bank_name, line.bank_cnaps = (
-        person.bank_card, person.bank_name, person.bank_cnaps,
-    )  # fmt: skip
+def refresh_line_cards(session: Session, lines) -> int:
+    """Lines paid (again) take the card on each worker's record; how many changed.  The
+    workers are read in one query per 1,000 (not one ``session.get`` per line)."""
+    ids = sorted({line.person_id for line in lines})
+    people = {p.id: p for start in range(0, len(ids), 1000)
+              for p in session.scalars(select(Person).where(Person.id.in_(ids[start:start + 1000])))}  # fmt: skip
+    changed = 0
+    for line in lines:
+        person = people[line.person_id]
+        changed += line.bank_card != person.bank_card
+        line.bank_card, line.bank_name, line.bank_cnaps = (
+            person.bank_card, person.bank_name, person.bank_cnaps,
+        )  # fmt: skip
     return changed
 
 

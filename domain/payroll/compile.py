@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Row, case, func, select
 from sqlalchemy.orm import Session, object_session
 
 from domain import gates
@@ -20,7 +20,7 @@ from domain.i18n import Text
 from domain.model import Person
 from domain.payroll import confirmation, excel
 from domain.payroll.amount_limits import amount_limits
-from domain.payroll.cards import card_findings, refresh_line_card
+from domain.payroll.cards import card_findings, refresh_line_cards
 from domain.payroll.errors import NO_COMPILATION
 from domain.payroll.lines import (
     ERROR,
@@ -153,24 +153,26 @@ def counted_attendance(session: Session, comp: Compilation
     held a labour contract in force and was on site (``domain.roster.site``: entered, not yet
     exited); and a note for each worker with days that do not count, saying why."""
     batch = comp.batch
-    rows = session.execute(
-        select(Attendance.person_id, Attendance.day, Attendance.makeup)
-        .where(Attendance.project_id == batch.project_id, Attendance.unit_id == comp.unit_id,
-               Attendance.day >= batch.period_start, Attendance.day <= batch.period_end)
-        .order_by(Attendance.person_id, Attendance.day)
-    ).tuples()  # fmt: skip
-    days: dict[int, list[tuple]] = {}
-    for person_id, day, makeup in rows:
-        days.setdefault(person_id, []).append((day, bool(makeup)))
-    records = roster_site.records_for(session, batch.project_id, comp.unit.enterprise_id, days)
+    in_period = (Attendance.project_id == batch.project_id, Attendance.unit_id == comp.unit_id,
+                 Attendance.day >= batch.period_start, Attendance.day <= batch.period_end)  # fmt: skip
+    makeup = func.sum(case((Attendance.makeup.is_(True), 1), else_=0))
+    spans = session.execute(
+        select(Attendance.person_id, func.min(Attendance.day), func.max(Attendance.day),
+               func.count(), makeup)
+        .where(*in_period).group_by(Attendance.person_id)
+    ).tuples().all()  # fmt: skip
+    records = roster_site.records_for(session, batch.project_id, comp.unit.enterprise_id,
+                                      [pid for pid, *_ in spans])  # fmt: skip
     counts: dict[int, tuple[int, int]] = {}
+    checked = []  # the workers whose first to last sign-in one contract and stint do not cover
+    for person_id, first, last, total, made_up in spans:
+        if records[person_id].covers(first, last):  # the usual case: every day counts
+            counts[person_id] = (int(total) - int(made_up or 0), int(made_up or 0))
+        else:
+            checked.append(person_id)
     notes: list[gates.Finding] = []
-    for person_id, signed in days.items():
+    for person_id, signed in _days_of(session, in_period, checked).items():
         record = records[person_id]
-        if record.covers(signed[0][0], signed[-1][0]):  # the usual case: every day counts
-            made_up = sum(mk for _, mk in signed)
-            counts[person_id] = (len(signed) - made_up, made_up)
-            continue
         refused = [(d, record.refusal(d)) for d, _ in signed]
         kept = [mk for (_, mk), (_, why) in zip(signed, refused, strict=True) if why is None]
         left = [why for _, why in refused if why is not None]
@@ -181,6 +183,20 @@ def counted_attendance(session: Session, comp: Compilation
             notes.append(gates.Finding(left[0].reason, text, {
                 "name": record.name, "days": len(left), "why": roster_site.short(left[0])}))
     return counts, notes
+
+
+def _days_of(session: Session, in_period, person_ids: list[int]) -> dict[int, list[tuple]]:
+    """person id → [(day, make-up)] of the period, in person then day order."""
+    days: dict[int, list[tuple]] = {}
+    ids = sorted(person_ids)
+    for start in range(0, len(ids), 1000):
+        for person_id, day, makeup in session.execute(
+            select(Attendance.person_id, Attendance.day, Attendance.makeup)
+            .where(*in_period, Attendance.person_id.in_(ids[start:start + 1000]))
+            .order_by(Attendance.person_id, Attendance.day)
+        ).tuples():  # fmt: skip
+            days.setdefault(person_id, []).append((day, bool(makeup)))
+    return days
 
 
 def compile_from_attendance(session: Session, actor: Actor, compilation_id: int) -> Compilation:
@@ -265,7 +281,8 @@ def _new_line(comp: Compilation, person: Person, days_worked: int, rate) -> Wage
     )  # fmt: skip
 
 
-def as_wage_line(row: WageLineRow, unit_name: str = "") -> WageLine:
+def as_wage_line(row: WageLineRow | Row, unit_name: str = "") -> WageLine:
+    """A line of the table (an entity, or a row of its columns) as the checks see it."""
     return WageLine(
         line_id=row.id, worker_name=row.worker_name, id_number=row.id_number, trade=row.trade,
         unit=unit_name, days=row.days, makeup_days=row.makeup_days, day_rate=row.day_rate,
@@ -369,8 +386,8 @@ def submit(session: Session, actor: Actor, compilation_id: int) -> Compilation:
     require_editable(comp)
     if comp.compiled_at is None:
         raise Conflict("not_compiled", NOT_COMPILED)
-    for row in comp.lines:  # the card on each worker's record now (he may have changed it)
-        refresh_line_card(session, row)
+    # the card on each worker's record now (he may have changed it)
+    refresh_line_cards(session, comp.lines)
     _check_totals(comp)
     errors = [f for f in findings_for(comp) if f.severity == ERROR]
     if has_errors(errors):

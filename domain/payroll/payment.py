@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from domain.access import Actor
@@ -21,7 +21,7 @@ from domain.errors import Conflict
 from domain.i18n import Text
 from domain.model import Unit
 from domain.payroll.batches import add_reminder, dismiss_reminders
-from domain.payroll.cards import refresh_line_card
+from domain.payroll.cards import refresh_line_cards
 from domain.payroll.compile import as_wage_line
 from domain.payroll.lines import WageLine
 from domain.payroll.model import (
@@ -44,16 +44,27 @@ NOTHING_SENT = Text("该批次还没有发往银行的文件", "No file of this 
 PAID, REJECTED, RETURNED = "paid", "rejected", "returned"
 
 
+# What a WageLine is made of (``compile.as_wage_line``), read as rows: 50,000 lines are not
+# 50,000 ORM objects in the session.
+LINE_COLUMNS = (
+    WageLineRow.id, WageLineRow.worker_name, WageLineRow.id_number, WageLineRow.trade,
+    WageLineRow.days, WageLineRow.makeup_days, WageLineRow.day_rate, WageLineRow.gross,
+    WageLineRow.deductions, WageLineRow.deduction_reason, WageLineRow.net, WageLineRow.bank_card,
+    WageLineRow.bank_name, WageLineRow.bank_cnaps, WageLineRow.amount_reason,
+    WageLineRow.bank_attempt,
+)  # fmt: skip
+
+
 def batch_lines(session: Session, batch: WageBatch) -> list[WageLine]:
     """Every line of the batch as WageLines, in unit order then line order."""
     rows = session.execute(
-        select(WageLineRow, Unit.name)
+        select(*LINE_COLUMNS, Unit.name.label("unit_name"))
         .join(Compilation, Compilation.id == WageLineRow.compilation_id)
         .join(Unit, Unit.id == Compilation.unit_id)
         .where(WageLineRow.batch_id == batch.id)
         .order_by(Compilation.unit_id, WageLineRow.id)
-    ).all()
-    return [as_wage_line(row, unit) for row, unit in rows]
+    )  # fmt: skip
+    return [as_wage_line(row, row.unit_name) for row in rows]
 
 
 def start_summary(session: Session, actor: Actor, batch: WageBatch) -> None:
@@ -156,14 +167,13 @@ def submission_for_round(session: Session, batch: WageBatch) -> BankSubmission |
 
 def lines_to_pay(session: Session, batch: WageBatch) -> list[ToPay]:
     """Round 0: every line with net > 0. Later rounds: the rejected or returned lines."""
-    rows = session.scalars(
-        select(WageLineRow).where(WageLineRow.batch_id == batch.id).order_by(WageLineRow.id)
-    ).all()
     if batch.repay_round == 0:
-        chosen = [r for r in rows if r.net and r.net > 0]
+        chosen = WageLineRow.net > 0
     else:
-        chosen = [r for r in rows if r.bank_status in (REJECTED, RETURNED)]
-    return [ToPay(as_wage_line(r), r.bank_attempt + 1) for r in chosen]
+        chosen = WageLineRow.bank_status.in_((REJECTED, RETURNED))
+    rows = session.execute(select(*LINE_COLUMNS).where(WageLineRow.batch_id == batch.id, chosen)
+                           .order_by(WageLineRow.id))  # fmt: skip
+    return [ToPay(as_wage_line(r), r.bank_attempt + 1) for r in rows]
 
 
 def record_submission(session: Session, batch: WageBatch, msg_id: str, xml: bytes,
@@ -181,22 +191,19 @@ def record_submission(session: Session, batch: WageBatch, msg_id: str, xml: byte
     )  # fmt: skip
     session.add(sub)
     session.flush()
-    rows = _rows_by_id(session, batch.id)
-    for p in paying:
-        row = rows[int(p.line.line_id)]
-        row.bank_attempt, row.bank_status, row.bank_reason = p.attempt, "sent", None
-        session.add(LinePayment(
-            line_id=row.id, submission_id=sub.id, attempt=p.attempt,
-            end_to_end_id=f"WL{row.id}-{p.attempt}", amount=p.line.net,
-            bank_card=p.line.bank_card, status="sent",
-        ))  # fmt: skip
+    # Bulk statements, not 50,000 ORM objects: the lines by primary key, then the payments.
+    session.execute(update(WageLineRow), [
+        {"id": int(p.line.line_id), "bank_attempt": p.attempt, "bank_status": "sent",
+         "bank_reason": None} for p in paying
+    ])  # fmt: skip
+    session.execute(insert(LinePayment), [
+        dict(line_id=int(p.line.line_id), submission_id=sub.id, attempt=p.attempt,
+             end_to_end_id=f"WL{p.line.line_id}-{p.attempt}", amount=p.line.net,
+             bank_card=p.line.bank_card, status="sent")
+        for p in paying
+    ])  # fmt: skip
+    _expire(session, WageLineRow, LinePayment)
     return sub
-
-
-def _rows_by_id(session: Session, batch_id: int) -> dict[int, WageLineRow]:
-    """Every line of a batch by id, in one query (not one ``session.get`` per payment)."""
-    rows = session.scalars(select(WageLineRow).where(WageLineRow.batch_id == batch_id))
-    return {r.id: r for r in rows}
 
 
 def mark_sent(sub: BankSubmission, outcome: str, group_status: str, reason: str = "") -> None:
@@ -209,28 +216,50 @@ def mark_sent(sub: BankSubmission, outcome: str, group_status: str, reason: str 
 def apply_line_status(session: Session, sub: BankSubmission, answers: dict) -> bool:
     """``answers``: EndToEndId → (status, reason code, reason text) with status paid, rejected
     or returned.  True when every payment of the file has a final answer."""
-    payments = session.scalars(select(LinePayment).where(LinePayment.submission_id == sub.id)).all()
+    payments = _payments_of(session, sub)
     if sub.state == "rejected":  # the whole file was refused: every line is rejected
         answers = {p.end_to_end_id: (REJECTED, "FILE", sub.reason or "") for p in payments}
-    rows = _rows_by_id(session, sub.batch_id) if answers else {}
-    for p in payments:
-        if p.end_to_end_id not in answers or p.status == RETURNED:
-            continue
-        _record_answer(p, rows[p.line_id], answers[p.end_to_end_id])
+    chosen = [(p, answers[p.end_to_end_id]) for p in payments
+              if p.end_to_end_id in answers and p.status != RETURNED]  # fmt: skip
+    _record_answers(session, sub.batch_id, chosen)
     if answers:
         sub.reported_at = utcnow()
-    return all(p.status != "sent" for p in payments)
+    now = {p.id: status for p, (status, _, _) in chosen}
+    return all(now.get(p.id, p.status) != "sent" for p in payments)
 
 
-def _record_answer(p: LinePayment, line: WageLineRow, answer: tuple[str, str, str]) -> None:
-    """The bank's answer on one payment; the line follows when it is the line's latest attempt."""
-    status, code, text = answer
-    p.status, p.reason_code, p.reason_text, p.updated_at = (
-        status, code or None, text or None, utcnow(),
-    )  # fmt: skip
-    if line.bank_attempt == p.attempt:
-        line.bank_status = status
-        line.bank_reason = " ".join(x for x in (code, text) if x) or None
+def _payments_of(session: Session, sub: BankSubmission) -> list:
+    """The file's payments as rows (id, end_to_end_id, status, line_id, attempt): one query."""
+    return list(session.execute(
+        select(LinePayment.id, LinePayment.end_to_end_id, LinePayment.status, LinePayment.line_id,
+               LinePayment.attempt).where(LinePayment.submission_id == sub.id)
+    ))  # fmt: skip
+
+
+def _record_answers(session: Session, batch_id: int, chosen: list) -> None:
+    """The bank's answers on payments [(payment row, (status, code, text))], by primary key in
+    bulk; each line follows when the payment is the line's latest attempt."""
+    if not chosen:
+        return
+    now = utcnow()
+    session.execute(update(LinePayment), [
+        {"id": p.id, "status": status, "reason_code": code or None, "reason_text": text or None,
+         "updated_at": now} for p, (status, code, text) in chosen
+    ])  # fmt: skip
+    latest = dict(session.execute(select(WageLineRow.id, WageLineRow.bank_attempt)
+                                  .where(WageLineRow.batch_id == batch_id)).tuples().all())  # fmt: skip
+    lines = [{"id": p.line_id, "bank_status": status,
+              "bank_reason": " ".join(x for x in (code, text) if x) or None}
+             for p, (status, code, text) in chosen if latest.get(p.line_id) == p.attempt]  # fmt: skip
+    if lines:
+        session.execute(update(WageLineRow), lines)
+    _expire(session, WageLineRow, LinePayment)
+
+
+def _expire(session: Session, *classes) -> None:
+    """Bulk UPDATEs by primary key leave the objects already loaded as they were: reload them."""
+    for obj in [o for o in session.identity_map.values() if isinstance(o, classes)]:
+        session.expire(obj)
 
 
 def is_overdue(sub: BankSubmission, now: datetime) -> bool:
@@ -279,14 +308,10 @@ def apply_late_answers(session: Session, sub: BankSubmission, answers: dict) -> 
     """A return (pacs.004) or a rejection that arrives after the payment was reported paid:
     the payment and, if it is the line's latest attempt, the line become returned/rejected.
     Returns how many payments changed."""
-    changed = 0
-    rows = _rows_by_id(session, sub.batch_id) if answers else {}
-    for p in session.scalars(select(LinePayment).where(LinePayment.submission_id == sub.id)):
-        if p.status != PAID or p.end_to_end_id not in answers:
-            continue
-        _record_answer(p, rows[p.line_id], answers[p.end_to_end_id])
-        changed += 1
-    return changed
+    chosen = [(p, answers[p.end_to_end_id]) for p in _payments_of(session, sub)
+              if p.status == PAID and p.end_to_end_id in answers]  # fmt: skip
+    _record_answers(session, sub.batch_id, chosen)
+    return len(chosen)
 
 
 def tell_returned(session: Session, batch: WageBatch, count: int) -> None:
@@ -331,7 +356,7 @@ def begin_repay(session: Session, actor: Actor, batch: WageBatch) -> int:
     ).all()  # fmt: skip
     if not lines:
         raise Conflict("nothing_to_correct", NOTHING_TO_CORRECT)
-    changed = sum(refresh_line_card(session, line) for line in lines)
+    changed = refresh_line_cards(session, lines)
     dismiss_reminders(session, batch.project_id, kind="line_returned", batch_id=batch.id)
     batch.repay_round += 1
     batch.state = "summarising"

@@ -1,10 +1,18 @@
 import io
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 from pypdf import PdfReader
 
-from connectors.summary_pdf import SummaryHeader, find_font, render_summary_pdf
+from connectors.summary_pdf import (
+    FRAME_TOP,
+    SummaryHeader,
+    find_font,
+    plan_pages,
+    render_summary_pdf,
+    write_summary_pdf,
+)
 from domain.payroll.lines import WageLine, canonical_lines_digest
 from domain.payroll.period import pay_period_for
 
@@ -87,3 +95,32 @@ def test_five_thousand_lines_with_progress():
 
 def test_an_empty_batch_still_renders():
     assert render_summary_pdf(HEADER, []).startswith(b"%PDF")
+
+
+def test_a_many_page_summary_is_written_page_by_page_into_a_file(tmp_path):
+    data = [replace(line, unit=f"第{line.line_id % 60:02d}劳务有限公司") for line in lines(3000)]
+    path = tmp_path / "summary.pdf"
+    with path.open("wb") as out:
+        pages = write_summary_pdf(out, HEADER, data)
+    texts = [page.extract_text() for page in PdfReader(path).pages]
+    assert len(texts) == pages > 70
+    # 60 units and their grand total do not fit under the title: the totals go on to page 2
+    assert "第59劳务有限公司" not in texts[0] and "合计" in texts[1] and "19500000.00" in texts[1]
+    assert "单位" in texts[1] and "序号" in texts[1]  # each grid's head row on each of its pages
+    for number, text in enumerate(texts, start=1):
+        assert f"第 {number} 页 / 共 {pages} 页" in text and ("序号" in text) == (number > 1)
+        assert text.count("110105********002X") <= 40  # a full page holds 40 lines
+    assert sum(text.count("110105********002X") for text in texts) == 3000
+    assert "3000" in texts[-1] and "3000" not in texts[-2]
+
+
+def test_pages_are_planned_with_the_head_row_on_each():
+    # 41 rows of 12 pt fit a page: the head row and 40 lines; the first grid takes one head
+    # row and the gap (5 mm) before the second
+    pages = plan_pages(FRAME_TOP, [0, 100])
+    assert [[(p.grid, p.start, p.stop) for p in page] for page in pages] == [
+        [(0, 0, 0), (1, 0, 38)],
+        [(1, 38, 78)],
+        [(1, 78, 100)],
+    ]
+    assert pages[1][0].top == FRAME_TOP
