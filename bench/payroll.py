@@ -324,7 +324,10 @@ def run(app, clock: Clock, pki: Path) -> dict:
     out["compile_max"] = max(per_unit)
     with clock.time("compile page GET"):
         out["page"] = page_get(app, gc_own)
-    confirm_every_line(s, [cid for cid, _ in tables])  # 工人确认 on the phones: setup, untimed
+    # 工人确认 on the phones (days of the workers' own requests): setup, not part of the batch
+    setup_started = time.perf_counter()
+    confirm_every_line(s, [cid for cid, _ in tables])
+    untimed = time.perf_counter() - setup_started
     with clock.time("submit + reviews"):
         for comp_id, _own in tables:
             usecases.submit_compilation(uow(), actor, comp_id)
@@ -354,6 +357,8 @@ def run(app, clock: Clock, pki: Path) -> dict:
         usecases.enterprise_sign(uow(), actor, batch.id, p12, DEMO_ENTERPRISE_PASSWORD)
     # The pain.001 as the push builds it (the lines to pay from the database, build, XSD);
     # measured without recording it, then the push job itself runs in the drain below.
+    # Not part of the batch either (the push job builds its own), so outside "whole".
+    setup_started = time.perf_counter()
     with clock.time("pain.001 (lines from db + build + XSD)"):
         paying = payment.lines_to_pay(s, batch)
         msg_id = msg_id_for(batch.batch_no, batch.repay_round)
@@ -361,11 +366,14 @@ def run(app, clock: Clock, pki: Path) -> dict:
         assert not validate_pain001(xml)
     s.rollback()
     out["pain_kib"] = len(xml) / 1024
-    with clock.time("push + status + reconcile (jobs)"):
+    del xml, paying
+    untimed += time.perf_counter() - setup_started
+    with clock.time("push + status + reconcile (jobs)"), RssSampler() as rss:
         drain(s)
+    out["push_rss"] = rss.peak_mib
     s.expire_all()
     batch = s.get(WageBatch, batch.id)
-    out["whole"] = time.perf_counter() - started
+    out["whole"] = time.perf_counter() - started - untimed
     out["state"] = batch.state
     out["instance"] = engine.describe_instance(s, batch.instance_id)["status"]
     out["batch_id"] = batch.id
@@ -467,10 +475,13 @@ def main(argv=None) -> int:
             clock = Clock()
             with app.app_context():
                 started = time.perf_counter()
-                rows = populate(app, args.units, args.workers, args.days)
+                with RssSampler() as loading:
+                    rows = populate(app, args.units, args.workers, args.days)
                 load = time.perf_counter() - started
-                out = run(app, clock, pki)
-                out["peak_rss"] = peak_rss_mib()  # the batch's peak, before the baselines
+                with RssSampler() as batch:
+                    out = run(app, clock, pki)
+                out["peak_rss"] = peak_rss_mib()  # the process's peak, before the baselines
+                out["load_rss"], out["batch_rss"] = loading.peak_mib, batch.peak_mib
                 base = {} if args.no_baselines else baselines(app, out["batch_id"], pki)
                 db.session.remove()
                 db.engine.dispose()
@@ -505,8 +516,9 @@ def record_results(args, t, out) -> None:
                target="< 2 s", met=out["compile_max"] < 2)
         record("payroll", f"{label}: summary PDF peak RSS", out["pdf_rss"], "MiB",
                target="< 500 MB", met=out["pdf_rss"] * 2**20 < 500e6)
-        record("payroll", f"{label}: process peak RSS", out["peak_rss"], "MiB",
-               target="< 500 MB", met=out["peak_rss"] * 2**20 < 500e6)
+        record("payroll", f"{label}: batch peak RSS (create → paid)", out["batch_rss"], "MiB",
+               target="< 500 MB", met=out["batch_rss"] * 2**20 < 500e6,
+               note=f"process peak {out['peak_rss']:.0f} MiB with the bench's data load")  # fmt: skip
         record("payroll", f"{label}: summary PDF (RenderPdf job)",
                t["summary PDF (RenderPdf job)"], "s")
         record("payroll", f"{label}: whole batch", out["whole"], "s", target="< 300 s",
@@ -557,6 +569,9 @@ def report(args, rows, load, t, out, base) -> None:
         ok = ("yes" if seconds < target else "NO") if target else ""
         print(f"{name:<40}{seconds:8.3f}{b}{ratio}  {tgt:<8}{ok:<4}{note}")
     for name, mib in (("peak RSS during the PDF render", out["pdf_rss"]),
+                      ("peak RSS: push + status + reconcile", out["push_rss"]),
+                      ("peak RSS: the batch (create → paid)", out["batch_rss"]),
+                      ("peak RSS: the bench's data load", out["load_rss"]),
                       ("peak RSS of the process", out["peak_rss"])):  # fmt: skip
         ok = ("yes" if mib * 2**20 < 500e6 else "NO") if large else ""
         print(f"{name:<40}{mib:6.0f} MiB{'':<16}  {'< 500 MB' if large else '':<8}{ok}")

@@ -2,7 +2,7 @@
 a process reuses the workflow it saved while the row still carries it (``engine.workflow_cache``).
 
 Revision ID: 0020_engine_step
-Revises: 0019_pipl
+Revises: 0020_attendance_index
 """
 
 import sqlalchemy as sa
@@ -19,5 +19,6 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("engine_process_instance") as batch:  # SQLite: a table rebuild
-        batch.drop_column("state_token")
+    # Plain DROP COLUMN (SQLite 3.35+ too): a batch rebuild would drop the table that the
+    # inbox and job tables reference, which SQLite refuses with foreign keys on.
+    op.execute("ALTER TABLE engine_process_instance DROP COLUMN state_token")
