@@ -11,10 +11,24 @@ hours, insert the attendance row). Prints sign-ins/s, p50/p99 latency and the ra
 each gunicorn configuration of ``--configs`` (same data, attendance emptied in between) and the
 load average before and after.
 
-Latest figures (2-core machine shared by wrk, gunicorn and PostgreSQL; load average 1.3 before,
-2026-11-24): sync ×2 workers 717 sign-ins/s, p50/p99 67/112 ms, ping 4,194 req/s, ratio 0.17;
-gthread ×4 638/s, 75/162 ms, ratio 0.14. Targets (≥ 1,500/s, ratio ≥ 0.3, p99 < 50 ms) are not
-met: the cores are the limit (with synchronous_commit=off, not adopted, the rate was 842/s).
+First the durable floor: 2 and 16 psycopg processes running the sign-in's own SQL (the user +
+grants query and the insert, built by the app) with a durable COMMIT each and nothing else. Per
+configuration it also prints the CPU per request of the app (gunicorn's workers), of its
+PostgreSQL backends (by application name) and of wrk, read from /proc; ``--profile`` samples the
+first configuration's workers with py-spy and prints the share of samples per part.
+
+Figures of 2026-12-01 (the 2-core VM quiet, load 0.6 before; README "Sign-in" has the table):
+floor 1,570/s (2 clients, p99 3 ms); sync ×2 215 sign-ins/s, p50/p99 220/369 ms, ping 2,300/s,
+ratio 0.09; sync ×3 313/s (p99 252 ms); sync ×4 252/s; gthread 2×4 312/s (p99 501 ms).
+
+Where the time goes: not the database (the floor is 7× the rate) but the app's CPU, 5.0 ms per
+sign-in against 0.73 ms per ping, spread thinly over Flask, Werkzeug, Flask-Login, SQLAlchemy's
+session and statements, the session cookie, CSRF and Ed25519 (py-spy: SQLAlchemy 22 %, Flask and
+the view 14 %, cookie 7 %, Ed25519 4 %, CSRF 4 %; its "psycopg" share counts threads waiting on
+the socket, which py-spy cannot tell idle here). Taken out: the photo query after the insert (a
+transaction of its own) and re-signing the session cookie on every answer. Targets (ratio ≥
+0.3, p99 < 50 ms at sync ×2) are not met; adding workers beyond 3 is slower because the two
+cores are already busy (CPU per ping 0.73 → 1.11 ms with 4 workers).
 """
 
 from __future__ import annotations
