@@ -20,6 +20,10 @@ refuses as a duplicate and answers with the earlier outcome.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import functools
+import gc
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -59,6 +63,35 @@ log = logging.getLogger(__name__)
 NOT_XSD_VALID = Text("支付报文不符合 pain.001 XSD：{errors}", "pain.001 fails the XSD: {errors}")
 OPERATIONS = ("summary/RenderPdf", "bank/SubmitBatch", "bank/FetchStatus", "bank/Reconcile",
               "bank/WatchReturns", "notify/CompileOverdue")  # fmt: skip
+
+
+def _hands_back_memory(job):
+    """A job over a month's lines (50,000 at an enterprise's scale) leaves its freed memory in
+    the process's heap, so the process would keep the peak of its largest job for good: when
+    the job ends, collect and hand the free heap back to the OS (glibc's ``malloc_trim``)."""
+
+    @functools.wraps(job)
+    def run(self, params: dict, ctx) -> dict:
+        try:
+            return job(self, params, ctx)
+        finally:
+            gc.collect()
+            if _LIBC is not None:
+                _LIBC.malloc_trim(0)
+
+    return run
+
+
+def _libc():
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+    except OSError:
+        return None
+    return libc if libc is not None and hasattr(libc, "malloc_trim") else None
+
+
+_LIBC = _libc()  # None where the C library has no malloc_trim (not glibc)
 
 
 @dataclass(frozen=True)
@@ -111,6 +144,7 @@ class PayrollConnectors:
         return batch
 
     # summary/RenderPdf -------------------------------------------------------------------
+    @_hands_back_memory
     def render_pdf(self, params: dict, ctx) -> dict:
         with self.session() as session:
             batch = self._batch(session, params)
@@ -141,6 +175,7 @@ class PayrollConnectors:
         return write
 
     # bank/SubmitBatch --------------------------------------------------------------------
+    @_hands_back_memory
     def submit_batch(self, params: dict, ctx) -> dict:
         with self.session() as session:
             batch = self._batch(session, params)
@@ -181,6 +216,7 @@ class PayrollConnectors:
                                          self.terms.answer_within)  # fmt: skip
 
     # bank/FetchStatus --------------------------------------------------------------------
+    @_hands_back_memory
     def fetch_status(self, params: dict, ctx) -> dict:
         with self.session() as session:
             batch = self._batch(session, params)
@@ -215,6 +251,7 @@ class PayrollConnectors:
         return payment.apply_line_status(session, sub, _answers(known))
 
     # bank/Reconcile ----------------------------------------------------------------------
+    @_hands_back_memory
     def reconcile(self, params: dict, ctx) -> dict:
         with self.session() as session:
             batch = self._batch(session, params)

@@ -190,3 +190,18 @@ def test_bank_csv_refuses_characters_outside_gbk():
     with pytest.raises(PayrollError) as caught:
         bank_batch_csv(batch(items).transfers, "工资")
     assert "GBK" in caught.value.message()
+
+
+def test_the_records_digest_is_the_sha256_of_the_whole_array_dumped_at_once():
+    """Hashed record by record (no 10 MB string at 50,000 lines), the digest is still that of
+    the one JSON array: the digests stored with earlier summaries stay valid."""
+    import hashlib
+    import json
+
+    records = [{"line_id": str(n), "worker_name": f"工人{n}", "bank_card": "6222020200112233445",
+                "bank_name": "工商银行", "cnaps": "102290024433", "net": f"{n}.50"}
+               for n in (12, 3, 101)]  # fmt: skip
+    ordered = sorted(records, key=lambda r: int(r["line_id"]))
+    whole = json.dumps(ordered, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    assert canonical_records_digest(records) == hashlib.sha256(whole.encode()).hexdigest()
+    assert canonical_records_digest([]) == hashlib.sha256(b"[]").hexdigest()
