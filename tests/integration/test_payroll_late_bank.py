@@ -12,6 +12,7 @@ from urllib.request import Request, urlopen
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import undefer
 
 from connectors.bank_client import BankClient
 from domain.payroll.batches import month_choices
@@ -67,7 +68,8 @@ def _one(app, model, **where):
     from web.extensions import db
 
     with app.app_context():
-        row = db.session.scalar(select(model).filter_by(**where).order_by(model.id))
+        row = db.session.scalar(select(model).filter_by(**where).order_by(model.id)
+                                .options(undefer("*")))  # read detached: deferred columns too
         db.session.expunge_all()
         return row
 

@@ -9,6 +9,7 @@ from urllib.request import urlopen
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import undefer
 
 from connectors.bank_client import BankClient
 from connectors.bank_iso20022 import bank_records_from_pain001, validate_pain001
@@ -48,8 +49,8 @@ def _one(app, model, **where):
     from web.extensions import db
 
     with app.app_context():
-        row = db.session.scalar(select(model).filter_by(**where))
-        db.session.expunge_all()
+        row = db.session.scalar(select(model).filter_by(**where).options(undefer("*")))
+        db.session.expunge_all()  # read detached: deferred columns loaded above
         return row
 
 
