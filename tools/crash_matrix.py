@@ -140,7 +140,7 @@ def build_template(dbs: Databases, pki: Path) -> int:
         comps = list(batch.compilations)
         for comp in comps:
             payroll.compile_from_attendance(uow(), actor, comp.id)
-        confirm_every_line(s, comps)
+        confirm_every_line(s, [comp.id for comp in comps])
         for comp in comps:
             payroll.submit_compilation(uow(), actor, comp.id)
         for comp in comps:

@@ -229,10 +229,20 @@ def reminder_without_batch(app, client):
 
 
 def makeup_reject_without_reason(app, client):
+    from domain.clock import today_in_shanghai
+    from domain.model import User
+    from domain.signin.model import Attendance, MakeupRequest
+    from web.extensions import db
+
     login(client, app, "worker")
-    day = (date.today() - timedelta(days=2)).isoformat()
+    with app.app_context():  # a recent day without a sign-in (the demo signs many days in)
+        person_id = db.session.scalar(select(User.person_id).where(User.username == "w001"))
+        signed = set(db.session.scalars(select(Attendance.day).where(
+            Attendance.person_id == person_id, Attendance.project_id == 1)))  # fmt: skip
+    today = today_in_shanghai()
+    day = next(today - timedelta(days=n) for n in range(2, 30)
+               if today - timedelta(days=n) not in signed).isoformat()  # fmt: skip
     ok(client.post("/signin/makeup", data={"project_id": "1", "day": day, "reason": "手机没电"}))
-    from domain.signin.model import MakeupRequest
 
     return "review_makeup", {"decision": "reject", "comment": ""}, lambda: (
         one(app, MakeupRequest, project_id=1).state == "pending"
