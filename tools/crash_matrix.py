@@ -137,20 +137,20 @@ def build_template(dbs: Databases, pki: Path) -> int:
         pm, actor = bench_actor(s)
         payroll.issue_signing_credential(uow(), pm.id, "qianshu2026", "上海筑城建设集团有限公司")
         batch = payroll.create_batch(uow(), actor, 1, PAY_MONTH)
-        comps = list(batch.compilations)
-        for comp in comps:
-            payroll.compile_from_attendance(uow(), actor, comp.id)
-        confirm_every_line(s, [comp.id for comp in comps])
-        for comp in comps:
-            payroll.submit_compilation(uow(), actor, comp.id)
-        for comp in comps:
-            if not comp.unit.is_gc_own:
-                payroll.review_compilation(uow(), actor, comp.id, "sub", True)
-        for comp in comps:
-            payroll.review_compilation(uow(), actor, comp.id, "gc", True)
-        drain(s)  # the compile reminders: the settlement day is long past
-        payroll.generate_summary(uow(), actor, batch.id)  # summary/RenderPdf is now due
         batch_id = batch.id
+        comps = [(c.id, c.unit.is_gc_own) for c in batch.compilations]  # ids: steps commit
+        for comp_id, _own in comps:
+            payroll.compile_from_attendance(uow(), actor, comp_id)
+        confirm_every_line(s, [comp_id for comp_id, _own in comps])
+        for comp_id, _own in comps:
+            payroll.submit_compilation(uow(), actor, comp_id)
+        for comp_id, own in comps:
+            if not own:
+                payroll.review_compilation(uow(), actor, comp_id, "sub", True)
+        for comp_id, _own in comps:
+            payroll.review_compilation(uow(), actor, comp_id, "gc", True)
+        drain(s)  # the compile reminders: the settlement day is long past
+        payroll.generate_summary(uow(), actor, batch_id)  # summary/RenderPdf is now due
         db.session.remove()
         db.engine.dispose()
     return batch_id
