@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.web.route_matrix import PUBLIC, ROUTES
+from tests.web.signin_helpers import recent_day_without_sign_in
 
 USERNAMES = {
     "gc_pm": "gc_pm",
@@ -262,11 +263,9 @@ def test_wage_payment_pages_are_english(payroll_app, client, auth, tmp_path):
 
 
 def test_makeup_request_and_task_pages_are_english(app, client, auth):
-    from datetime import date, timedelta
-
     client.get("/lang/en")
     login(client, auth, "worker")
-    day = (date.today() - timedelta(days=2)).isoformat()
+    day = recent_day_without_sign_in(app, "w001").isoformat()
     r = client.post("/signin/makeup", data={"project_id": "1", "day": day, "reason": "手机没电"})
     assert r.status_code == 302, r.text[:300]
     leftovers: dict[str, list[str]] = {}

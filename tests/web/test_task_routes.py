@@ -5,7 +5,7 @@ Routes: the generic task page (/tasks/<id>), the JSON API (/api/tasks/<id>/compl
 (flask engine complete).  The task's own page is the normal route, covered by the flow tests.
 """
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from tests.web.payroll_helpers import (
     drain,
 )
 from tests.web.route_matrix import EVERYONE
+from tests.web.signin_helpers import recent_day_without_sign_in
 
 BPMN = Path(__file__).resolve().parents[2] / "bpmn"
 NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"}
@@ -229,19 +230,10 @@ def reminder_without_batch(app, client):
 
 
 def makeup_reject_without_reason(app, client):
-    from domain.clock import today_in_shanghai
-    from domain.model import User
-    from domain.signin.model import Attendance, MakeupRequest
-    from web.extensions import db
+    from domain.signin.model import MakeupRequest
 
     login(client, app, "worker")
-    with app.app_context():  # a recent day without a sign-in (the demo signs many days in)
-        person_id = db.session.scalar(select(User.person_id).where(User.username == "w001"))
-        signed = set(db.session.scalars(select(Attendance.day).where(
-            Attendance.person_id == person_id, Attendance.project_id == 1)))  # fmt: skip
-    today = today_in_shanghai()
-    day = next(today - timedelta(days=n) for n in range(2, 30)
-               if today - timedelta(days=n) not in signed).isoformat()  # fmt: skip
+    day = recent_day_without_sign_in(app, "w001").isoformat()
     ok(client.post("/signin/makeup", data={"project_id": "1", "day": day, "reason": "手机没电"}))
 
     return "review_makeup", {"decision": "reject", "comment": ""}, lambda: (
