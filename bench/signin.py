@@ -222,10 +222,10 @@ def cpu_snapshot(master: int, engine) -> dict[str, float]:
     with engine.connect() as c:
         backends = c.execute(sa.text("SELECT pid FROM pg_stat_activity WHERE application_name = "
                                      ":n"), {"n": APP_NAME}).scalars().all()  # fmt: skip
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # wrk: the waited-for children
     return {"app": sum(cpu_seconds(int(p)) for p in workers),
             "postgres": sum(cpu_seconds(p) for p in backends),
-            "wrk": resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
-            + resource.getrusage(resource.RUSAGE_CHILDREN).ru_stime}  # fmt: skip
+            "wrk": children.ru_utime + children.ru_stime}  # fmt: skip
 
 
 def run_wrk(base, path, args, headers, env_extra, cpu=None) -> dict:
