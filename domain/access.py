@@ -103,16 +103,29 @@ def load_actor(session: Session, user: User) -> Actor:
     return _actor(user, rows)
 
 
-def load_user_and_actor(session: Session, user_id: int) -> tuple[User, Actor] | None:
-    """The user and his resolved grants in one round trip (for each request's login)."""
+@dataclass(frozen=True)
+class SessionLogin:
+    """What a request's session cookie is checked against: the user's resolved grants and the
+    two fields that end a session (a deactivated account, a newer session version)."""
+
+    actor: Actor
+    is_active: bool
+    session_version: int
+
+
+def load_session_login(session: Session, user_id: int) -> SessionLogin | None:
+    """The user and his resolved grants in one round trip, as plain columns (no ORM entity,
+    identity map or relationship loading: this runs on every request)."""
     rows = session.execute(_statements()[1], {"user_id": user_id}).all()
     if not rows:
         return None
-    user = rows[0][0]
-    return user, _actor(user, (row[1:] for row in rows if row[1] is not None))
+    first = rows[0]
+    actor = _actor(first, (row[_USER_COLUMNS:] for row in rows if row.role is not None))
+    return SessionLogin(actor, bool(first.is_active), first.session_version or 0)
 
 
-def _actor(user: User, rows) -> Actor:
+def _actor(user, rows) -> Actor:
+    """The Actor of ``user`` (a User or a row of its columns) from his grant rows."""
     grants: list[Grant] = []
     for role, project_id, unit_id in rows:
         if role == roles.GC_ENTERPRISE:
@@ -133,12 +146,16 @@ def _statements():
     columns = (grants.c.role, grants.c.project_id, grants.c.unit_id)
     only_grants = select(*columns).order_by(*_order(grants))
     user_and_grants = (
-        select(User, *columns)
+        select(User.id, User.display_name, User.person_id, User.username, User.is_active,
+               User.session_version, *columns)
         .outerjoin(grants, true())
         .where(User.id == bindparam("user_id"))
         .order_by(*_order(grants))
     )
     return only_grants, user_and_grants
+
+
+_USER_COLUMNS = 6  # the user's columns ahead of the grant's in ``_statements()[1]``
 
 
 def _order(grants):

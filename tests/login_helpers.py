@@ -21,5 +21,5 @@ def log_in_directly(client, app, username: str | None) -> None:
         if lang:
             s["lang"] = lang
         if row is not None:
-            s["_user_id"], s["_fresh"] = str(row.id), True
+            s["_user_id"] = str(row.id)
             s["sv"], s["login_at"] = row.session_version or 0, int(time.time())

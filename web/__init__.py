@@ -2,29 +2,26 @@
 layer's wiring (``services.wiring``, the one composition root) and registers the blueprints; each
 blueprint parses requests, calls one use case of ``services`` and responds."""
 
-import time
 from datetime import UTC
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, g, request, session
-from flask_login import current_user
+from flask import Flask, g, request, session
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from domain.access import load_actor, load_user_and_actor
-from domain.model import User
 from web import headers
 from web.api import bp as api_bp
 from web.auth import bp as auth_bp
 from web.cli import register_cli
 from web.enterprise import bp as enterprise_bp
 from web.errors import register_error_handlers
-from web.extensions import babel, csrf, db, login_manager, migrate
+from web.extensions import babel, csrf, db, migrate
 from web.forms import IdConverter
 from web.inbox import bp as inbox_bp
 from web.keys import install_pii_keys
 from web.limits import apply_limit
+from web.login_session import session_actor
 from web.payroll import bp as payroll_bp
 from web.project import bp as project_bp
 from web.runtime import init_wiring, task_url
@@ -72,28 +69,7 @@ def _init_extensions(app: Flask) -> None:
         locale_selector=select_locale,
         default_translation_directories=str(ROOT / "web" / "translations"),
     )
-    login_manager.init_app(app)
-    login_manager.login_view = "auth.login"
-    login_manager.login_message = None
-    login_manager.user_loader(_load_user)
 
-
-def _load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: the user and his grants in one query; the Actor waits in g."""
-    found = load_user_and_actor(db.session, int(user_id))
-    if found is None or not _session_current(found[0]):
-        return None
-    g.loaded_actor = found
-    return found[0]
-
-
-def _session_current(user: User) -> bool:
-    """The session is of the user's current version (not logged out, no newer password) and
-    younger than its lifetime (``ZHUXIN_SESSION_HOURS``)."""
-    if session.get("sv", 0) != (user.session_version or 0):
-        return False
-    hours = float(current_app.config.get("ZHUXIN_SESSION_HOURS", 12))
-    return time.time() - session.get("login_at", 0) < hours * 3600
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -151,16 +127,7 @@ def _register_request_hooks(app: Flask) -> None:
             g.lang, g.actor = "zh", None  # no session, user or grants to read
             return
         g.lang = select_locale()
-        g.actor = None
-        # Flask-Login caches the user in g; a test holding an app context open across requests
-        # would otherwise see the previous client's user.
-        g.pop("_login_user", None)
-        g.pop("loaded_actor", None)
-        if current_user.is_authenticated and current_user.is_active:
-            user, actor = g.pop("loaded_actor", (None, None))
-            g.actor = actor if user is current_user._get_current_object() else None
-            if g.actor is None:
-                g.actor = load_actor(db.session, current_user)
+        g.actor = session_actor()
 
     app.add_template_filter(localtime)
     app.add_template_global(task_url)

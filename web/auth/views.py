@@ -2,7 +2,6 @@ import time
 
 from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
 
 from domain import logins, roles
 from domain.model import User
@@ -12,6 +11,7 @@ from web.access import guard, public
 from web.auth import bp
 from web.extensions import db
 from web.forms import site_path
+from web.login_session import SESSION_USER
 from web.runtime import uow
 
 
@@ -38,7 +38,7 @@ def login():
 
 def _log_in(user: User) -> None:
     _fresh_session()  # no fixation
-    login_user(user)
+    session[SESSION_USER] = str(user.id)
     session["sv"] = user.session_version or 0  # checked on each request (web/__init__.py)
     session["login_at"] = int(time.time())
     session.permanent = True
@@ -66,7 +66,6 @@ def activate():
 def logout():
     """退出: the session ends on the server too (a saved cookie no longer works)."""
     login_services.log_out(uow(), g.actor.user_id)
-    logout_user()
     _fresh_session()
     return redirect(url_for("auth.login"))
 
