@@ -270,33 +270,34 @@ def parse_wrk(out: str) -> dict:
     }
 
 
-def floor_statements(engine, officer_user_id: int) -> tuple[str, str, dict]:
-    """The SQL one sign-in runs, as psycopg text: the request's user + grants query and the
-    officer scan's INSERT … SELECT (both built by the app itself), and the fixed parameters."""
+def floor_statements(engine, officer_user_id: int) -> tuple[str, dict]:
+    """The SQL one sign-in runs, as psycopg text: the officer scan's INSERT … SELECT (built by
+    the app itself; it also checks the officer's login, read from the cached actor), and the
+    fixed parameters."""
     from sqlalchemy.dialects import postgresql
 
-    from domain.access import _statements
+    from domain import roles
     from domain.signin.service import _FAST_INSERT
 
     dialect = postgresql.dialect(paramstyle="pyformat")
-    user_query = _statements()[1].compile(dialect=dialect)
-    user_sql, insert_sql = str(user_query), str(_FAST_INSERT.compile(dialect=dialect))
+    insert_sql = str(_FAST_INSERT.compile(dialect=dialect))
     with engine.connect() as c:
         site = c.execute(sa.text(
             "SELECT signin_lat, signin_lng, signin_radius_m, signin_start, signin_end, name "
             "FROM project WHERE id = 1")).one()  # fmt: skip
-        officer = c.execute(sa.text('SELECT person_id FROM "user" WHERE id = :u'),
-                            {"u": officer_user_id}).scalar()  # fmt: skip
-    params = user_query.params | dict(project_id=1, method="officer_scan", officer_person_id=officer,
+        officer, version = c.execute(sa.text('SELECT person_id, session_version FROM "user" '
+                                             "WHERE id = :u"), {"u": officer_user_id}).one()  # fmt: skip
+    params = dict(project_id=1, method="officer_scan", officer_person_id=officer,
+                  officer_user_id=officer_user_id, session_version=version,
+                  officer_post=roles.SIGNIN_OFFICER,
                   officer_lat=site[0], officer_lng=site[1], accuracy_m=10, distance_m=0.0,
                   device="bench-floor", makeup=False, lat=site[0], lng=site[1],
-                  radius_m=site[2], start=site[3], end=site[4], project_name=site[5],
-                  user_id=officer_user_id)  # fmt: skip
-    return user_sql, insert_sql, params
+                  radius_m=site[2], start=site[3], end=site[4], project_name=site[5])  # fmt: skip
+    return insert_sql, params
 
 
-def _floor_client(url, user_sql, insert_sql, params, person_ids, start_at, seconds, out) -> None:
-    """One client in series, as one sync worker: BEGIN; the user query; the insert; COMMIT."""
+def _floor_client(url, insert_sql, params, person_ids, start_at, seconds, out) -> None:
+    """One client in series, as one sync worker: BEGIN; the insert; COMMIT."""
     import psycopg
 
     from domain.clock import today_in_shanghai
@@ -304,14 +305,14 @@ def _floor_client(url, user_sql, insert_sql, params, person_ids, start_at, secon
     day = today_in_shanghai()
     latencies: list = []
     try:
-        _floor_loop(psycopg, url, user_sql, insert_sql, params, person_ids, start_at, seconds,
-                    day, latencies)  # fmt: skip
+        _floor_loop(psycopg, url, insert_sql, params, person_ids, start_at, seconds, day,
+                    latencies)  # fmt: skip
     finally:
         out.put(latencies)  # the parent waits for every client, even one that failed
 
 
-def _floor_loop(psycopg, url, user_sql, insert_sql, params, person_ids, start_at, seconds,
-                day, latencies) -> None:  # fmt: skip
+def _floor_loop(psycopg, url, insert_sql, params, person_ids, start_at, seconds, day,
+                latencies) -> None:  # fmt: skip
     with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
         time.sleep(max(0.0, start_at - time.time()))  # every client starts together
         deadline = time.perf_counter() + seconds
@@ -324,7 +325,6 @@ def _floor_loop(psycopg, url, user_sql, insert_sql, params, person_ids, start_at
             values = {**params, "person_id": person_ids[n % len(person_ids)],
                       "day": day + timedelta(days=n // len(person_ids)),
                       "signed_at": datetime.now(UTC).replace(tzinfo=None)}  # fmt: skip
-            conn.execute(user_sql, params).fetchall()
             assert conn.execute(insert_sql, values).fetchall(), "the floor's insert inserted nothing"
             conn.commit()
             latencies.append(time.perf_counter() - start)

@@ -38,6 +38,12 @@ class Actor:
     person_id: int | None = None
     grants: tuple[Grant, ...] = field(default_factory=tuple)
     username: str = ""  # the login name, recorded as who completed a process task
+    # The session version of the login this actor was read for (None: not a web login).
+    session_version: int | None = None
+    # True for an actor served from the per-process cache of logins (``web.login_session``)
+    # instead of read afresh: a hint. A use case that acts on a hint re-checks the login and
+    # the grant it relies on inside its own write, or raises ``StaleActor`` for a fresh read.
+    is_hint: bool = False
 
     def roles(self) -> set[str]:
         return {g.role for g in self.grants}
@@ -120,11 +126,12 @@ def load_session_login(session: Session, user_id: int) -> SessionLogin | None:
     if not rows:
         return None
     first = rows[0]
-    actor = _actor(first, (row[_USER_COLUMNS:] for row in rows if row.role is not None))
-    return SessionLogin(actor, bool(first.is_active), first.session_version or 0)
+    version = first.session_version or 0
+    actor = _actor(first, (row[_USER_COLUMNS:] for row in rows if row.role is not None), version)
+    return SessionLogin(actor, bool(first.is_active), version)
 
 
-def _actor(user, rows) -> Actor:
+def _actor(user, rows, session_version: int | None = None) -> Actor:
     """The Actor of ``user`` (a User or a row of its columns) from his grant rows."""
     grants: list[Grant] = []
     for role, project_id, unit_id in rows:
@@ -135,7 +142,8 @@ def _actor(user, rows) -> Actor:
             continue  # a project role without a project grants nothing
         else:
             grants.append(Grant(role, project_id, unit_id))
-    return Actor(user.id, user.display_name, user.person_id, tuple(grants), user.username)
+    return Actor(user.id, user.display_name, user.person_id, tuple(grants), user.username,
+                 session_version)  # fmt: skip
 
 
 @cache
@@ -156,6 +164,11 @@ def _statements():
 
 
 _USER_COLUMNS = 6  # the user's columns ahead of the grant's in ``_statements()[1]``
+
+
+class StaleActor(Exception):
+    """Raised by a use case given a hinted ``Actor`` (``Actor.is_hint``) when it cannot check
+    the login in its own statement: the caller reads the actor afresh and runs it again."""
 
 
 def _order(grants):

@@ -127,7 +127,8 @@ def _register_request_hooks(app: Flask) -> None:
             g.lang, g.actor = "zh", None  # no session, user or grants to read
             return
         g.lang = select_locale()
-        g.actor = session_actor()
+        policy = getattr(app.view_functions.get(request.endpoint), "access_policy", None)
+        g.actor = session_actor(hint=getattr(policy, "hinted", False))
 
     app.add_template_filter(localtime)
     app.add_template_global(task_url)

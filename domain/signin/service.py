@@ -5,9 +5,10 @@ record per worker, project and Shanghai day is guaranteed by the table's unique 
 insert is ``ON CONFLICT DO NOTHING`` (PostgreSQL, SQLite), and a conflict answers
 ``already_signed`` with the time of the first sign-in, also under concurrent scans.
 
-The hot path (an officer scanning a worker) is one SELECT and one INSERT (the unit of work of
-``services.signin`` commits it before the answer); the
-sign-in itself is its own record, so it is not written to the audit log a second time.
+The hot path (an officer scanning a worker) is one INSERT … SELECT that also checks the
+officer's login and post, so that the request may skip reading them (``web.login_session``);
+the unit of work of ``services.signin`` commits it before the answer. The sign-in itself is
+its own record, so it is not written to the audit log a second time.
 """
 
 import re
@@ -22,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from domain import gates, inputs, roles
-from domain.access import Actor
+from domain.access import Actor, StaleActor, load_session_login
 from domain.audit import record, snapshot
 from domain.errors import Conflict, InvalidInput
 from domain.i18n import Text
@@ -192,8 +193,14 @@ def sign_in_by_officer_scan(
     codes: CodeCheck,
     location_error: str | None = None,
 ) -> SignInResult:
-    """班前签到员扫工人建设码: the officer (``actor``) scans a worker's code on ``project_id``."""
+    """班前签到员扫工人建设码: the officer (``actor``) scans a worker's code on ``project_id``.
+
+    ``actor`` may be a hint (``Actor.is_hint``, a cached read of the officer's login): the fast
+    path's statement checks the login and his authorisation itself; the full path reads them
+    afresh first (``StaleActor`` when they changed)."""
     if not actor.may("scan_as_officer", project_id) or actor.person_id is None:
+        if actor.is_hint:
+            raise StaleActor()
         raise SignInRefused("officer_not_authorised")
     claims = verify_code(codes.public_key, token, now, codes.skew_seconds)
     site = _SITES.get(project_id)
@@ -203,6 +210,9 @@ def sign_in_by_officer_scan(
         )
         if result is not None:
             return result
+    actor = _read_afresh(session, actor)
+    if not actor.may("scan_as_officer", project_id) or actor.person_id is None:
+        raise SignInRefused("officer_not_authorised")
     row = session.execute(
         select(
             *_SITE_COLUMNS, Assignment.unit_id, Person.name.label("person_name"), Person.id_number,
@@ -250,6 +260,18 @@ def sign_in_by_officer_scan(
         raise
 
 
+def _read_afresh(session: Session, actor: Actor) -> Actor:
+    """``actor``, read afresh if it is a hint; ``StaleActor`` when the login or the grants
+    changed since the hint was read (the web layer then reads them itself and asks again)."""
+    if not actor.is_hint:
+        return actor
+    login = load_session_login(session, actor.user_id)
+    if (login is None or not login.is_active or login.session_version != actor.session_version
+            or login.actor.grants != actor.grants):  # fmt: skip
+        raise StaleActor()
+    return login.actor
+
+
 # The sign-in point and hours of each project last read by this process. Only a hint: the fast
 # insert below repeats every field in its WHERE clause, so a changed point falls back to a fresh
 # read and the checks are never made against stale data.
@@ -259,9 +281,11 @@ _SITES: dict[int, _Site] = {}
 def _officer_scan_fast(
     session, actor: Actor, site: _Site, person_id: int, fix, location_error, now, device
 ):
-    """The usual officer scan in one statement: INSERT … SELECT that inserts only if the worker
-    is accepted on the project, holds a labour contract in force today and is on site today
-    (``domain.roster``), and the project still has the point and hours the checks used.
+    """The usual officer scan in one statement: INSERT … SELECT that inserts only if the officer's
+    login is current (account active, the session version of ``actor``) and his sign-in
+    officer post on the project in force, the worker is accepted on the project, holds a labour
+    contract in force today and is on site today (``domain.roster``), and the project still
+    has the point and hours the checks used.
     → the result, or None when anything is unusual (refusal, already signed, point changed):
     the caller then takes the full path, which reads afresh and names the reason."""
     try:
@@ -273,6 +297,9 @@ def _officer_scan_fast(
         project_id=site.project_id,
         person_id=person_id,
         method="officer_scan",
+        officer_user_id=actor.user_id,
+        session_version=actor.session_version,
+        officer_post=roles.SIGNIN_OFFICER,
         officer_person_id=actor.person_id,
         officer_lat=located.point.lat,
         officer_lng=located.point.lng,
@@ -326,6 +353,15 @@ WITH inserted AS (
                     AND labour_contract.enterprise_id = unit.enterprise_id
                     AND labour_contract.starts_on <= :day
                     AND labour_contract.effective_until >= :day)
+      AND EXISTS (SELECT 1 FROM "user" JOIN authorisation
+                      ON authorisation.person_id = "user".person_id
+                  WHERE "user".id = :officer_user_id AND "user".is_active
+                    AND "user".person_id = :officer_person_id
+                    AND "user".session_version = COALESCE(CAST(:session_version AS INTEGER),
+                                                          "user".session_version)
+                    AND authorisation.project_id = :project_id
+                    AND authorisation.post = :officer_post
+                    AND authorisation.revoked_at IS NULL)
       AND project.signin_lat = :lat AND project.signin_lng = :lng
       AND project.signin_radius_m = :radius_m AND project.signin_start = :start
       AND project.signin_end = :end AND project.name = :project_name

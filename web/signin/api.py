@@ -99,7 +99,7 @@ def api_worker_scan():
 
 
 @bp.post("/api/signin/projects/<int:project_id>/officer-scan")
-@guard(roles.SIGNIN_OFFICER)
+@guard(roles.SIGNIN_OFFICER, hinted=True)
 def api_officer_scan(project_id: int):
     """班前签到员扫工人建设码; the answer (a refusal too) links the scanned worker's photo, so
     that the officer sees whether the person in front of him owns the code."""
