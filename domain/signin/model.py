@@ -36,7 +36,7 @@ class Attendance(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))  # led by the unique key
     day: Mapped[date] = mapped_column(Date)
     signed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)  # naive UTC
     method: Mapped[str] = mapped_column(String(12))
