@@ -274,13 +274,10 @@ def floor_statements(engine, officer_user_id: int) -> tuple[str, dict]:
     """The SQL one sign-in runs, as psycopg text: the officer scan's INSERT … SELECT (built by
     the app itself; it also checks the officer's login, read from the cached actor), and the
     fixed parameters."""
-    from sqlalchemy.dialects import postgresql
-
     from domain import roles
-    from domain.signin.service import _FAST_INSERT
+    from domain.signin.service import fast_insert_sql
 
-    dialect = postgresql.dialect(paramstyle="pyformat")
-    insert_sql = str(_FAST_INSERT.compile(dialect=dialect))
+    insert_sql = fast_insert_sql()
     with engine.connect() as c:
         site = c.execute(sa.text(
             "SELECT signin_lat, signin_lng, signin_radius_m, signin_start, signin_end, name "
