@@ -22,7 +22,7 @@ RUNS = [
     ["bench/payroll.py", "--pg", PG],
     # 50 × 1,000 workers, 50,000 lines (about 8 minutes on 2 cores; the small runs have baselines)
     ["bench/payroll.py", "--pg", PG, "--size", "large", "--no-baselines"],
-    ["-m", "bench.signin"],
+    ["-m", "bench.signin", "--instructions", "200"],  # + callgrind counts, load-independent
     # 30,000 sign-ins to .xlsx/.csv, peak memory against 3,000 (100,000: README, ~10 min)
     ["bench/exports.py", "--rows", "30000", "--base", "3000"],
     ["bench/attendance.py", "--pg", PG],  # 考勤记录 pages at 1,000,000 sign-ins, < 200 ms

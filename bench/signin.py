@@ -407,6 +407,9 @@ def main() -> int:
         help="gunicorn configurations to compare in this run: sync (2 workers), sync*4 "
         "(4 workers), gthread:8 (2 workers of 8 threads); the first is the target's",
     )
+    ap.add_argument("--instructions", type=int, default=0, metavar="N",
+                    help="also count the instructions of N pings and N sign-ins with callgrind "
+                    "(in-process, independent of the machine's load; about 3 minutes)")  # fmt: skip
     ap.add_argument("--profile", action="store_true",
                     help="sample the workers with py-spy during the first configuration's sign-ins")  # fmt: skip
     args = ap.parse_args()
@@ -455,12 +458,7 @@ def main() -> int:
                   f"{f['rate']:5.0f} /s, p50 {f['p50']:.2f} ms, p99 {f['p99']:.2f} ms")  # fmt: skip
         results = []
         for n, config in enumerate(configs):
-            with engine.begin() as c:  # every configuration signs the same workers in afresh
-                # a throw-away database: lift the keep-rows triggers here (domain.retention)
-                c.execute(sa.text("SET LOCAL session_replication_role = replica"))
-                c.execute(sa.text(
-                    "DELETE FROM attendance WHERE device IS DISTINCT FROM 'demo' "
-                    "AND device IS DISTINCT FROM 'bench-floor'"))  # fmt: skip
+            empty_attendance(engine)  # every configuration signs the same workers in afresh
             port = free_port()
             proc = start_gunicorn(env, port, config)
             spy = None
@@ -495,14 +493,44 @@ def main() -> int:
                 print("    where a sign-in's time goes (py-spy, share of request samples):")
                 for bucket, share in profile_table(tokens_file.with_name("spy.txt")):
                     print(f"      {share:6.1%}  {bucket}")
+        counted = count_instructions(engine, env, ids, lat, lng, args.instructions,
+                                     key_file.with_name("people.txt")) if args.instructions else None  # fmt: skip
         print(f"  load average after: {loadavg()}")
-        summarise(configs, results, floor, grouped)
+        summarise(configs, results, floor, grouped, counted)
     finally:
         engine.dispose()
         with admin.begin() as c:
             c.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
     return 0
+
+
+def empty_attendance(engine) -> None:
+    """Remove the sign-ins of the runs before (not the demo's, not the floor's)."""
+    with engine.begin() as c:
+        # a throw-away database: lift the keep-rows triggers here (domain.retention)
+        c.execute(sa.text("SET LOCAL session_replication_role = replica"))
+        c.execute(sa.text(
+            "DELETE FROM attendance WHERE device IS DISTINCT FROM 'demo' "
+            "AND device IS DISTINCT FROM 'bench-floor'"))  # fmt: skip
+
+
+def count_instructions(engine, env, ids, lat, lng, n: int, people_file: Path) -> dict[str, int]:
+    """Instructions per ping and per sign-in (``bench.instructions``, both at once)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bench import instructions
+
+    empty_attendance(engine)
+    people_file.write_text("\n".join(map(str, ids)))
+    modes = ("ping", "sign-in")
+    with ThreadPoolExecutor(len(modes)) as pool:
+        counts = dict(zip(modes, pool.map(
+            lambda mode: instructions.count(mode, n, people_file, lat, lng, env), modes), strict=True))  # fmt: skip
+    print(f"  instructions per request (callgrind, {n} each, in-process): ping "
+          f"{counts['ping']:,}, sign-in {counts['sign-in']:,}, ratio "
+          f"{counts['sign-in'] / counts['ping']:.2f}")  # fmt: skip
+    return counts
 
 
 def report(config: Config, ping, signin, engine, floor) -> dict:
@@ -535,7 +563,8 @@ def report(config: Config, ping, signin, engine, floor) -> dict:
             "ok": signin["ok"], "cpu": signin["cpu_ms"]}  # fmt: skip
 
 
-def summarise(configs: list[Config], results: list[dict], floor: dict, grouped: dict) -> None:
+def summarise(configs: list[Config], results: list[dict], floor: dict, grouped: dict,
+              counted: dict[str, int] | None = None) -> None:
     """The target's figures (the first configuration) and the best one, for bench.results."""
     from bench.results import record
 
@@ -557,6 +586,10 @@ def summarise(configs: list[Config], results: list[dict], floor: dict, grouped: 
     best = max(range(len(configs)), key=lambda i: results[i]["signin"])
     record("signin", "best configuration", str(configs[best]),
            note=f"{results[best]['signin']:,.0f} sign-ins/s, p99 {results[best]['p99']:.0f} ms")  # fmt: skip
+    if counted:
+        record("signin", "instructions per request, sign-in ÷ ping (callgrind)",
+               counted["sign-in"] / counted["ping"], "×",
+               note=f"{counted['sign-in']:,} ÷ {counted['ping']:,}, not moved by load")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ if [ "$1" = "test" ]; then
 fi
 if [ "$1" = "bench" ]; then
   command -v wrk >/dev/null || need="$need wrk"
+  command -v valgrind >/dev/null || need="$need valgrind"   # bench.instructions (callgrind)
 fi
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" = "0" ]; then
