@@ -11,24 +11,32 @@ hours, insert the attendance row). Prints sign-ins/s, p50/p99 latency and the ra
 each gunicorn configuration of ``--configs`` (same data, attendance emptied in between) and the
 load average before and after.
 
-First the durable floor: 2 and 16 psycopg processes running the sign-in's own SQL (the user +
-grants query and the insert, built by the app) with a durable COMMIT each and nothing else. Per
-configuration it also prints the CPU per request of the app (gunicorn's workers), of its
+First the durable floor: 2 and 16 psycopg processes running the sign-in's own SQL (the
+officer scan's INSERT … SELECT, built by the app) with a durable COMMIT each and nothing else.
+Per configuration it also prints the CPU per request of the app (gunicorn's workers), of its
 PostgreSQL backends (by application name) and of wrk, read from /proc; ``--profile`` samples the
-first configuration's workers with py-spy and prints the share of samples per part.
+first configuration's workers with py-spy and prints the share of samples per part;
+``--instructions N`` counts the instructions of N pings and N sign-ins in-process with callgrind
+(``bench/instructions.py``), a ratio that the machine's load cannot move.
 
-Figures of 2026-12-01 (the 2-core VM quiet, load 0.6 before; README "Sign-in" has the table):
-floor 1,570/s (2 clients, p99 3 ms); sync ×2 215 sign-ins/s, p50/p99 220/369 ms, ping 2,300/s,
-ratio 0.09; sync ×3 313/s (p99 252 ms); sync ×4 252/s; gthread 2×4 312/s (p99 501 ms).
+Figures: README "Sign-in" (the table of the last run and the one before this issue's work).
 
-Where the time goes: not the database (the floor is 7× the rate) but the app's CPU, 5.0 ms per
-sign-in against 0.73 ms per ping, spread thinly over Flask, Werkzeug, Flask-Login, SQLAlchemy's
-session and statements, the session cookie, CSRF and Ed25519 (py-spy: SQLAlchemy 22 %, Flask and
-the view 14 %, cookie 7 %, Ed25519 4 %, CSRF 4 %; its "psycopg" share counts threads waiting on
-the socket, which py-spy cannot tell idle here). Taken out: the photo query after the insert (a
-transaction of its own) and re-signing the session cookie on every answer. Targets (ratio ≥
-0.3, p99 < 50 ms at sync ×2) are not met; adding workers beyond 3 is slower because the two
-cores are already busy (CPU per ping 0.73 → 1.11 ms with 4 workers).
+Where the time goes (2026-12-02, callgrind, instructions per request, in-process): ping 1.76 M;
+a sign-in 6.32 M before this round, 5.16 M after — Ed25519 verification 1.44 M of it (OpenSSL's
+portable field arithmetic; libsodium verifies in half the time, but a second crypto library for
+~0.1 ms was not worth it), the session cookie, CSRF and the JSON body 0.58 M, the rest the
+view, the statement and the commit. Taken out in this round: Flask-Login and the ORM user
+(the login is one Core query, 6.32 → 5.54 M with the next), the login query itself on the usual
+scan (the officer's actor is a per-process hint that the insert re-checks: ``web.login_session``),
+SQLAlchemy's text-result handling of the insert (run on the DBAPI cursor of the session's
+connection: 5.54 → 5.13 M), and the index on attendance.person_id (the unique key begins with
+it). Earlier: the photo query after the insert, re-signing the session cookie on every answer.
+
+Why the targets stay out of reach at sync ×2 on two cores: the ratio compares CPU per request,
+and PostgreSQL's own CPU per sign-in (the insert into a table of four indexes, four foreign-
+key checks, the WAL, the commit) is already about as much as a whole ping costs the app; p99 <
+50 ms at 50 connections would need 50 / 0.05 s = 1,000 sign-ins/s (Little's law), more than
+half of what the same gunicorn answers for a ping.
 """
 
 from __future__ import annotations
