@@ -30,7 +30,10 @@ def _changes_json(task) -> str | None:
     changes = changes_of(task)
     if not changes:
         return None
-    text = dump_value(changes)
+    try:  # plain JSON data (most of it) needs none of the registry's typed values
+        text = json.dumps(changes, ensure_ascii=False)
+    except TypeError:  # Decimal, date, datetime, a set ...: the same text dump_value gives
+        text = dump_value(changes)
     if len(text) > MAX_CHANGES:
         text = json.dumps({"keys": sorted(changes.get("set", {})), "truncated": True})
     return text

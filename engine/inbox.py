@@ -16,7 +16,7 @@ from engine import settings as engine_settings
 from engine.clock import as_utc, utcnow
 from engine.errors import NotFound, TaskNotAllowed
 from engine.models import HumanTask
-from engine.store import Loaded
+from engine.store import ACTIVE, Loaded
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,10 @@ def rebuild_inbox(session: Session, loaded: Loaded) -> None:
     """Make the instance's open rows match its READY user tasks, with the save (queued on
     ``loaded``, written by ``store.save``): rows for new ones, the cancel of rows of those that
     left without being completed (e.g. a boundary event).  Nothing when the set is unchanged."""
-    ready = {str(t.id): t for t in loaded.wf.get_tasks(state=TaskState.READY, manual=True)}
+    active = loaded.wf.get_tasks(state=ACTIVE)  # the walk of store.active_tasks, kept for
+    ready = {str(t.id): t for t in active  # the next step of the cached workflow
+             if t.state == TaskState.READY and t.task_spec.manual}  # fmt: skip
+    loaded.seen = frozenset(ready), frozenset(t.id for t in active)
     loaded.gone = sorted(loaded.ready_before - ready.keys() - loaded.closed)
     loaded.opened = [_new_row(task) for guid, task in ready.items() if guid not in loaded.ready_before]
 

@@ -17,10 +17,11 @@ import time
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Engine, Table, bindparam, select, update
 from sqlalchemy.dialects.postgresql.psycopg import dialect as psycopg_dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -56,6 +57,7 @@ class Loaded:
     waits: tuple | None = None  # what it waited for at load (``engine.event_index``); None: new
     loaded_at: float = 0.0  # tasks that changed state after this changed in this mutation
     active_before: frozenset = frozenset()  # ids of its active tasks at load (``engine.history``)
+    seen: tuple | None = None  # ``active_tasks`` after the steps (``engine.inbox``), for the cache
     # What the save writes besides the state (see :func:`save`): history rows of the tasks that
     # finished (``engine.history``), inbox rows of new READY user tasks and the task ids of
     # open rows to cancel (``engine.inbox``).
@@ -87,17 +89,34 @@ def load_workflow(
     return wf, attach_engine(wf)
 
 
+_DATABASES: WeakKeyDictionary[Engine, str] = WeakKeyDictionary()  # rendering a URL costs 50 µs
+
+
 def _cache_key(session: Session, instance_id: int) -> tuple[str, int]:
-    return str(session.get_bind().engine.url), instance_id
+    engine = session.get_bind().engine
+    name = _DATABASES.get(engine)
+    if name is None:
+        name = _DATABASES[engine] = str(engine.url)
+    return name, instance_id
 
 
-def _workflow_to_mutate(session: Session, row: Any) -> tuple[BpmnWorkflow, EngineScriptEngine]:
+def _workflow_to_mutate(session: Session, row: Any):
     """The workflow this process saved with the row's token (taken out of the cache: a step
-    that fails leaves nothing behind), else the one in ``state_json``."""
-    wf = workflow_cache.take(_cache_key(session, row.id), row.state_token, row.definition_id)
-    if wf is None:
-        return load_workflow(session, row)
-    return wf, attach_engine(wf)
+    that fails leaves nothing behind) and what its save saw of it (:func:`_seen`), else the
+    one in ``state_json`` and None."""
+    entry = workflow_cache.take(_cache_key(session, row.id), row.state_token, row.definition_id)
+    if entry is None:
+        return *load_workflow(session, row), None
+    return entry.wf, attach_engine(entry.wf), entry.seen
+
+
+def active_tasks(wf: BpmnWorkflow) -> tuple[frozenset[str], frozenset]:
+    """One walk of the tree: the ids of the READY user tasks (= the open inbox rows) and of
+    every active task (``engine.history`` looks for the ones a step cancelled)."""
+    active = wf.get_tasks(state=ACTIVE)
+    ready = frozenset(str(t.id) for t in active
+                      if t.state == TaskState.READY and t.task_spec.manual)  # fmt: skip
+    return ready, frozenset(t.id for t in active)
 
 
 _INSTANCE = ProcessInstance.__table__
@@ -220,13 +239,12 @@ def lock_and_load(session: Session, instance_id: int | None, via_task: int | Non
         row = session.connection().execute(_LOCK[via_task is not None, False], params).one_or_none()
     if row is None:
         raise NotFound(f"process instance {instance_id or 'of task ' + str(via_task)} not found")
-    wf, engine = _workflow_to_mutate(session, row)
-    active = wf.get_tasks(state=ACTIVE)  # one walk for the inbox rows and the history
-    ready = frozenset(str(t.id) for t in active
-                      if t.state == TaskState.READY and t.task_spec.manual)  # fmt: skip
+    wf, engine, seen = _workflow_to_mutate(session, row)
+    # A cached workflow is the one its save walked (inbox rows, history): no walk again.
+    ready, active = seen if seen is not None else active_tasks(wf)
     loaded = Loaded(row, wf, engine, row.version, bool(row.has_timers), ready)
     loaded.waits, loaded.loaded_at = waits_of(wf), time.time()
-    loaded.active_before = frozenset(t.id for t in active)
+    loaded.active_before = active
     if via_task is not None:
         loaded.human_task = TaskRef(*(getattr(row, c.name) for c in _TASK_COLUMNS))
     return loaded
@@ -279,7 +297,7 @@ def save(session: Session, loaded: Loaded) -> None:
         for key, value in values.items():
             set_committed_value(row, key, value)
     if exact and not done:  # a rolled-back save leaves the old token: the entry never matches
-        workflow_cache.put(_cache_key(session, row.id), token, row.definition_id, wf)
+        workflow_cache.put(_cache_key(session, row.id), token, row.definition_id, wf, loaded.seen)
 
 
 def _save_postgres(session: Session, loaded: Loaded, values: dict, now) -> int:
