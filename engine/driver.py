@@ -18,9 +18,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 
-def execute(session: Session, sql: str, params: dict[str, Any]):
-    """Run ``sql`` (``%(name)s`` placeholders) in the session's transaction; the psycopg
-    cursor, its rows as named tuples.
+def fetch_one(session: Session, sql: str, params: dict[str, Any]):
+    """Run ``sql`` (``%(name)s`` placeholders) in the session's transaction; its first row as
+    a named tuple, or None.
 
     Prepared on the server at its first use on a connection (``prepare=True``), not after
     psycopg's default of five: psycopg drops every prepared statement at each ``ROLLBACK``
@@ -30,18 +30,17 @@ def execute(session: Session, sql: str, params: dict[str, Any]):
     from psycopg.rows import namedtuple_row  # only PostgreSQL gets here
 
     conn = session.connection()  # begins the session's transaction when none is active
-    fairy = conn.connection
-    dbapi = fairy.driver_connection
+    dbapi = conn.connection.driver_connection
     assert dbapi is not None
-    cursor = dbapi.cursor(row_factory=namedtuple_row)
-    try:
-        cursor.execute(sql, params, prepare=True)
-    except conn.dialect.loaded_dbapi.Error as err:
-        invalidated = conn.dialect.is_disconnect(err, fairy, cursor)
-        if invalidated:
-            conn.invalidate(err)
-        raise DBAPIError.instance(
-            sql, params, err, conn.dialect.loaded_dbapi.Error,
-            connection_invalidated=invalidated, dialect=conn.dialect,
-        ) from err  # fmt: skip
-    return cursor
+    with dbapi.cursor(row_factory=namedtuple_row) as cursor:
+        try:
+            cursor.execute(sql, params, prepare=True)
+            return cursor.fetchone()
+        except conn.dialect.loaded_dbapi.Error as err:
+            invalidated = conn.dialect.is_disconnect(err, dbapi, cursor)
+            if invalidated:
+                conn.invalidate(err)
+            raise DBAPIError.instance(
+                sql, params, err, conn.dialect.loaded_dbapi.Error,
+                connection_invalidated=invalidated, dialect=conn.dialect,
+            ) from err  # fmt: skip

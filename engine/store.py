@@ -1,13 +1,18 @@
 """The instance row (实例存储): lock or snapshot it, load its workflow, save it with a version
-compare-and-set, and close the inbox row a completion came through in the same statement.
+compare-and-set, with the inbox row a completion came through closed, the history rows and the
+inbox changes of the step written by the same save.
 
 The workflow a save stored stays live in ``workflow_cache`` under the save's random
-``state_token``: the next step of that instance in this process reuses it when the locked row
-still carries the token, and restores it from ``state_json`` otherwise.
+``state_token`` (with the ids of its ready and active tasks the save walked): the next step of
+that instance in this process reuses it when the locked row still carries the token, and
+restores it from ``state_json`` otherwise.
 
-PostgreSQL locks the instance row with ``SELECT … FOR UPDATE``.  SQLite has no row locks, so the
-save is a compare-and-set on the version counter; a conflict raises ``StaleInstance`` and the
-caller's unit of work runs again on the fresh state.  Either way no completed task can be lost.
+PostgreSQL locks the instance row with ``SELECT … FOR UPDATE`` (lock and load in one statement)
+and saves in one statement (:func:`_pg_write`); both run on the session's psycopg connection
+(``engine.driver``), so a step is ``BEGIN``, the lock, the save and the caller's ``COMMIT``.
+SQLite has no row locks, so the save is a compare-and-set on the version counter; a conflict
+raises ``StaleInstance`` and the caller's unit of work runs again on the fresh state.  Either
+way no completed task can be lost.
 """
 
 from __future__ import annotations
@@ -102,7 +107,7 @@ def _cache_key(session: Session, instance_id: int) -> tuple[str, int]:
 
 def _workflow_to_mutate(session: Session, row: Any):
     """The workflow this process saved with the row's token (taken out of the cache: a step
-    that fails leaves nothing behind) and what its save saw of it (:func:`_seen`), else the
+    that fails leaves nothing behind) and what its save saw of it (:func:`active_tasks`), else the
     one in ``state_json`` and None."""
     entry = workflow_cache.take(_cache_key(session, row.id), row.state_token, row.definition_id)
     if entry is None:
@@ -234,7 +239,7 @@ def lock_and_load(session: Session, instance_id: int | None, via_task: int | Non
     postgres = is_postgres(session)
     params = {"instance_id": instance_id} if via_task is None else {"task_id": via_task}
     if postgres:  # the same statement, straight on psycopg (``engine.driver``)
-        row = driver.execute(session, _PG_LOCK[via_task is not None], params).fetchone()
+        row = driver.fetch_one(session, _PG_LOCK[via_task is not None], params)
     else:
         row = session.connection().execute(_LOCK[via_task is not None, False], params).one_or_none()
     if row is None:
@@ -301,6 +306,7 @@ def save(session: Session, loaded: Loaded) -> None:
 
 
 def _save_postgres(session: Session, loaded: Loaded, values: dict, now) -> int:
+    """The save in one statement; how many inbox rows it closed."""
     row, close = loaded.row, loaded.close
     params = {"b_id": row.id, "b_version": loaded.version, "now": now, **values, **(close or {})}
     if loaded.history:
@@ -313,13 +319,14 @@ def _save_postgres(session: Session, loaded: Loaded, values: dict, now) -> int:
                                       ensure_ascii=False)  # fmt: skip
         params["process_id"], params["business_key"] = row.process_id, row.business_key
     sql = _pg_write(close is not None, bool(loaded.history), bool(loaded.gone), bool(loaded.opened))
-    saved, closed = driver.execute(session, sql, params).fetchone()
+    saved, closed = driver.fetch_one(session, sql, params)
     if saved != 1:
         raise StaleInstance(row.id)
     return closed
 
 
 def _save_portable(session: Session, loaded: Loaded, values: dict, now) -> int:
+    """The save as Core statements (SQLite); how many inbox rows it closed."""
     row, close, conn = loaded.row, loaded.close, session.connection()
     closed = conn.execute(_CLOSE, close).rowcount if close is not None else 0
     if conn.execute(_SAVE, {"b_id": row.id, "b_version": loaded.version, **values}).rowcount != 1:
