@@ -7,7 +7,9 @@ fixed (built once from the tables), the parameters are plain values, and the sta
 the psycopg connection of the session's transaction: the same connection, the same
 transaction, committed or rolled back by the caller as before.  Errors come out as SQLAlchemy's
 own ``DBAPIError`` subclasses (``OperationalError`` for a deadlock, ...), as a Core statement
-would raise them, so the unit of work's retry rules see no difference.
+would raise them, so the unit of work's retry rules see no difference.  SQLAlchemy's
+``before_cursor_execute`` / ``after_cursor_execute`` events do not see these two statements
+(nothing in the app listens for the engine's).
 """
 
 from __future__ import annotations
