@@ -8,18 +8,14 @@ from __future__ import annotations
 import json
 
 from SpiffWorkflow import TaskState
-from sqlalchemy import Table, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.clock import utcnow
 from engine.models import TaskHistory
 from engine.serializer import dump_value, load_value
 from engine.store import Loaded
 
 MAX_CHANGES = 20_000  # characters of changed data kept per task; beyond, only the keys
-_TABLE = TaskHistory.__table__
-assert isinstance(_TABLE, Table)  # for the type checker
-_INSERT = _TABLE.insert()
 
 
 def changes_of(task) -> dict:
@@ -34,34 +30,36 @@ def _changes_json(task) -> str | None:
     changes = changes_of(task)
     if not changes:
         return None
-    text = dump_value(changes)
+    try:  # plain JSON data (most of it) needs none of the registry's typed values
+        text = json.dumps(changes, ensure_ascii=False)
+    except TypeError:  # Decimal, date, datetime, a set ...: the same text dump_value gives
+        text = dump_value(changes)
     if len(text) > MAX_CHANGES:
         text = json.dumps({"keys": sorted(changes.get("set", {})), "truncated": True})
     return text
 
 
 def record_history(session: Session, loaded: Loaded) -> None:
-    """Rows for the tasks that finished since the instance was loaded (one batch insert)."""
-    wf, now = loaded.wf, utcnow()
+    """Rows for the tasks that finished since the instance was loaded, queued on ``loaded``:
+    the save writes them in its own statement (``store.save``), so a refused save writes none."""
+    wf = loaded.wf
     by = loaded.close["c_by"] if loaded.close else None
-    rows = []
+    rows = loaded.history
     for task in wf.get_tasks(state=TaskState.COMPLETED, updated_ts=loaded.loaded_at):
         if getattr(task.task_spec, "bpmn_id", None):
-            rows.append(_row(loaded, task, "completed", by if str(task.id) in loaded.closed
-                             else None, now, _changes_json(task)))  # fmt: skip
+            rows.append(_row(task, "completed", by if str(task.id) in loaded.closed else None,
+                             _changes_json(task)))  # fmt: skip
     for task_id in loaded.active_before:
         task = wf.get_task_from_id(task_id)
         if task is not None and task.state == TaskState.CANCELLED:
-            rows.append(_row(loaded, task, "cancelled", None, now, None))
-    if rows:
-        session.connection().execute(_INSERT, rows)
+            rows.append(_row(task, "cancelled", None, None))
 
 
-def _row(loaded: Loaded, task, outcome: str, by, now, changes) -> dict:
+def _row(task, outcome: str, by, changes) -> dict:
     spec = task.task_spec
-    return {"instance_id": loaded.row.id, "task_guid": str(task.id), "bpmn_id": spec.bpmn_id,
+    return {"task_guid": str(task.id), "bpmn_id": spec.bpmn_id,
             "name": spec.bpmn_name or spec.bpmn_id, "kind": type(spec).__name__,
-            "outcome": outcome, "by": by, "at": now, "changes_json": changes}  # fmt: skip
+            "outcome": outcome, "by": by, "changes_json": changes}  # fmt: skip
 
 
 def instance_history(session: Session, instance_id: int) -> list[dict]:

@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from SpiffWorkflow import TaskState
-from sqlalchemy import Table, and_, bindparam, false, func, or_, select
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine import settings as engine_settings
 from engine.clock import as_utc, utcnow
 from engine.errors import NotFound, TaskNotAllowed
 from engine.models import HumanTask
-from engine.store import Loaded
+from engine.store import ACTIVE, Loaded
 
 
 @dataclass(frozen=True)
@@ -44,41 +44,23 @@ def _as_int(value) -> int | None:
 
 
 def rebuild_inbox(session: Session, loaded: Loaded) -> None:
-    """Make the instance's open rows match its READY user tasks: insert rows for new ones,
-    cancel rows of those that left without being completed (e.g. a boundary event)."""
-    row, now = loaded.row, utcnow()
-    ready = {str(t.id): t for t in loaded.wf.get_tasks(state=TaskState.READY, manual=True)}
-    gone = loaded.ready_before - ready.keys() - loaded.closed
-    if gone:
-        session.connection().execute(
-            _CANCEL, {"b_instance_id": row.id, "b_guids": list(gone), "status": "cancelled"}
-        )
-    new = [
-        _new_row(row, task, now) for guid, task in ready.items() if guid not in loaded.ready_before
-    ]
-    if new:  # Core executemany, not ORM objects: one batch, no flush bookkeeping
-        session.connection().execute(_INSERT, new)
+    """Make the instance's open rows match its READY user tasks, with the save (queued on
+    ``loaded``, written by ``store.save``): rows for new ones, the cancel of rows of those that
+    left without being completed (e.g. a boundary event).  Nothing when the set is unchanged."""
+    active = loaded.wf.get_tasks(state=ACTIVE)  # the walk of store.active_tasks, kept for
+    ready = {str(t.id): t for t in active  # the next step of the cached workflow
+             if t.state == TaskState.READY and t.task_spec.manual}  # fmt: skip
+    loaded.seen = frozenset(ready), frozenset(t.id for t in active)
+    loaded.gone = sorted(loaded.ready_before - ready.keys() - loaded.closed)
+    loaded.opened = [_new_row(task) for guid, task in ready.items() if guid not in loaded.ready_before]
 
 
-_TABLE = HumanTask.__table__
-assert isinstance(_TABLE, Table)  # for the type checker
-_INSERT = _TABLE.insert()
-_CANCEL = _TABLE.update().where(
-    _TABLE.c.instance_id == bindparam("b_instance_id"),
-    _TABLE.c.status == "open",
-    _TABLE.c.task_guid.in_(bindparam("b_guids", expanding=True)),
-)
-
-
-def _new_row(row, task, now) -> dict:
+def _new_row(task) -> dict:
     cfg, spec = engine_settings.current(), task.task_spec
     return dict(
-        instance_id=row.id, task_guid=str(task.id), bpmn_id=spec.bpmn_id,
-        name=spec.bpmn_name or spec.bpmn_id, process_id=row.process_id,
-        business_key=row.business_key, role=spec.lane,
-        project_id=_as_int(task.data.get(cfg.project_key)),
-        unit_id=_as_int(task.data.get(cfg.unit_key)), status="open", created_at=now,
-        completed_at=None, completed_by=None,
+        task_guid=str(task.id), bpmn_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
+        role=spec.lane, project_id=_as_int(task.data.get(cfg.project_key)),
+        unit_id=_as_int(task.data.get(cfg.unit_key)),
     )  # fmt: skip
 
 

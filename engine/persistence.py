@@ -1,7 +1,8 @@
-"""One mutation of an instance (实例变更): lock → load → act → engine steps → save → jobs, timers,
-inbox — inside the caller's transaction.  The engine never commits: the use case that called it
-owns the unit of work, commits once, and runs again when ``ConcurrentUpdate`` says the instance
-changed under it (SQLite compare-and-set; PostgreSQL locks the row and never conflicts here).
+"""One mutation of an instance (实例变更): lock → load → act → engine steps → history, inbox →
+save → jobs, timers, awaited events — inside the caller's transaction.  The engine never
+commits: the use case that called it owns the unit of work, commits once, and runs again when
+``ConcurrentUpdate`` says the instance changed under it (SQLite compare-and-set; PostgreSQL
+locks the row and never conflicts here).
 """
 
 from __future__ import annotations
@@ -53,18 +54,19 @@ def run_steps(session: Session, loaded: Loaded) -> None:
 
 def after_action(session: Session, loaded: Loaded) -> None:
     """Engine steps, early messages (its own pools' too), the history of the tasks that
-    finished, the cut of finished history, save, then jobs, timers, awaited events and inbox
-    rows of the instance; last, the messages and signals it threw go to other instances."""
+    finished, the cut of finished history, the inbox rows of the instance, save (the state
+    with the history and inbox rows: one statement on PostgreSQL), then jobs, timers and
+    awaited events; last, the messages and signals it threw go to other instances."""
     run_engine(loaded.wf)
     deliver_parked_messages(session, loaded)
     thrown = catch_own_messages(loaded.wf)  # taken out: thrown events never pile up in the state
     record_history(session, loaded)  # before the cut: it reads the tasks that just finished
     prune_history(loaded.wf)  # the finished past leaves the state: steps cost the same later
+    rebuild_inbox(session, loaded)  # queued, like the history: the save writes both
     save(session, loaded)
     record_service_jobs(session, loaded)
     sync_timers(session, loaded)
     sync_waits(session, loaded)
-    rebuild_inbox(session, loaded)
     _pass_on(session, loaded, thrown)
 
 

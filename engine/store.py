@@ -1,31 +1,41 @@
 """The instance row (实例存储): lock or snapshot it, load its workflow, save it with a version
-compare-and-set, and close the inbox row a completion came through in the same statement.
+compare-and-set, with the inbox row a completion came through closed, the history rows and the
+inbox changes of the step written by the same save.
 
 The workflow a save stored stays live in ``workflow_cache`` under the save's random
-``state_token``: the next step of that instance in this process reuses it when the locked row
-still carries the token, and restores it from ``state_json`` otherwise.
+``state_token`` (with the ids of its ready and active tasks the save walked): the next step of
+that instance in this process reuses it when the locked row still carries the token, and
+restores it from ``state_json`` otherwise.
 
-PostgreSQL locks the instance row with ``SELECT … FOR UPDATE``.  SQLite has no row locks, so the
-save is a compare-and-set on the version counter; a conflict raises ``StaleInstance`` and the
-caller's unit of work runs again on the fresh state.  Either way no completed task can be lost.
+PostgreSQL locks the instance row with ``SELECT … FOR UPDATE`` (lock and load in one statement)
+and saves in one statement (:func:`_pg_write`); both run on the session's psycopg connection
+(``engine.driver``), so a step is ``BEGIN``, the lock, the save and the caller's ``COMMIT``.
+SQLite has no row locks, so the save is a compare-and-set on the version counter; a conflict
+raises ``StaleInstance`` and the caller's unit of work runs again on the fresh state.  Either
+way no completed task can be lost.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import Engine, Table, bindparam, select, update
+from sqlalchemy.dialects.postgresql.psycopg import dialect as psycopg_dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from engine import driver
 from engine.clock import utcnow
 from engine.definitions import specs_for
 from engine.errors import NotFound, TaskNotOpen
-from engine.models import HumanTask, ProcessInstance
+from engine.models import HumanTask, ProcessInstance, TaskHistory
 from engine.runtime import EngineScriptEngine, attach_engine
 from engine.serializer import SERIALIZER_VERSION, dump_state_exact, load_state
 from engine.waiting import timer_dues, waits_of
@@ -52,6 +62,13 @@ class Loaded:
     waits: tuple | None = None  # what it waited for at load (``engine.event_index``); None: new
     loaded_at: float = 0.0  # tasks that changed state after this changed in this mutation
     active_before: frozenset = frozenset()  # ids of its active tasks at load (``engine.history``)
+    seen: tuple | None = None  # ``active_tasks`` after the steps (``engine.inbox``), for the cache
+    # What the save writes besides the state (see :func:`save`): history rows of the tasks that
+    # finished (``engine.history``), inbox rows of new READY user tasks and the task ids of
+    # open rows to cancel (``engine.inbox``).
+    history: list[dict] = field(default_factory=list)
+    opened: list[dict] = field(default_factory=list)
+    gone: list[str] = field(default_factory=list)
 
 
 def close_human_task(loaded: Loaded, human_task_id: int, user: str) -> None:
@@ -77,17 +94,34 @@ def load_workflow(
     return wf, attach_engine(wf)
 
 
+_DATABASES: WeakKeyDictionary[Engine, str] = WeakKeyDictionary()  # rendering a URL costs 50 µs
+
+
 def _cache_key(session: Session, instance_id: int) -> tuple[str, int]:
-    return str(session.get_bind().engine.url), instance_id
+    engine = session.get_bind().engine
+    name = _DATABASES.get(engine)
+    if name is None:
+        name = _DATABASES[engine] = str(engine.url)
+    return name, instance_id
 
 
-def _workflow_to_mutate(session: Session, row: Any) -> tuple[BpmnWorkflow, EngineScriptEngine]:
+def _workflow_to_mutate(session: Session, row: Any):
     """The workflow this process saved with the row's token (taken out of the cache: a step
-    that fails leaves nothing behind), else the one in ``state_json``."""
-    wf = workflow_cache.take(_cache_key(session, row.id), row.state_token, row.definition_id)
-    if wf is None:
-        return load_workflow(session, row)
-    return wf, attach_engine(wf)
+    that fails leaves nothing behind) and what its save saw of it (:func:`active_tasks`), else the
+    one in ``state_json`` and None."""
+    entry = workflow_cache.take(_cache_key(session, row.id), row.state_token, row.definition_id)
+    if entry is None:
+        return *load_workflow(session, row), None
+    return entry.wf, attach_engine(entry.wf), entry.seen
+
+
+def active_tasks(wf: BpmnWorkflow) -> tuple[frozenset[str], frozenset]:
+    """One walk of the tree: the ids of the READY user tasks (= the open inbox rows) and of
+    every active task (``engine.history`` looks for the ones a step cancelled)."""
+    active = wf.get_tasks(state=ACTIVE)
+    ready = frozenset(str(t.id) for t in active
+                      if t.state == TaskState.READY and t.task_spec.manual)  # fmt: skip
+    return ready, frozenset(t.id for t in active)
 
 
 _INSTANCE = ProcessInstance.__table__
@@ -125,6 +159,7 @@ _LOCK = {  # (via task, postgres) -> statement
     (True, False): _BY_TASK,
     (True, True): _BY_TASK.with_for_update(of=_INSTANCE),
 }
+_PG_LOCK = {via: str(_LOCK[via, True].compile(dialect=psycopg_dialect())) for via in (False, True)}
 # The SET columns come from the keys of the parameters (always the same keys).
 _SAVE = update(_INSTANCE).where(
     _INSTANCE.c.id == bindparam("b_id"), _INSTANCE.c.version == bindparam("b_version")
@@ -136,11 +171,61 @@ _CLOSE = (
     .where(_TASK.c.id == bindparam("c_id"), _TASK.c.status == "open")
     .values(_CLOSE_VALUES)
 )
-# PostgreSQL: close the inbox row in a CTE of the state update; returns how many it closed.
-_CLOSED = _CLOSE.returning(_TASK.c.id).cte("closed")
-_CLOSE_AND_SAVE = _SAVE.add_cte(_CLOSED).returning(
-    select(func.count()).select_from(_CLOSED).scalar_subquery()
+# The other writes of a save, where the database has no CTEs to carry them (SQLite).
+_HISTORY = TaskHistory.__table__
+assert isinstance(_HISTORY, Table)
+_INSERT_HISTORY = _HISTORY.insert()
+_INSERT_TASKS = _TASK.insert()
+_CANCEL = _TASK.update().where(
+    _TASK.c.instance_id == bindparam("b_instance_id"),
+    _TASK.c.status == "open",
+    _TASK.c.task_guid.in_(bindparam("b_guids", expanding=True)),
 )
+# Columns a save sets; the keys of the values :func:`save` builds.
+_STATE_COLUMNS = ("has_timers", "state_json", "state_token", "serializer_version", "version",
+                  "status", "updated_at", "completed_at")  # fmt: skip
+_HISTORY_FIELDS = ("task_guid", "bpmn_id", "name", "kind", "outcome", "by", "changes_json")
+_OPENED_FIELDS = ("task_guid", "bpmn_id", "name", "role", "project_id", "unit_id")
+
+
+@cache
+def _pg_write(close: bool, history: bool, gone: bool, opened: bool) -> str:
+    """PostgreSQL: the whole save as one statement (one round trip): the state update with the
+    version check, and as CTEs the close of the inbox row the completion came through, the
+    history rows, the cancelled and the new inbox rows (the last three only when the state
+    update matched).  Returns how many instance rows it updated and inbox rows it closed."""
+    sets = ", ".join(f"{c} = %({c})s" for c in _STATE_COLUMNS)
+    ctes = [f"saved AS (UPDATE engine_process_instance SET {sets} "
+            "WHERE id = %(b_id)s::bigint AND version = %(b_version)s RETURNING id)"]  # fmt: skip
+    if close:
+        ctes.append("closed AS (UPDATE engine_human_task SET status = 'completed', "
+                    "completed_by = %(c_by)s, completed_at = %(c_at)s "
+                    "WHERE id = %(c_id)s::bigint AND status = 'open' RETURNING id)")  # fmt: skip
+    if history:  # rows as one JSON array: one parameter, whatever their number
+        ctes.append(
+            'history AS (INSERT INTO engine_task_history (instance_id, task_guid, bpmn_id, name, '
+            'kind, outcome, "by", at, changes_json) SELECT %(b_id)s::bigint, h.task_guid, '
+            'h.bpmn_id, h.name, h.kind, h.outcome, h."by", %(now)s::timestamptz, h.changes_json '
+            "FROM json_to_recordset(%(history)s::json) AS h(task_guid text, bpmn_id text, "
+            'name text, kind text, outcome text, "by" text, changes_json text) '
+            "WHERE EXISTS (SELECT FROM saved))"
+        )
+    if gone:
+        ctes.append("cancelled AS (UPDATE engine_human_task SET status = 'cancelled' "
+                    "WHERE instance_id = %(b_id)s::bigint AND status = 'open' "
+                    "AND task_guid = ANY(%(gone)s::text[]) AND EXISTS (SELECT FROM saved))")  # fmt: skip
+    if opened:
+        ctes.append(
+            "opened AS (INSERT INTO engine_human_task (instance_id, task_guid, bpmn_id, name, "
+            "process_id, business_key, role, project_id, unit_id, status, created_at) "
+            "SELECT %(b_id)s::bigint, n.task_guid, n.bpmn_id, n.name, %(process_id)s::text, "
+            "%(business_key)s::text, n.role, n.project_id, n.unit_id, 'open', "
+            "%(now)s::timestamptz FROM json_to_recordset(%(opened)s::json) AS n(task_guid text, "
+            "bpmn_id text, name text, role text, project_id bigint, unit_id bigint) "
+            "WHERE EXISTS (SELECT FROM saved))"
+        )
+    closed = "(SELECT count(*) FROM closed)" if close else "0"
+    return f"WITH {', '.join(ctes)} SELECT (SELECT count(*) FROM saved) AS saved, {closed} AS closed"
 
 
 def lock_and_load(session: Session, instance_id: int | None, via_task: int | None = None):
@@ -151,18 +236,20 @@ def lock_and_load(session: Session, instance_id: int | None, via_task: int | Non
     and prebuilt statements on the session's connection, not ORM objects: this is the hot
     path of every step.
     """
-    query = _LOCK[via_task is not None, is_postgres(session)]
+    postgres = is_postgres(session)
     params = {"instance_id": instance_id} if via_task is None else {"task_id": via_task}
-    row = session.connection().execute(query, params).one_or_none()
+    if postgres:  # the same statement, straight on psycopg (``engine.driver``)
+        row = driver.fetch_one(session, _PG_LOCK[via_task is not None], params)
+    else:
+        row = session.connection().execute(_LOCK[via_task is not None, False], params).one_or_none()
     if row is None:
         raise NotFound(f"process instance {instance_id or 'of task ' + str(via_task)} not found")
-    wf, engine = _workflow_to_mutate(session, row)
-    active = wf.get_tasks(state=ACTIVE)  # one walk for the inbox rows and the history
-    ready = frozenset(str(t.id) for t in active
-                      if t.state == TaskState.READY and t.task_spec.manual)  # fmt: skip
+    wf, engine, seen = _workflow_to_mutate(session, row)
+    # A cached workflow is the one its save walked (inbox rows, history): no walk again.
+    ready, active = seen if seen is not None else active_tasks(wf)
     loaded = Loaded(row, wf, engine, row.version, bool(row.has_timers), ready)
     loaded.waits, loaded.loaded_at = waits_of(wf), time.time()
-    loaded.active_before = frozenset(t.id for t in active)
+    loaded.active_before = active
     if via_task is not None:
         loaded.human_task = TaskRef(*(getattr(row, c.name) for c in _TASK_COLUMNS))
     return loaded
@@ -183,10 +270,16 @@ def run_engine(wf: BpmnWorkflow) -> None:
 
 def save(session: Session, loaded: Loaded) -> None:
     """Write the state with a version compare-and-set (raise StaleInstance on conflict) and a
-    new token; keep the workflow in the cache under that token when it restores exactly."""
+    new token, with the inbox row a completion came through closed, the history rows and the
+    inbox changes the mutation queued on ``loaded``; keep the workflow in the cache under the
+    token when it restores exactly.
+
+    PostgreSQL: one statement (:func:`_pg_write`) on the psycopg connection.  SQLite: the
+    close, the compare-and-set, then the other writes only when it matched.
+    """
     row, wf, now = loaded.row, loaded.wf, utcnow()
     done = wf.is_completed()
-    state_json, exact = dump_state_exact(wf)
+    state_json, exact = dump_state_exact(wf, check=not done)  # a finished one is not cached
     token = new_token()
     values = {
         "has_timers": bool(timer_dues(wf)),
@@ -198,21 +291,57 @@ def save(session: Session, loaded: Loaded) -> None:
         "updated_at": now,
         "completed_at": now if done else None,
     }
-    params = {"b_id": row.id, "b_version": loaded.version, **values}
-    conn, close = session.connection(), loaded.close
-    if close is not None and is_postgres(session):
-        closed = conn.execute(_CLOSE_AND_SAVE, {**params, **close}).scalar()
-        if closed is None:
-            raise StaleInstance(row.id)
+    close = loaded.close
+    if is_postgres(session):
+        closed = _save_postgres(session, loaded, values, now)
     else:
-        if close is not None:
-            closed = conn.execute(_CLOSE, close).rowcount
-        if conn.execute(_SAVE, params).rowcount != 1:
-            raise StaleInstance(row.id)
+        closed = _save_portable(session, loaded, values, now)
     if close is not None and closed != 1:
         raise TaskNotOpen(f"task {close['c_id']} was completed by someone else")
     if isinstance(row, ProcessInstance):  # a new instance's ORM object stays current
         for key, value in values.items():
             set_committed_value(row, key, value)
     if exact and not done:  # a rolled-back save leaves the old token: the entry never matches
-        workflow_cache.put(_cache_key(session, row.id), token, row.definition_id, wf)
+        workflow_cache.put(_cache_key(session, row.id), token, row.definition_id, wf, loaded.seen)
+
+
+def _save_postgres(session: Session, loaded: Loaded, values: dict, now) -> int:
+    """The save in one statement; how many inbox rows it closed."""
+    row, close = loaded.row, loaded.close
+    params = {"b_id": row.id, "b_version": loaded.version, "now": now, **values, **(close or {})}
+    if loaded.history:
+        params["history"] = json.dumps([{k: r[k] for k in _HISTORY_FIELDS} for r in loaded.history],
+                                       ensure_ascii=False)  # fmt: skip
+    if loaded.gone:
+        params["gone"] = loaded.gone
+    if loaded.opened:
+        params["opened"] = json.dumps([{k: r[k] for k in _OPENED_FIELDS} for r in loaded.opened],
+                                      ensure_ascii=False)  # fmt: skip
+        params["process_id"], params["business_key"] = row.process_id, row.business_key
+    sql = _pg_write(close is not None, bool(loaded.history), bool(loaded.gone), bool(loaded.opened))
+    saved, closed = driver.fetch_one(session, sql, params)
+    if saved != 1:
+        raise StaleInstance(row.id)
+    return closed
+
+
+def _save_portable(session: Session, loaded: Loaded, values: dict, now) -> int:
+    """The save as Core statements (SQLite); how many inbox rows it closed."""
+    row, close, conn = loaded.row, loaded.close, session.connection()
+    closed = conn.execute(_CLOSE, close).rowcount if close is not None else 0
+    if conn.execute(_SAVE, {"b_id": row.id, "b_version": loaded.version, **values}).rowcount != 1:
+        raise StaleInstance(row.id)
+    if loaded.history:  # Core executemany, not ORM objects: one batch, no flush bookkeeping
+        conn.execute(_INSERT_HISTORY, [{**r, "instance_id": row.id, "at": now}
+                                       for r in loaded.history])  # fmt: skip
+    if loaded.gone:
+        conn.execute(_CANCEL, {"b_instance_id": row.id, "b_guids": loaded.gone,
+                               "status": "cancelled"})  # fmt: skip
+    if loaded.opened:
+        conn.execute(_INSERT_TASKS, [
+            {**r, "instance_id": row.id, "process_id": row.process_id,
+             "business_key": row.business_key, "status": "open", "created_at": now,
+             "completed_at": None, "completed_by": None}
+            for r in loaded.opened
+        ])  # fmt: skip
+    return closed

@@ -16,6 +16,7 @@ import secrets
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 
@@ -28,10 +29,11 @@ def new_token() -> int:
 
 
 @dataclass(frozen=True)
-class _Entry:
+class Entry:
     token: int
     definition_id: int
     wf: BpmnWorkflow
+    seen: Any = None  # what the save computed from the workflow (``store.active_tasks``)
 
 
 class WorkflowCache:
@@ -39,23 +41,25 @@ class WorkflowCache:
 
     def __init__(self, size: int = SIZE):
         self.size = size
-        self._items: OrderedDict[tuple[str, int], _Entry] = OrderedDict()
+        self._items: OrderedDict[tuple[str, int], Entry] = OrderedDict()
         self._lock = threading.Lock()
 
-    def take(self, key: tuple[str, int], token: int | None, definition_id: int):
-        """The workflow saved with ``token`` for that definition, removed from the cache; None
-        when there is none (the caller loads it from the row)."""
+    def take(self, key: tuple[str, int], token: int | None, definition_id: int) -> Entry | None:
+        """The entry of the workflow saved with ``token`` for that definition, removed from the
+        cache; None when there is none (the caller loads it from the row)."""
         with self._lock:
             entry = self._items.pop(key, None)
         if entry is None or token is None or (entry.token, entry.definition_id) != (
             token, definition_id):  # fmt: skip
             return None
-        return entry.wf
+        return entry
 
-    def put(self, key: tuple[str, int], token: int, definition_id: int, wf: BpmnWorkflow) -> None:
-        """Keep ``wf`` as the state saved with ``token``."""
+    def put(self, key: tuple[str, int], token: int, definition_id: int, wf: BpmnWorkflow,
+            seen: Any = None) -> None:  # fmt: skip
+        """Keep ``wf`` as the state saved with ``token`` (``seen``: what the save computed
+        from it, handed back with it)."""
         with self._lock:
-            self._items[key] = _Entry(token, definition_id, wf)
+            self._items[key] = Entry(token, definition_id, wf, seen)
             self._items.move_to_end(key)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)

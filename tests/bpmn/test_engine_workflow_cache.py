@@ -80,7 +80,7 @@ def test_a_save_by_another_process_makes_the_next_step_load_the_stored_state(
         i.id for i in (first, second, third))  # fmt: skip
 
 
-@pytest.mark.parametrize("stage", ["record_history", "rebuild_inbox"])  # before / after save
+@pytest.mark.parametrize("stage", ["record_history", "rebuild_inbox", "sync_waits"])  # before, before, after save
 def test_a_failed_step_leaves_no_workflow_that_is_used_again(es, wide, loads, monkeypatch, stage):
     iid, items = wide
     real = getattr(persistence, stage)
