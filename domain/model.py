@@ -188,13 +188,6 @@ class User(Base, PersonalHashes):
     grants: Mapped[list["RoleGrant"]] = relationship(back_populates="user")
     person: Mapped[Person | None] = relationship()
 
-    # The session-login protocol (what Flask-Login calls), without importing it here.
-    is_authenticated = True
-    is_anonymous = False
-
-    def get_id(self) -> str:
-        return str(self.id)
-
     @classmethod
     def phone_is(cls, value: str):
         return cls.phone_hash == digest(value)
