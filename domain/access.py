@@ -118,6 +118,10 @@ class SessionLogin:
     is_active: bool
     session_version: int
 
+    def holds_for(self, session_version: int | None) -> bool:
+        """The account is active and the session's version is the user's current one."""
+        return self.is_active and session_version == self.session_version
+
 
 def load_session_login(session: Session, user_id: int) -> SessionLogin | None:
     """The user and his resolved grants in one round trip, as plain columns (no ORM entity,

@@ -46,7 +46,7 @@ def session_actor(hint: bool = False) -> Actor | None:
     if cached is not None:
         return cached
     login = load_session_login(db.session, user_id)
-    current = login is not None and login.is_active and version == login.session_version
+    current = login is not None and login.holds_for(version)
     with _hints_lock:
         if not current:
             _hints.pop(key, None)

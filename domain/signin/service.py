@@ -267,7 +267,7 @@ def _read_afresh(session: Session, actor: Actor) -> Actor:
     if not actor.is_hint:
         return actor
     login = load_session_login(session, actor.user_id)
-    if (login is None or not login.is_active or login.session_version != actor.session_version
+    if (login is None or not login.holds_for(actor.session_version)
             or login.actor.grants != actor.grants):  # fmt: skip
         raise StaleActor()
     return login.actor
