@@ -48,17 +48,18 @@ def guard(*roles: str, hinted: bool = False):
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            refusal = _refusal(roles, kwargs)
-            if refusal is not None and g.get("actor") is not None and g.actor.is_hint:
+            status = _refusal(roles, kwargs)
+            if status is not None and g.get("actor") is not None and g.actor.is_hint:
                 g.actor = session_actor()  # the hint refuses: ask afresh before refusing
-                refusal = _refusal(roles, kwargs)
-            if refusal is not None:
-                return refusal
+                status = _refusal(roles, kwargs)
+            if status is not None:
+                return refuse(status)
             try:
                 return view(*args, **kwargs)
             except StaleActor:
                 g.actor = session_actor()
-                return _refusal(roles, kwargs) or view(*args, **kwargs)
+                status = _refusal(roles, kwargs)
+                return refuse(status) if status is not None else view(*args, **kwargs)
 
         wrapper.access_policy = Policy(tuple(roles), hinted=hinted)
         return wrapper
@@ -66,13 +67,13 @@ def guard(*roles: str, hinted: bool = False):
     return decorate
 
 
-def _refusal(roles: tuple[str, ...], kwargs: dict):
+def _refusal(roles: tuple[str, ...], kwargs: dict) -> int | None:
     """401 without a login, 403 without one of ``roles`` in the URL's scope, else None."""
     actor = g.get("actor")
     if actor is None:
-        return refuse(401)
+        return 401
     if roles and not actor.can(roles, kwargs.get("project_id"), kwargs.get("unit_id")):
-        return refuse(403)
+        return 403
     return None
 
 
