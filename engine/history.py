@@ -45,8 +45,12 @@ def record_history(session: Session, loaded: Loaded) -> None:
     wf = loaded.wf
     by = loaded.close["c_by"] if loaded.close else None
     rows = loaded.history
-    for task in wf.get_tasks(state=TaskState.COMPLETED, updated_ts=loaded.loaded_at):
-        if getattr(task.task_spec, "bpmn_id", None):
+    # Definite states too, filtered below: SpiffWorkflow's walk for COMPLETED alone does not
+    # descend into a task that has not finished, so the children a running multi-instance task
+    # completed were missed, and when it finished only the last was left to find.
+    walked = TaskState.COMPLETED | TaskState.DEFINITE_MASK
+    for task in wf.get_tasks(state=walked, updated_ts=loaded.loaded_at):
+        if task.state == TaskState.COMPLETED and getattr(task.task_spec, "bpmn_id", None):
             rows.append(_row(task, "completed", by if str(task.id) in loaded.closed else None,
                              _changes_json(task)))  # fmt: skip
     for task_id in loaded.active_before:
