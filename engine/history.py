@@ -45,18 +45,26 @@ def record_history(session: Session, loaded: Loaded) -> None:
     wf = loaded.wf
     by = loaded.close["c_by"] if loaded.close else None
     rows = loaded.history
-    # Definite states too, filtered below: SpiffWorkflow's walk for COMPLETED alone does not
-    # descend into a task that has not finished, so the children a running multi-instance task
-    # completed were missed, and when it finished only the last was left to find.
-    walked = TaskState.COMPLETED | TaskState.DEFINITE_MASK
-    for task in wf.get_tasks(state=walked, updated_ts=loaded.loaded_at):
-        if task.state == TaskState.COMPLETED and getattr(task.task_spec, "bpmn_id", None):
+    for task in finished_since(wf, loaded.loaded_at):
+        if getattr(task.task_spec, "bpmn_id", None):
             rows.append(_row(task, "completed", by if str(task.id) in loaded.closed else None,
                              _changes_json(task)))  # fmt: skip
     for task_id in loaded.active_before:
         task = wf.get_task_from_id(task_id)
         if task is not None and task.state == TaskState.CANCELLED:
             rows.append(_row(task, "cancelled", None, None))
+
+
+def finished_since(wf, moment: float) -> list:
+    """The tasks of ``wf`` and its subprocesses completed at or after ``moment``, in the order
+    they were created.  A flat look at every task: SpiffWorkflow's walk for completed tasks
+    does not descend into a task that has not finished, so the children a running
+    multi-instance task completed were missed (and when it finished, all but the last), and
+    its walk of the definite states too costs more than this loop."""
+    done = TaskState.COMPLETED
+    return [task for workflow in (wf, *wf.subprocesses.values())
+            for task in workflow.tasks.values()
+            if task.state == done and task.last_state_change >= moment]  # fmt: skip
 
 
 def _row(task, outcome: str, by, changes) -> dict:

@@ -21,3 +21,25 @@ def test_every_multi_instance_child_is_in_the_history_once(es):
     assert [r["changes"]["set"]["done"] for r in children[:3]] == ["A", "B", "C"]
     assert [r["changes"]["set"]["part"] for r in children[3:]] == [0, 1, 2]
     assert len({r["task_guid"] for r in children}) == 6
+
+
+def test_the_tasks_of_a_subprocess_that_ends_in_the_step_are_in_the_history(es, fakes):
+    fakes.register("summary/RenderPdf", "notify/Remind", "bank/SubmitBatch", "bank/PollStatus")
+    deploy_file(es, "sample_payroll.bpmn")
+    units = [{"id": 1, "name": "S"}, {"id": 2, "name": "T"}]
+    iid = tx.start_instance(es, "sample_payroll", data={"units": units, "project_id": 1,
+                                                         "rejections": 0})  # fmt: skip
+    for amount in ("10.00", "20.00"):
+        complete(es, _first(es, "compile"),
+                 {"amount": amount})  # fmt: skip
+    for _ in units:  # each review ends its unit's subprocess: collect and unit_end run with it
+        complete(es, _first(es, "sub_review"), user="reviewer")
+    rows = [(r["bpmn_id"], r["by"]) for r in instance_history(es, iid)
+            if r["bpmn_id"] in {"compile", "sub_review", "collect", "unit_end"}]  # fmt: skip
+    assert sorted(rows, key=str) == sorted(
+        [("compile", "tester")] * 2 + [("sub_review", "reviewer")] * 2
+        + [("collect", None)] * 2 + [("unit_end", None)] * 2, key=str)  # fmt: skip
+
+
+def _first(session, bpmn_id):
+    return next(i for i in open_tasks(session) if i.bpmn_id == bpmn_id)
