@@ -28,6 +28,7 @@ Inbox and forms — ``engine.inbox``, ``engine.forms``
     Grant(role, project_id=None, unit_id=None)
     list_inbox(session, grants, *, project_id=None, process_id=None, name=None, limit, offset)
     inbox_counts(session, grants, *, project_id=None) -> {(process_id, bpmn_id, name): n}
+    open_count(grants) -> scalar subquery of the open tasks the grants may do (page header)
     task_form(session, human_task_id, grants) -> TaskForm;  form_to_data(form, raw) -> dict
     complete_task(session, human_task_id, data, *, user, grants)   # engine.tasks
 Jobs, incidents, events — ``engine.executor``, ``engine.incidents``, ``engine.events``
@@ -67,7 +68,7 @@ from engine.errors import (
 from engine.events import broadcast_signal, deliver_message, fire_timers
 from engine.executor import JobExecutor, run_due_jobs
 from engine.forms import TaskForm, form_to_data, task_form
-from engine.inbox import Grant, InboxItem, inbox_counts, list_inbox
+from engine.inbox import Grant, InboxItem, inbox_counts, list_inbox, open_count
 from engine.incidents import (
     failures_query,
     incident_view,
@@ -88,7 +89,7 @@ __all__ = [
     "Grant", "InboxItem", "JobExecutor", "NotFound", "ProcessError", "TaskForm", "TaskNotAllowed", "TaskNotOpen",
     "complete_task", "deliver_message", "deploy", "describe_instance", "fire_timers",
     "form_to_data", "inbox_counts", "latest_definition", "list_definitions", "list_incidents",
-    "list_inbox", "list_instances", "retry_incident", "retrying_jobs", "run_due_jobs",
+    "list_inbox", "list_instances", "open_count", "retry_incident", "retrying_jobs", "run_due_jobs",
     "start_instance", "task_form",
     "failures_query", "incident_view", "incidents_query", "instances_query",  # pages of the lists
 ]  # fmt: skip

@@ -135,6 +135,13 @@ def inbox_counts(
     return {(p, b, n): c for p, b, n, c in session.execute(query)}
 
 
+def open_count(grants: Iterable[Grant]):
+    """A scalar subquery: how many open tasks the holder of ``grants`` may do now — the length
+    of his ``list_inbox`` unfiltered, to embed in a caller's own query (the page header)."""
+    ids = _open_query(list(grants)).with_only_columns(HumanTask.id).subquery()
+    return select(func.count()).select_from(ids).scalar_subquery()
+
+
 def _item(r: HumanTask) -> InboxItem:
     return InboxItem(
         r.id, r.instance_id, r.bpmn_id, r.name or r.bpmn_id, r.process_id, r.business_key,

@@ -15,9 +15,10 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import String, cast, exists, func, literal, select
+from sqlalchemy import String, cast, exists, literal, select
 from sqlalchemy.orm import Session
 
+import engine
 from domain import notifications as outbox
 from domain import roles
 from domain.access import Actor
@@ -25,7 +26,6 @@ from domain.db import utcnow
 from domain.model import Project
 from domain.notifications import Notification, Target
 from domain.payroll.model import Compilation, LineConfirmation, WageBatch, WageLineRow
-from engine.inbox import _open_query  # the inbox's own filter: the count is the list's length
 from engine.models import HumanTask
 from services.tasks import engine_grants
 from services.uow import UnitOfWork, use_case
@@ -178,7 +178,6 @@ def mark_all_read(uow: UnitOfWork, actor: Actor) -> int:
 
 def header_counts(session: Session, actor: Actor) -> tuple[int, int]:
     """(open tasks the actor may do, his unread messages) in one query, for every page."""
-    tasks = _open_query(engine_grants(actor)).with_only_columns(HumanTask.id).subquery()
-    row = session.execute(select(select(func.count()).select_from(tasks).scalar_subquery(),
+    row = session.execute(select(engine.open_count(engine_grants(actor)),
                                  outbox.unread_count_query(actor.user_id))).one()  # fmt: skip
     return int(row[0] or 0), int(row[1] or 0)
