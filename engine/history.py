@@ -57,14 +57,15 @@ def record_history(session: Session, loaded: Loaded) -> None:
 
 def finished_since(wf, moment: float) -> list:
     """The tasks of ``wf`` and its subprocesses completed at or after ``moment``, in the order
-    they were created.  A flat look at every task: SpiffWorkflow's walk for completed tasks
+    they completed (a multi-instance child before the parent it completed).  A flat look at every task: SpiffWorkflow's walk for completed tasks
     does not descend into a task that has not finished, so the children a running
     multi-instance task completed were missed (and when it finished, all but the last), and
     its walk of the definite states too costs more than this loop."""
     done = TaskState.COMPLETED
-    return [task for workflow in (wf, *wf.subprocesses.values())
-            for task in workflow.tasks.values()
-            if task.state == done and task.last_state_change >= moment]  # fmt: skip
+    found = [task for workflow in (wf, *wf.subprocesses.values())
+             for task in workflow.tasks.values()
+             if task.state == done and task.last_state_change >= moment]  # fmt: skip
+    return sorted(found, key=lambda task: task.last_state_change)  # stable: creation breaks ties
 
 
 def _row(task, outcome: str, by, changes) -> dict:

@@ -6,7 +6,7 @@ from datetime import UTC
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask import Flask, g, request, session
+from flask import Flask, current_app, g, request, session
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -117,6 +117,13 @@ def localtime(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return value.replace(tzinfo=UTC).astimezone(SHANGHAI).strftime(fmt)
 
 
+def readable_json(value, indent: int | None = None) -> str:
+    """Data shown as JSON text on a page (task data, history changes): Chinese as itself,
+    where ``tojson`` writes ``\\u`` escapes for a script context; as text, the page's
+    autoescape makes it safe."""
+    return current_app.json.dumps(value, ensure_ascii=False, indent=indent)
+
+
 def _register_request_hooks(app: Flask) -> None:
     # First of all hooks: CSRF protection reads the form, so the limit must be set before it.
     app.before_request_funcs.setdefault(None, []).insert(0, apply_limit)
@@ -131,6 +138,7 @@ def _register_request_hooks(app: Flask) -> None:
         g.actor = session_actor(hint=getattr(policy, "hinted", False))
 
     app.add_template_filter(localtime)
+    app.add_template_filter(readable_json)
     app.add_template_global(task_url)
 
     @app.context_processor

@@ -14,7 +14,10 @@ def test_every_multi_instance_child_is_in_the_history_once(es):
         complete(es, item, {"done": expected.upper()})
     for n, item in enumerate(open_tasks(es)):
         complete(es, item, {"part": n})
-    children = [r for r in instance_history(es, iid) if r["kind"] == "UserTask"]
+    rows = instance_history(es, iid)
+    kinds = [r["kind"] for r in rows if r["bpmn_id"] == "seq"]  # in the order they completed
+    assert kinds == ["UserTask"] * 3 + ["SequentialMultiInstanceTask"]
+    children = [r for r in rows if r["kind"] == "UserTask"]
     assert [(r["bpmn_id"], r["by"]) for r in children] == [("seq", "tester")] * 3 + [
         ("par", "tester")
     ] * 3

@@ -53,6 +53,7 @@ def test_the_page_and_the_api_show_it_masked(client, auth, session, instance):
     page = client.get(f"/admin/instances/{instance}").text
     assert 'class="task-history"' in page and "gc_op" in page
     assert ID_NUMBER not in page and "3101" in page  # masked
+    assert "3号楼" in page  # the data as text, Chinese as itself (no \\u escapes)
     assert 'id="waiting"' in page and 'id="instance-incidents"' in page
     shown = client.get(f"/api/instances/{instance}").json
     report = [h for h in shown["task_history"] if h["bpmn_id"] == "report"][0]
