@@ -57,10 +57,12 @@ def record_history(session: Session, loaded: Loaded) -> None:
 
 def finished_since(wf, moment: float) -> list:
     """The tasks of ``wf`` and its subprocesses completed at or after ``moment``, in the order
-    they completed (a multi-instance child before the parent it completed).  A flat look at every task: SpiffWorkflow's walk for completed tasks
-    does not descend into a task that has not finished, so the children a running
-    multi-instance task completed were missed (and when it finished, all but the last), and
-    its walk of the definite states too costs more than this loop."""
+    they completed (a multi-instance child before the parent it completed).
+
+    A flat look at every task: SpiffWorkflow's walk for completed tasks does not descend into
+    a task that has not finished, so the children a running multi-instance task completed
+    were missed (and when it finished, all but the last); its walk of the definite states as
+    well costs more than this loop."""
     done = TaskState.COMPLETED
     found = [task for workflow in (wf, *wf.subprocesses.values())
              for task in workflow.tasks.values()

@@ -26,7 +26,7 @@ def test_every_multi_instance_child_is_in_the_history_once(es):
     assert len({r["task_guid"] for r in children}) == 6
 
 
-def test_the_tasks_of_a_subprocess_that_ends_in_the_step_are_in_the_history(es, fakes):
+def test_every_unit_of_a_multi_instance_subprocess_is_in_the_history(es, fakes):
     fakes.register("summary/RenderPdf", "notify/Remind", "bank/SubmitBatch", "bank/PollStatus")
     deploy_file(es, "sample_payroll.bpmn")
     units = [{"id": 1, "name": "S"}, {"id": 2, "name": "T"}]
