@@ -159,6 +159,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import engine  # noqa: E402
 from bench.results import record  # noqa: E402
 from engine.documents import parse  # noqa: E402
+from engine.driver import keep_prepared_statements  # noqa: E402
 from engine.inbox import Grant  # noqa: E402
 from engine.models import EngineBase, ProcessInstance  # noqa: E402
 from engine.runtime import EngineScriptEngine  # noqa: E402
@@ -306,6 +307,7 @@ def pg_bind(url: str):
         conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
     sep = "&" if "?" in url else "?"
     bind = sa.create_engine(f"{url}{sep}options=-csearch_path%3D{schema}")
+    keep_prepared_statements(bind)  # as the app's engine (``web.create_app``)
     EngineBase.metadata.create_all(bind)
 
     def drop():

@@ -10,6 +10,7 @@ from flask import Flask, current_app, g, request, session
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from engine.driver import keep_prepared_statements
 from web import headers
 from web.api import bp as api_bp
 from web.auth import bp as auth_bp
@@ -62,6 +63,7 @@ def _init_extensions(app: Flask) -> None:
             event.listen(db.engine, "connect", _sqlite_pragmas)
         elif db.engine.dialect.name == "postgresql":
             event.listen(db.engine, "connect", _postgres_timeouts(app.config))
+            keep_prepared_statements(db.engine)  # a read-only request's rollback keeps them
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(
