@@ -68,6 +68,17 @@ persisted 1.66 / 1.39 / 3.23 ms, bare txn 0.57 / 0.44 / 0.50 ms); the fix writte
 SpiffWorkflow's walk of the definite states cost 2.92 / 2.46 / 1.27 (it visits every running
 child on each step), so it is one flat loop over the tasks.
 
+The same evening on another, slower VM (raw 2.1-2.5 ms at width 1): 2.54 / 2.01 / 1.14 at
+18:54, then 2.08 / 2.17 / 1.26 and 2.14 / 1.79 / 1.19 once a rollback keeps psycopg's prepared
+statements (``engine.driver.keep_prepared_statements``).  Every width-1 step here is the first
+on its connection after a read-only transaction's rollback (``describe_instance`` at the end
+of the previous instance), as a step after a read-only request is in the app; psycopg's
+``DEALLOCATE ALL`` after it made that step ``Parse`` and plan its lock and its save again
+(server log: the save 1.9 → 0.9 ms, the lock 0.7 → 0.4 ms client time).  What is left at
+width 1 is mostly the durable commit: 0.68 ms of server time here (``log_min_duration_statement``),
+where a one-row update commits in 0.2 ms (``pg_stat_wal``: 0.6 against 0.2 ms per WAL sync;
+the tables grow with every step, so ext4 commits their extension with the WAL's fdatasync).
+
 What changed (``engine/store.py``, ``engine/driver.py``): on PostgreSQL the save is one
 statement — ``WITH saved AS (UPDATE engine_process_instance … WHERE id = … AND version = …),
 closed AS (UPDATE engine_human_task … WHERE status = 'open'), history AS (INSERT INTO
