@@ -78,7 +78,7 @@ def keep_prepared_statements(bind: Engine) -> None:
     execution failed, though the server may have prepared it: ``DEALLOCATE ALL`` cleans up).
     A rollback is still a rollback: nothing the transaction wrote stays.
     """
-    from psycopg import pq
+    from psycopg import pq  # only PostgreSQL gets here
 
     dialect = bind.dialect
     stock = dialect.do_rollback

@@ -9,7 +9,7 @@ import time
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from urllib.request import urlopen
+from urllib.request import Request, urlopen
 
 import pytest
 
@@ -39,6 +39,16 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def close_business_days(bank_url: str, count: int) -> None:
+    """Move bank time on a calendar day at a time until ``count`` business days have ended
+    (each with its statement).  ``?days=N`` alone makes a test depend on the day it runs: four
+    days from a Thursday afternoon end only two business days, from a Tuesday morning four."""
+    ended = 0
+    while ended < count:
+        with urlopen(_post(bank_url + "/_mock/advance?days=1")) as r:
+            ended += date.fromisoformat(json.load(r)["from"][:10]).weekday() < 5  # no holidays set
 
 
 def _executable() -> list[str]:
@@ -204,6 +214,4 @@ def test_an_unreachable_bank_is_a_retryable_error():
 
 
 def _post(url):
-    from urllib.request import Request
-
     return Request(url, data=b"", method="POST")

@@ -19,7 +19,10 @@ from connectors.bank_statements import parse_camt053
 from domain.payroll.batches import month_choices
 from domain.payroll.model import BankStatement, StatementEntry, SummaryFile, WageBatch
 from services.pki import DEMO_ENTERPRISE_PASSWORD
-from tests.integration.test_bank_mockbank import bank_url  # noqa: F401 (a mock-bank process)
+from tests.integration.test_bank_mockbank import (
+    bank_url,  # noqa: F401 (a mock-bank process)
+    close_business_days,
+)
 from tests.web.payroll_helpers import (
     bound_connectors,
     configure_payroll,
@@ -74,7 +77,7 @@ def test_statements_reconciled_and_the_funding_watched(payroll_app, client, auth
     due = _rows(app, SummaryFile, batch_id=batch_id)[0].total_net
     assert due > 100
 
-    _post(bank_url + "/_mock/advance?days=1")  # the day closes: a statement with 100.00
+    close_business_days(bank_url, 1)  # a business day closes: a statement with 100.00
     _login(client, auth, "gc_op")
     _pull(client)
     page = client.get("/projects/1/payroll/funding").text
@@ -88,7 +91,7 @@ def test_statements_reconciled_and_the_funding_watched(payroll_app, client, auth
     credit = _post(bank_url + "/_mock/credits", {
         "account": "ZX-WAGE-STMT", "amount": int((due + 1000) * 100), "debtor": {"name": "上海某建设单位"},
         "reference": "RF-LABOUR-1", "note": "人工费拨付"})  # fmt: skip
-    _post(bank_url + "/_mock/advance?days=4")  # past the credit's booking day
+    close_business_days(bank_url, 2)  # past the credit's booking day: three statements
     _pull(client)
     page = client.get("/projects/1/payroll/funding?month=" + credit["booking_date"][:7]).text
     assert 'id="funding-short"' not in page
