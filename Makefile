@@ -4,6 +4,9 @@ PY        := $(VENV)/bin/python
 FLASK     := $(VENV)/bin/flask --app web
 PG_URL    ?= postgresql://postgres@127.0.0.1:5432/test
 BANK_PORT ?= 8090
+# Test processes per pass (pytest-xdist): each has its own SQLite files, mock-bank ports and,
+# on PostgreSQL, its own schema; at most 4.  `make test PYTEST_WORKERS=0` runs in one process.
+PYTEST_WORKERS ?= auto
 export ZHUXIN_BANK_URL ?= http://127.0.0.1:$(BANK_PORT)
 # `make run ZHUXIN_PLATFORM=1`: uploads to the national platform's simulator (tools/platform_sim.py).
 ZHUXIN_PLATFORM ?= 0
@@ -83,11 +86,11 @@ typecheck: deps
 
 # Unit, web, BPMN and browser tests on a fresh SQLite file per test.
 test-sqlite: deps
-	$(VENV)/bin/pytest -m "not postgres" --durations=15
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --maxprocesses=4 -m "not postgres" --durations=15
 
 # The database-backed tests again on PostgreSQL, plus the locking and concurrency tests.
 test-postgres: deps postgres
-	TEST_DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -m "not e2e" --durations=15 tests/integration tests/web tests/bpmn
+	TEST_DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --maxprocesses=4 -m "not e2e" --durations=15 tests/integration tests/web tests/bpmn
 
 bench: deps postgres
 	@tools/ensure_system.sh bench
