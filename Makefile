@@ -18,13 +18,13 @@ export ZHUXIN_PLATFORM_SECRET ?= zhuxin-demo-platform-secret
 endif
 
 .PHONY: run test deps system-run system-test vendor translations migrate demo keys lint bench bank platform \
-        test-sqlite test-postgres postgres typecheck
+        test-sqlite test-postgres test-clock postgres typecheck
 
 run: system-run deps migrate keys bank platform demo
 	@echo "筑薪 on http://127.0.0.1:5000  (Ctrl-C stops)"
 	ZHUXIN_SECURE_COOKIES=0 $(FLASK) zhuxin serve --host 127.0.0.1 --port 5000
 
-test: system-test deps postgres lint test-sqlite test-postgres
+test: system-test deps postgres lint test-sqlite test-postgres test-clock
 
 system-run:
 	@tools/ensure_system.sh run
@@ -91,6 +91,16 @@ test-sqlite: deps
 # The database-backed tests again on PostgreSQL, plus the locking and concurrency tests.
 test-postgres: deps postgres
 	TEST_DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --maxprocesses=4 -m "not e2e" --durations=15 tests/integration tests/web tests/bpmn
+
+# The integration tests (the bank's and the payroll's among them) again with the clock of the
+# whole process tree — the app's and mock-bank's — at other moments (libfaketime): the last
+# day of a year after the bank's cut-off (already New Year in Shanghai), and a Saturday
+# morning.  A test must not depend on the weekday, the hour or the month it runs in.
+CLOCKS ?= 2026-12-31T17:30:00 2027-01-02T10:00:00
+test-clock: deps
+	@for moment in $(CLOCKS); do echo "clock at $$moment (UTC)"; \
+	  faketime -f "@$$(echo $$moment | tr T ' ')" $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --maxprocesses=4 \
+	    -m "not postgres and not e2e" tests/integration || exit 1; done
 
 bench: deps postgres
 	@tools/ensure_system.sh bench

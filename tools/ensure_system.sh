@@ -10,6 +10,7 @@ dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || need="$need fonts-wqy-microhei"
 if [ "$1" = "test" ]; then
   [ -x /usr/bin/chromium ] || need="$need chromium"
   command -v pdftoppm >/dev/null || need="$need poppler-utils"   # the PDFs rendered in browser tests
+  command -v faketime >/dev/null || need="$need faketime"   # make test-clock
 fi
 if [ "$1" = "bench" ]; then
   command -v wrk >/dev/null || need="$need wrk"
