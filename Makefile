@@ -97,7 +97,7 @@ test-postgres: deps postgres
 # day of a year after the bank's cut-off (already New Year in Shanghai), and a Saturday
 # morning.  A test must not depend on the weekday, the hour or the month it runs in.
 CLOCKS ?= 2026-12-31T17:30:00 2027-01-02T10:00:00
-test-clock: deps
+test-clock: system-test deps
 	@for moment in $(CLOCKS); do echo "clock at $$moment (UTC)"; \
 	  faketime -f "@$$(echo $$moment | tr T ' ')" $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --maxprocesses=4 \
 	    -m "not postgres and not e2e" tests/integration || exit 1; done

@@ -145,7 +145,7 @@ def test_a_return_days_after_payment_reopens_the_line(payroll_app, client, auth,
     drain(app)  # a look before the return: nothing changes
     assert _one(app, WageLineRow, id=line.id).bank_status == "paid"
 
-    close_business_days(bank_url, 3)  # it settled on the next business day at the latest
+    close_business_days(bank_url, 3)  # its settlement (the next business day at the latest) + 2
     _make_timers_due(app)
     drain(app)
     returned = _one(app, WageLineRow, id=line.id)
