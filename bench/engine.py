@@ -30,8 +30,10 @@ instance's state ``; COMMIT`` (the same four round trips as the engine, but one 
 and no inbox or history rows).  The headline ratios go to
 ``bench/results.py`` (``python -m bench`` prints them in its summary).
 
-Latest figures (2-vCPU shared VM, 2026-12-02, --reps 3; another engineer's benchmarks ran
-beside it, so raw itself varies 1.0-2.0 ms between runs: compare the ratios within a run).
+Figures of this change (2-vCPU shared VM, 2026-12-02, --reps 3; another engineer's benchmarks
+ran beside it, so raw itself varies 1.0-2.0 ms between runs: compare the ratios within a run;
+the runs since, on other VMs on 12-03 and 12-04, with where a step's time goes: README,
+Benchmarks).
 This code at 02:40 (load average 2.6 before, 3.1 after), and the previous commit (c9ae152) run
 right after it at 02:42 (load 3.0 → 2.6); target persisted <= 2x raw:
 
@@ -136,7 +138,7 @@ figure (target: about 1):
     postgresql               cut     1000     48.73     72.80   1.49
     postgresql             uncut      900     71.59    431.79   6.03
 
-The same rows in this code's run of the "Latest figures" above (2026-12-02 02:40, --reps 3,
+The same rows in the run of the figures above (2026-12-02 02:40, --reps 3,
 load 2.6-3.1): sqlite cut 4.38 → 4.01 ms (0.92), uncut 3.83 → 66.96 ms (17.50); postgresql
 cut 4.75 → 5.32 ms (1.12), uncut 8.55 → 76.48 ms (8.95).
 
