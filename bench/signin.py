@@ -14,8 +14,9 @@ load average before and after.
 First the durable floor: 2 and 16 psycopg processes running the sign-in's own SQL (the
 officer scan's INSERT … SELECT, built by the app) with a durable COMMIT each and nothing else.
 Per configuration it also prints the CPU per request of the app (gunicorn's workers), of its
-PostgreSQL backends (by application name) and of wrk, read from /proc; ``--profile`` samples the
-first configuration's workers with py-spy and prints the share of samples per part;
+PostgreSQL backends (by application name) and of wrk, read from /proc, and the ratio that CPU
+allows (:func:`cpu_bound`); ``--profile`` samples the first configuration's workers with py-spy
+and prints the share of samples per part;
 ``--instructions N`` counts the instructions of N pings and N sign-ins in-process with callgrind
 (``bench/instructions.py``), a ratio that the machine's load cannot move.
 
